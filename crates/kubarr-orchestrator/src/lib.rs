@@ -1,0 +1,1 @@
+//! Kubernetes and Helm orchestration (filled by the app-lifecycle work).

@@ -1,0 +1,162 @@
+//! Typed configuration, loaded once at start-up.
+//!
+//! Layers, lowest first: built-in defaults → optional TOML file (`--config` / `KUBARR_CONFIG`) →
+//! `KUBARR_*` environment variables (nesting with `__`, e.g. `KUBARR_LOG__FORMAT`) → `KUBARR_*_FILE`
+//! variables, whose named file holds the value (for secrets mounted from Kubernetes Secrets).
+//! The flat names fixed by the API contract (`KUBARR_DATABASE_URL`, `KUBECONFIG`, …) work too.
+//! Every key is checked; loading fails with the full list of invalid keys and reasons.
+
+mod loader;
+mod net;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Serialize;
+
+pub use loader::{ConfigError, Sources};
+pub use net::IpNetwork;
+
+/// A secret string: never printed by `Debug` or `Serialize`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The clear value; call only where the secret is used.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("\"********\"")
+    }
+}
+
+impl Serialize for Secret {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str("********")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// How Kubarr finds its Kubernetes cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KubeMode {
+    /// In-cluster service account when running in a pod, else `kubeconfig`/`KUBECONFIG` if set,
+    /// else no cluster.
+    Auto,
+    /// The kubeconfig file named by `kubernetes.kubeconfig` (or `KUBECONFIG`).
+    Kubeconfig,
+    /// The pod's service account.
+    InCluster,
+    /// No cluster: app endpoints answer 503.
+    Disabled,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct DatabaseConfig {
+    /// `sqlite://PATH` or `postgres://…`.
+    pub url: Secret,
+    /// PostgreSQL pool size.
+    pub max_connections: u32,
+    pub acquire_timeout_secs: u64,
+    /// How long start-up keeps retrying an unreachable PostgreSQL.
+    pub startup_timeout_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct SessionConfig {
+    /// A session unused for this long expires.
+    pub idle_timeout_minutes: u64,
+    /// A session expires this long after login, however active.
+    pub absolute_lifetime_hours: u64,
+}
+
+impl SessionConfig {
+    pub fn idle_timeout(&self) -> Duration {
+        Duration::from_secs(self.idle_timeout_minutes * 60)
+    }
+    pub fn absolute_lifetime(&self) -> Duration {
+        Duration::from_secs(self.absolute_lifetime_hours * 3600)
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct KubernetesConfig {
+    pub mode: KubeMode,
+    pub kubeconfig: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct LogConfig {
+    /// A `tracing` filter such as `info` or `kubarr=debug,tower_http=info`.
+    pub level: String,
+    pub format: LogFormat,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct HttpConfig {
+    pub body_limit_bytes: usize,
+    pub request_timeout_secs: u64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct AuthConfig {
+    pub bcrypt_cost: u32,
+}
+
+/// The effective configuration.
+#[derive(Clone, Debug, Serialize)]
+pub struct Config {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database: DatabaseConfig,
+    /// Key for encrypting stored secrets. When absent, it is read from (or generated into)
+    /// `<data_dir>/secret.key`.
+    pub secret_key: Option<Secret>,
+    pub session: SessionConfig,
+    pub charts_dir: PathBuf,
+    pub web_dir: PathBuf,
+    pub helm_bin: String,
+    pub kubernetes: KubernetesConfig,
+    pub log: LogConfig,
+    pub http: HttpConfig,
+    pub auth: AuthConfig,
+    /// Peers whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: Vec<IpNetwork>,
+}
+
+impl Config {
+    /// Loads the configuration from the process environment and an optional TOML file.
+    pub fn load(file: Option<PathBuf>) -> Result<Self, ConfigError> {
+        Sources::from_process(file).load()
+    }
+
+    /// A configuration for tests and tools: every default, with the given database URL and data
+    /// directory.
+    pub fn for_tests(database_url: &str, data_dir: PathBuf) -> Self {
+        let mut config = Sources::empty().load().expect("defaults are valid");
+        config.database.url = Secret::new(database_url);
+        config.data_dir = data_dir;
+        config.secret_key = Some(Secret::new("test-secret-key-0123456789abcdef-0123456789"));
+        config.auth.bcrypt_cost = 4;
+        config.kubernetes.mode = KubeMode::Disabled;
+        config
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,3 @@
+//! Request handlers, one module per resource.
+
+pub mod health;

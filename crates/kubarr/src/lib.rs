@@ -1,0 +1,16 @@
+//! Kubarr's server: configuration, HTTP API, and the glue to the database and the cluster.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod extract;
+pub mod handlers;
+pub mod middleware;
+pub mod openapi;
+pub mod router;
+pub mod secret_key;
+pub mod server;
+pub mod spa;
+pub mod state;
+pub mod telemetry;

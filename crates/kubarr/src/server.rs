@@ -1,0 +1,79 @@
+//! Starting the server: configuration → database → migrations → router → listener, with graceful
+//! shutdown on SIGINT/SIGTERM (in-flight requests finish).
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+use crate::config::Config;
+use crate::secret_key::SecretKey;
+use crate::state::AppState;
+
+/// Opens the database and applies migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    let mut opts = kubarr_db::DbOptions::new(config.database.url.expose());
+    opts.max_connections = config.database.max_connections;
+    opts.acquire_timeout = std::time::Duration::from_secs(config.database.acquire_timeout_secs);
+    opts.startup_timeout = std::time::Duration::from_secs(config.database.startup_timeout_secs);
+    let db = kubarr_db::connect(&opts)
+        .await
+        .context("opening the database")?;
+    kubarr_db::migrate(&db)
+        .await
+        .context("applying database migrations")?;
+    Ok(db)
+}
+
+/// Builds the shared state from the configuration.
+pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+    let db = open_database(&config).await?;
+    let secret_key = SecretKey::load_or_create(
+        config.secret_key.as_ref().map(|s| s.expose()),
+        &config.data_dir,
+    )?;
+    Ok(AppState::new(config, db, secret_key))
+}
+
+/// Serves until SIGINT or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listen = config.listen;
+    let state = build_state(config).await?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    tracing::info!(address = %listener.local_addr()?, "Kubarr is listening");
+    let app = crate::router::build(state.clone());
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .context("server error")?;
+    state.db.close().await.ok();
+    tracing::info!("Kubarr stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}

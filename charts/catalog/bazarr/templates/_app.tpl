@@ -1,0 +1,13 @@
+{{/*
+Fixed facts about Bazarr (not user-settable). Read by the kubarr-app library;
+fields are described in charts/README.md.
+*/}}
+{{- define "app.spec" -}}
+image: lscr.io/linuxserver/bazarr
+tag: "v1.6.2-ls366"
+port: 6767
+configPath: /config
+s6: true
+probe:
+  http: "/api/system/ping"
+{{- end -}}

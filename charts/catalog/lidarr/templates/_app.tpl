@@ -1,0 +1,13 @@
+{{/*
+Fixed facts about Lidarr (not user-settable). Read by the kubarr-app library;
+fields are described in charts/README.md.
+*/}}
+{{- define "app.spec" -}}
+image: lscr.io/linuxserver/lidarr
+tag: "3.1.0.4875-ls41"
+port: 8686
+configPath: /config
+s6: true
+probe:
+  http: "/ping"
+{{- end -}}

@@ -1,0 +1,13 @@
+{{/*
+Fixed facts about Prowlarr (not user-settable). Read by the kubarr-app library;
+fields are described in charts/README.md.
+*/}}
+{{- define "app.spec" -}}
+image: lscr.io/linuxserver/prowlarr
+tag: "2.6.5.5623-ls161"
+port: 9696
+configPath: /config
+s6: true
+probe:
+  http: "/ping"
+{{- end -}}

@@ -1,0 +1,63 @@
+import { Link } from 'react-router';
+
+import { Alert } from '@/components/ui/alert';
+import { buttonClasses } from '@/components/ui/button';
+import { EmptyState } from '@/components/ui/empty-state';
+import { paths } from '@/config/paths';
+import { errorMessage } from '@/lib/api-client';
+import { useAuthorization } from '@/lib/auth';
+
+import { useApps } from '../api/get-apps';
+import { AppCard, AppCardSkeleton } from './app-card';
+
+const grid = 'grid gap-4 sm:grid-cols-2 xl:grid-cols-3';
+
+/** Installed apps as cards with live status (kept fresh by useAppStatusStream in the layout). */
+export function AppsDashboard() {
+  const apps = useApps();
+  const { can, canForAnyApp } = useAuthorization();
+
+  if (apps.isPending) {
+    return (
+      <ul className={grid} aria-busy="true" aria-label="Loading apps">
+        {Array.from({ length: 6 }, (_, i) => (
+          <AppCardSkeleton key={i} />
+        ))}
+      </ul>
+    );
+  }
+
+  if (apps.isError) {
+    return <Alert title="Could not load your apps">{errorMessage(apps.error)}</Alert>;
+  }
+
+  if (apps.data.length === 0) {
+    const mayInstall = canForAnyApp('apps.install');
+    return (
+      <EmptyState
+        title="No apps installed yet"
+        description={
+          mayInstall
+            ? 'Pick media apps such as Sonarr, Radarr or Jellyfin from the catalog and install them in a few clicks.'
+            : 'Nothing has been installed that you can see. Ask an administrator to install apps or to grant you access.'
+        }
+        action={
+          canForAnyApp('apps.view') && (
+            <Link to={paths.catalog.getHref()} className={buttonClasses('primary')}>
+              Browse the catalog
+            </Link>
+          )
+        }
+      />
+    );
+  }
+
+  const sorted = [...apps.data].sort((a, b) => a.name.localeCompare(b.name));
+  return (
+    <ul className={grid} aria-label="Installed apps">
+      {sorted.map((app) => (
+        <AppCard key={app.name} app={app} canViewLogs={can('logs.view', app.name)} />
+      ))}
+    </ul>
+  );
+}

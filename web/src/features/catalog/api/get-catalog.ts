@@ -1,0 +1,26 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { CatalogEntry } from '@/api/types';
+import { api, apiUrl } from '@/lib/api-client';
+
+/** GET /api/apps/catalog — every app that can be installed. */
+export function getCatalog(signal?: AbortSignal): Promise<CatalogEntry[]> {
+  return api.get<CatalogEntry[]>('/apps/catalog', { signal });
+}
+
+export const getCatalogQueryOptions = () =>
+  queryOptions({
+    queryKey: queryKeys.catalogList,
+    queryFn: ({ signal }) => getCatalog(signal),
+    staleTime: 5 * 60_000,
+  });
+
+export function useCatalog() {
+  return useQuery(getCatalogQueryOptions());
+}
+
+/** GET /api/apps/catalog/{app}/icon — public and cacheable, so a plain <img> can load it. */
+export function catalogIconUrl(app: string): string {
+  return apiUrl(`/apps/catalog/${encodeURIComponent(app)}/icon`);
+}

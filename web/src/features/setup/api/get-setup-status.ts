@@ -1,0 +1,21 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { SetupStatus } from '@/api/types';
+import { api } from '@/lib/api-client';
+
+/** GET /api/setup/status — true while no user exists. */
+export function getSetupStatus(signal?: AbortSignal): Promise<SetupStatus> {
+  return api.get<SetupStatus>('/setup/status', { signal, skipAuthRedirect: true });
+}
+
+export const getSetupStatusQueryOptions = () =>
+  queryOptions({
+    queryKey: queryKeys.setupStatus,
+    queryFn: ({ signal }) => getSetupStatus(signal),
+    staleTime: 60_000,
+  });
+
+export function useSetupStatus() {
+  return useQuery(getSetupStatusQueryOptions());
+}

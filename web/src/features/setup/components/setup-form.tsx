@@ -1,0 +1,48 @@
+import { Link } from 'react-router';
+
+import { NewAccountForm } from '@/components/new-account-form';
+import { paths } from '@/config/paths';
+import { isApiError } from '@/lib/api-client';
+
+import { useCreateFirstAdmin } from '../api/create-first-admin';
+
+/** First start: create the administrator account (the server signs it in), then `onDone`. */
+export function SetupForm({ onDone }: { onDone: () => void }) {
+  const createAdmin = useCreateFirstAdmin({ onSuccess: onDone });
+
+  // 409: someone finished setup meanwhile. There is nothing left to do here but sign in.
+  if (isApiError(createAdmin.error) && createAdmin.error.status === 409) {
+    return (
+      <div className="space-y-4">
+        <h1 className="text-xl font-semibold">Kubarr is already set up</h1>
+        <p className="text-sm text-zinc-600 dark:text-zinc-400">
+          An administrator account exists. Sign in with it, or ask its owner for an invite.
+        </p>
+        <Link
+          to={paths.login.getHref()}
+          replace
+          className="inline-block font-medium text-indigo-600 hover:underline dark:text-indigo-400"
+        >
+          Go to sign in
+        </Link>
+      </div>
+    );
+  }
+
+  return (
+    <NewAccountForm
+      intro={
+        <div>
+          <h1 className="text-xl font-semibold">Welcome to Kubarr</h1>
+          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
+            Create the administrator account. You can invite other people once you are signed in.
+          </p>
+        </div>
+      }
+      submitLabel="Create administrator"
+      pending={createAdmin.isPending}
+      serverError={createAdmin.error}
+      onSubmit={(values) => createAdmin.mutate(values)}
+    />
+  );
+}

@@ -1,1 +1,26 @@
-//! Kubernetes and Helm orchestration (filled by the app-lifecycle work).
+//! Kubernetes and Helm orchestration for Kubarr.
+//!
+//! - [`catalog`]: the app catalog parsed from the charts' `Chart.yaml`, values and schema.
+//! - [`helm`]: runs the real `helm` binary (timeouts, kill on cancel, JSON output, values files).
+//! - [`cluster`]: namespaces, restarts, pods, logs and events through kube-rs.
+//! - [`watch`]: watch caches (reflectors) that answer status questions without API calls.
+//!
+//! This crate knows nothing of HTTP or of the database.
+
+pub mod app_name;
+pub mod catalog;
+pub mod cluster;
+pub mod error;
+pub mod helm;
+pub mod status;
+pub mod values;
+pub mod watch;
+
+pub use app_name::AppName;
+pub use error::{Error, Result};
+
+/// Label on every namespace Kubarr creates: `kubarr.io/app=<app>`. Kubarr never touches a
+/// namespace without it.
+pub const APP_LABEL: &str = "kubarr.io/app";
+/// Field manager for server-side apply.
+pub const FIELD_MANAGER: &str = "kubarr";

@@ -1,0 +1,254 @@
+//! The app catalog, parsed from the charts directory (`<dir>/<app>/Chart.yaml`, `values.yaml`,
+//! `values.schema.json` and the icon file). A broken chart is reported and left out; it never
+//! stops the others from loading. Everything is read from disk: the catalog works offline.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::app_name::AppName;
+use crate::values::ValuesSchema;
+
+/// Categories the UI groups apps by.
+pub const CATEGORIES: &[&str] = &[
+    "media-server",
+    "media-manager",
+    "indexer",
+    "download-client",
+    "request",
+    "subtitles",
+];
+
+/// One installable app.
+#[derive(Clone, Debug)]
+pub struct CatalogEntry {
+    pub name: AppName,
+    pub display_name: String,
+    pub description: String,
+    pub category: String,
+    /// Chart version (what `helm` installs).
+    pub version: String,
+    /// Version of the app itself.
+    pub app_version: String,
+    pub web_port: Option<u16>,
+    /// Apps this one talks to (network policy peers), from `kubarr.io/peers`.
+    pub peers: Vec<String>,
+    pub chart_dir: PathBuf,
+    pub icon: Option<Icon>,
+    /// The chart's `values.yaml` as JSON.
+    pub default_values: serde_json::Value,
+    pub schema: Option<Arc<ValuesSchema>>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Icon {
+    pub path: PathBuf,
+    pub content_type: &'static str,
+}
+
+/// Every loadable app, by name.
+#[derive(Clone, Debug, Default)]
+pub struct Catalog {
+    entries: BTreeMap<String, CatalogEntry>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ChartYaml {
+    name: String,
+    version: String,
+    #[serde(default)]
+    app_version: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    icon: Option<String>,
+    #[serde(default, rename = "type")]
+    chart_type: Option<String>,
+    #[serde(default)]
+    annotations: BTreeMap<String, String>,
+}
+
+impl Catalog {
+    /// Loads every chart under `dir`. Returns the catalog and one message per chart left out.
+    pub fn load(dir: &Path) -> (Self, Vec<String>) {
+        let mut entries = BTreeMap::new();
+        let mut problems = Vec::new();
+        let read = match std::fs::read_dir(dir) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("cannot read charts directory {}: {e}", dir.display()));
+                return (Self { entries }, problems);
+            }
+        };
+        let mut dirs: Vec<PathBuf> = read.flatten().map(|e| e.path()).filter(|p| p.join("Chart.yaml").is_file()).collect();
+        dirs.sort();
+        for chart_dir in dirs {
+            match load_chart(&chart_dir) {
+                Ok(entry) => {
+                    entries.insert(entry.name.to_string(), entry);
+                }
+                Err(e) => problems.push(format!("chart {} left out: {e}", chart_dir.display())),
+            }
+        }
+        (Self { entries }, problems)
+    }
+
+    pub fn get(&self, name: &str) -> Option<&CatalogEntry> {
+        self.entries.get(name)
+    }
+
+    pub fn entries(&self) -> impl Iterator<Item = &CatalogEntry> {
+        self.entries.values()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
+    let chart_text = std::fs::read_to_string(dir.join("Chart.yaml")).map_err(|e| format!("Chart.yaml: {e}"))?;
+    let chart: ChartYaml = serde_yaml::from_str(&chart_text).map_err(|e| format!("Chart.yaml: {e}"))?;
+    if chart.chart_type.as_deref() == Some("library") {
+        return Err("library charts are not installable".into());
+    }
+    let name = AppName::parse(&chart.name)?;
+    let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    if dir_name != chart.name {
+        return Err(format!("directory name `{dir_name}` differs from chart name `{}`", chart.name));
+    }
+    let annotation = |key: &str| chart.annotations.get(key).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let category = annotation("kubarr.io/category").ok_or("annotation kubarr.io/category is missing")?;
+    if !CATEGORIES.contains(&category.as_str()) {
+        return Err(format!("unknown category `{category}`"));
+    }
+    let web_port = match annotation("kubarr.io/web-port") {
+        Some(p) => Some(p.parse::<u16>().map_err(|_| format!("kubarr.io/web-port `{p}` is not a port"))?),
+        None => None,
+    };
+    let peers = annotation("kubarr.io/peers")
+        .map(|p| p.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    let default_values = match std::fs::read_to_string(dir.join("values.yaml")) {
+        Ok(text) => {
+            let v: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| format!("values.yaml: {e}"))?;
+            if v.is_null() {
+                serde_json::json!({})
+            } else {
+                v
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => serde_json::json!({}),
+        Err(e) => return Err(format!("values.yaml: {e}")),
+    };
+    let schema = match std::fs::read_to_string(dir.join("values.schema.json")) {
+        Ok(text) => {
+            let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("values.schema.json: {e}"))?;
+            Some(Arc::new(ValuesSchema::compile(raw).map_err(|e| format!("values.schema.json: {e}"))?))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("values.schema.json: {e}")),
+    };
+    let icon = chart.icon.as_deref().and_then(|i| icon_in(dir, i));
+    Ok(CatalogEntry {
+        display_name: annotation("kubarr.io/display-name").unwrap_or_else(|| chart.name.clone()),
+        description: chart.description.unwrap_or_default(),
+        category,
+        version: chart.version,
+        app_version: chart.app_version.unwrap_or_default(),
+        web_port,
+        peers,
+        chart_dir: dir.to_path_buf(),
+        icon,
+        default_values,
+        schema,
+        name,
+    })
+}
+
+/// Resolves `icon: file://icon.svg` to a file inside the chart directory. Remote icons are
+/// ignored (the catalog works offline) and paths may not leave the chart directory.
+fn icon_in(dir: &Path, icon: &str) -> Option<Icon> {
+    let rel = icon.strip_prefix("file://")?;
+    let rel = Path::new(rel);
+    if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+        return None;
+    }
+    let path = dir.join(rel);
+    let content_type = match path.extension().and_then(|e| e.to_str()) {
+        Some("svg") => "image/svg+xml",
+        Some("png") => "image/png",
+        Some("jpg" | "jpeg") => "image/jpeg",
+        Some("webp") => "image/webp",
+        _ => return None,
+    };
+    path.is_file().then_some(Icon { path, content_type })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn charts_dir() -> PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../charts/catalog")
+    }
+
+    #[test]
+    fn loads_the_shipped_catalog() {
+        let (catalog, problems) = Catalog::load(&charts_dir());
+        assert!(problems.is_empty(), "{problems:?}");
+        let names: Vec<_> = catalog.entries().map(|e| e.name.to_string()).collect();
+        for app in [
+            "bazarr", "deluge", "jackett", "jellyfin", "jellyseerr", "lidarr", "plex", "prowlarr", "qbittorrent",
+            "radarr", "readarr", "sabnzbd", "sonarr", "transmission",
+        ] {
+            assert!(names.contains(&app.to_owned()), "{app} missing");
+        }
+        let sonarr = catalog.get("sonarr").unwrap();
+        assert_eq!(sonarr.display_name, "Sonarr");
+        assert_eq!(sonarr.category, "media-manager");
+        assert_eq!(sonarr.web_port, Some(8989));
+        assert!(sonarr.peers.contains(&"prowlarr".to_owned()));
+        assert_eq!(sonarr.icon.as_ref().unwrap().content_type, "image/svg+xml");
+        assert!(sonarr.schema.is_some());
+        assert_eq!(sonarr.default_values["service"]["port"], 8989);
+    }
+
+    #[test]
+    fn broken_charts_are_left_out_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let good = dir.path().join("good");
+        std::fs::create_dir_all(&good).unwrap();
+        std::fs::write(
+            good.join("Chart.yaml"),
+            "apiVersion: v2\nname: good\nversion: 1.0.0\nappVersion: '2'\nicon: file://../../etc/passwd\nannotations:\n  kubarr.io/category: indexer\n",
+        )
+        .unwrap();
+        for (name, chart) in [
+            ("badyaml", "name: [unclosed"),
+            ("nocat", "apiVersion: v2\nname: nocat\nversion: 1.0.0\n"),
+            ("mismatch", "apiVersion: v2\nname: other\nversion: 1.0.0\nannotations:\n  kubarr.io/category: indexer\n"),
+            ("lib", "apiVersion: v2\nname: lib\ntype: library\nversion: 1.0.0\n"),
+        ] {
+            let d = dir.path().join(name);
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("Chart.yaml"), chart).unwrap();
+        }
+        let d = dir.path().join("badschema");
+        std::fs::create_dir_all(&d).unwrap();
+        std::fs::write(d.join("Chart.yaml"), "apiVersion: v2\nname: badschema\nversion: 1.0.0\nannotations:\n  kubarr.io/category: indexer\n").unwrap();
+        std::fs::write(d.join("values.schema.json"), "{not json").unwrap();
+        let (catalog, problems) = Catalog::load(dir.path());
+        assert_eq!(catalog.len(), 1);
+        let good = catalog.get("good").unwrap();
+        assert!(good.icon.is_none(), "icon outside the chart dir is ignored");
+        assert_eq!(problems.len(), 5, "{problems:?}");
+    }
+}

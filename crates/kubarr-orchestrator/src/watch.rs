@@ -1,0 +1,153 @@
+//! Watch caches: reflectors over the Deployments, StatefulSets and Pods that carry Kubarr's
+//! app label, started once. Status questions are answered from these stores without any API
+//! request. Each change is announced on a broadcast channel (the app's name), and the caches
+//! report whether they are in sync: when the API server goes away the watchers retry with
+//! backoff and the stores are marked stale until they reconnect.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use futures::{Stream, StreamExt};
+use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::core::v1::Pod;
+use kube::runtime::reflector::{self, Store};
+use kube::runtime::watcher::{self, Event};
+use kube::runtime::WatchStreamExt;
+use kube::{Api, Resource, ResourceExt};
+use tokio::sync::broadcast;
+
+use crate::cluster::Cluster;
+use crate::APP_LABEL;
+
+/// The caches and their health.
+#[derive(Clone)]
+pub struct WatchCaches {
+    pub deployments: Store<Deployment>,
+    pub statefulsets: Store<StatefulSet>,
+    pub pods: Store<Pod>,
+    healthy: Arc<[AtomicBool; 3]>,
+    changes: broadcast::Sender<String>,
+}
+
+impl WatchCaches {
+    /// Starts the three watchers on the runtime; they run until the process ends.
+    pub fn start(cluster: &Cluster) -> Self {
+        let (changes, _) = broadcast::channel(1024);
+        let healthy = Arc::new([AtomicBool::new(false), AtomicBool::new(false), AtomicBool::new(false)]);
+        let client = cluster.client();
+        let deployments = spawn_reflector(Api::<Deployment>::all(client.clone()), healthy.clone(), 0, changes.clone());
+        let statefulsets = spawn_reflector(Api::<StatefulSet>::all(client.clone()), healthy.clone(), 1, changes.clone());
+        let pods = spawn_reflector(Api::<Pod>::all(client), healthy.clone(), 2, changes.clone());
+        Self { deployments, statefulsets, pods, healthy, changes }
+    }
+
+    /// Whether every watcher is connected and its store complete.
+    pub fn is_synced(&self) -> bool {
+        self.healthy.iter().all(|h| h.load(Ordering::Relaxed))
+    }
+
+    /// Waits until every store has its initial list (or the timeout passes).
+    pub async fn wait_synced(&self, timeout: std::time::Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + timeout;
+        while !self.is_synced() {
+            if tokio::time::Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        true
+    }
+
+    /// A receiver of app names whose objects changed.
+    pub fn subscribe(&self) -> broadcast::Receiver<String> {
+        self.changes.subscribe()
+    }
+
+    /// Snapshot of an app's objects from the caches (no API request).
+    pub fn app_objects(&self, app: &str) -> AppObjects {
+        let in_app = |labels: &std::collections::BTreeMap<String, String>, ns: Option<String>| {
+            ns.as_deref() == Some(app) && labels.get(APP_LABEL).map(String::as_str) == Some(app)
+        };
+        AppObjects {
+            deployments: self
+                .deployments
+                .state()
+                .into_iter()
+                .filter(|d| in_app(d.labels(), d.namespace()))
+                .map(|d| (*d).clone())
+                .collect(),
+            statefulsets: self
+                .statefulsets
+                .state()
+                .into_iter()
+                .filter(|s| in_app(s.labels(), s.namespace()))
+                .map(|s| (*s).clone())
+                .collect(),
+            pods: self
+                .pods
+                .state()
+                .into_iter()
+                .filter(|p| in_app(p.labels(), p.namespace()))
+                .map(|p| (*p).clone())
+                .collect(),
+        }
+    }
+}
+
+/// An app's workloads as the caches see them.
+#[derive(Clone, Debug, Default)]
+pub struct AppObjects {
+    pub deployments: Vec<Deployment>,
+    pub statefulsets: Vec<StatefulSet>,
+    pub pods: Vec<Pod>,
+}
+
+fn spawn_reflector<K>(
+    api: Api<K>,
+    healthy: Arc<[AtomicBool; 3]>,
+    slot: usize,
+    changes: broadcast::Sender<String>,
+) -> Store<K>
+where
+    K: Resource<DynamicType = ()> + Clone + std::fmt::Debug + serde::de::DeserializeOwned + Send + Sync + 'static,
+{
+    let (reader, writer) = reflector::store();
+    let config = watcher::Config::default().labels(APP_LABEL);
+    let stream = reflector::reflector(writer, watcher::watcher(api, config).default_backoff());
+    tokio::spawn(drive(stream, healthy, slot, changes));
+    reader
+}
+
+async fn drive<K>(
+    stream: impl Stream<Item = Result<Event<K>, watcher::Error>>,
+    healthy: Arc<[AtomicBool; 3]>,
+    slot: usize,
+    changes: broadcast::Sender<String>,
+) where
+    K: Resource + ResourceExt,
+{
+    let mut stream = std::pin::pin!(stream);
+    while let Some(item) = stream.next().await {
+        match item {
+            Ok(Event::Apply(obj)) | Ok(Event::Delete(obj)) => {
+                healthy[slot].store(true, Ordering::Relaxed);
+                if let Some(app) = obj.labels().get(APP_LABEL) {
+                    let _ = changes.send(app.clone());
+                }
+            }
+            Ok(Event::Init) => {}
+            Ok(Event::InitApply(_)) => {}
+            Ok(Event::InitDone) => {
+                healthy[slot].store(true, Ordering::Relaxed);
+                // After a (re)list every app may have changed.
+                let _ = changes.send(String::new());
+            }
+            Err(e) => {
+                if healthy[slot].swap(false, Ordering::Relaxed) {
+                    tracing::warn!(error = %e, "watch connection lost; retrying with backoff");
+                }
+                let _ = changes.send(String::new());
+            }
+        }
+    }
+}

@@ -14,6 +14,11 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
+    // The e2e suite runs in Node but hands callbacks to the browser (page.evaluate).
+    files: ['e2e/**/*.mjs', 'scripts/check-busybox.mjs'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
     files: ['src/**/*.{ts,tsx}', 'vite.config.ts'],
     extends: [
       js.configs.recommended,

@@ -1,105 +1,45 @@
-// Hand-written types for the Kubarr REST API (see the API contract).
+// Types of the Kubarr REST API, as feature code sees them.
 //
-// The backend will publish its OpenAPI document at docs/openapi.json; `npm run gen:api` then writes
-// src/api/schema.gen.ts. When that lands, replace the bodies below with aliases such as
-//   export type InstalledApp = components['schemas']['InstalledApp'];
-// Feature code imports only the names exported here, so the swap touches this one file.
+// Everything here is an alias of the schema generated from the server's OpenAPI document
+// (`npm run gen:api` → schema.gen.ts; `npm run check:api` guards drift). A few types narrow what
+// the document can only say loosely: app states as a union (the server sends them as strings),
+// free-form JSON as `unknown` (utoipa documents it as an empty object), and the login response's
+// `requires_2fa: true` discriminant. Feature code imports only the names exported here.
 
-/** Every permission name the contract defines (more may be added by the server). */
-export type Permission =
-  | 'users.view'
-  | 'users.manage'
-  | 'users.reset_password'
-  | 'roles.view'
-  | 'roles.manage'
-  | 'apps.view'
-  | 'apps.install'
-  | 'apps.upgrade'
-  | 'apps.restart'
-  | 'apps.delete'
-  | 'logs.view'
-  | 'monitoring.view'
-  | 'settings.view'
-  | 'settings.manage'
-  | 'audit.view'
-  | 'notifications.view'
-  | 'notifications.manage'
-  | 'vpn.view'
-  | 'vpn.manage';
+import type { components } from './schema.gen';
 
-/** The error envelope every failing endpoint returns. `field` is optional (added by some handlers). */
-export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string };
-}
+type Schemas = components['schemas'];
+
+/** Every permission name the server knows. */
+export type Permission = Schemas['Permission'];
+
+/** The error envelope every failing endpoint returns; `field` names the input at fault. */
+export type ApiErrorBody = Schemas['ErrorBody'];
 
 // ---- setup ---------------------------------------------------------------------------------------
 
-export interface SetupStatus {
-  setup_required: boolean;
-}
-
-export interface SetupRequest {
-  username: string;
-  email: string;
-  password: string;
-}
+export type SetupStatus = Schemas['SetupStatus'];
+export type SetupRequest = Schemas['SetupRequest'];
 
 // ---- auth ----------------------------------------------------------------------------------------
 
-/** The user object returned next to a token (login, 2FA, setup). */
-export interface UserSummary {
-  id: number | string;
-  username: string;
-  email: string;
-}
+/** A user as returned next to a token (setup, login, 2FA) and by the users endpoints. */
+export type User = Schemas['UserResponse'];
+export type UserSummary = User;
 
 /** GET /api/auth/me */
-export interface CurrentUser {
-  id: number | string;
-  username: string;
-  email: string;
-  roles: string[];
-  permissions: string[];
-  /** Per-app grants: app name → permissions held for that app only. */
-  app_permissions: Record<string, string[]>;
-  totp_enabled: boolean;
-}
+export type CurrentUser = Schemas['MeResponse'];
 
-export interface LoginRequest {
-  username: string;
-  password: string;
-}
-
-export interface SessionGranted {
-  token: string;
-  expires_at: string;
-  user: UserSummary;
-}
-
-export interface TwoFactorChallenge {
+export type LoginRequest = Schemas['LoginRequest'];
+export type SessionGranted = Schemas['SessionGranted'];
+export type TwoFactorChallenge = Omit<Schemas['TwoFactorChallenge'], 'requires_2fa'> & {
   requires_2fa: true;
-  challenge_id: string;
-  expires_at: string;
-}
-
+};
 export type LoginResponse = SessionGranted | TwoFactorChallenge;
-
-export interface VerifyTwoFactorRequest {
-  challenge_id: string;
-  code: string;
-}
-
-export interface RecoverTwoFactorRequest {
-  challenge_id: string;
-  recovery_code: string;
-}
-
-export interface RegisterRequest {
-  invite_token: string;
-  username: string;
-  email: string;
-  password: string;
-}
+export type VerifyTwoFactorRequest = Schemas['VerifyTwoFactorRequest'];
+export type RecoverTwoFactorRequest = Schemas['RecoverTwoFactorRequest'];
+export type RegisterRequest = Schemas['RegisterRequest'];
+export type RegisterResponse = Schemas['RegisterResponse'];
 
 // ---- apps ----------------------------------------------------------------------------------------
 
@@ -113,29 +53,16 @@ export type AppState =
   | 'error';
 
 /** GET /api/apps item */
-export interface InstalledApp {
-  name: string;
-  state: AppState;
-  message: string;
-  version: string;
-  app_version: string;
-  namespace: string;
-  ready_pods: number;
-  total_pods: number;
-  updated_at: string;
-}
+export type InstalledApp = Omit<Schemas['AppStatus'], 'state'> & { state: AppState };
+
+/** GET /api/apps/{app}/status */
+export type AppStatusResponse = Omit<Schemas['StatusResponse'], 'state'> & { state: AppState };
+
+/** The payload of an `app_status` server-sent event. */
+export type AppStatusEvent = Omit<Schemas['AppStatusEvent'], 'state'> & { state: AppState };
 
 /** GET /api/apps/catalog item */
-export interface CatalogEntry {
-  name: string;
-  display_name: string;
-  description: string;
-  category: string;
-  version: string;
-  app_version: string;
-  icon_url: string;
-  installed: boolean;
-}
+export type CatalogEntry = Schemas['CatalogItem'];
 
 /** A JSON Schema (draft-07) object as found in a chart's values.schema.json. */
 export interface JsonSchema {
@@ -167,25 +94,106 @@ export type JsonSchemaType =
   'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
 /** GET /api/apps/catalog/{app}: one entry plus its values schema and default values. */
-export interface CatalogAppDetail extends CatalogEntry {
+export type CatalogAppDetail = CatalogEntry & {
   values_schema: JsonSchema | null;
-  /** The chart's default values (values.yaml). Optional: schema defaults are used when absent. */
+  /** The chart's default values (values.yaml). */
   default_values?: Record<string, unknown> | null;
-}
+};
 
-export interface InstallRequest {
-  app_name: string;
+export type InstallRequest = Omit<Schemas['InstallRequest'], 'values'> & {
   values?: Record<string, unknown>;
+};
+
+/** 202 answer of install, upgrade, restart and uninstall. */
+export type OperationAccepted = Schemas['OperationAccepted'];
+export type InstallAccepted = OperationAccepted;
+
+/** POST /api/apps/{app}/upgrade */
+export type UpgradeRequest = Omit<Schemas['UpgradeRequest'], 'values'> & {
+  values?: Record<string, unknown>;
+};
+
+/** GET /api/apps/{app}/pods item */
+export type PodInfo = Schemas['PodInfo'];
+
+/** GET /api/apps/{app}/events item (newest first) */
+export type KubeEvent = Schemas['EventInfo'];
+
+// ---- pagination ----------------------------------------------------------------------------------
+
+/** Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`. */
+export interface Page<T> {
+  items: T[];
+  next_cursor?: string | null;
 }
 
-export interface InstallAccepted {
-  app_name: string;
-  state: AppState;
+// ---- account -------------------------------------------------------------------------------------
+
+/** GET /api/auth/sessions item */
+export type SessionInfo = Schemas['SessionResponse'];
+export type TwoFactorSetup = Schemas['TwoFactorSetupResponse'];
+export type TwoFactorEnabled = Schemas['RecoveryCodesResponse'];
+export type ChangePasswordRequest = Schemas['ChangePasswordRequest'];
+
+// ---- users ---------------------------------------------------------------------------------------
+
+export type CreateUserRequest = Schemas['CreateUserRequest'];
+export type UpdateUserRequest = Schemas['UpdateUserRequest'];
+
+// ---- invites -------------------------------------------------------------------------------------
+
+export type CreateInviteRequest = Schemas['CreateInviteRequest'];
+/** POST /api/invites → the only time the token is shown. */
+export type InviteCreated = Schemas['CreatedInvite'];
+/** GET /api/invites item (never the token). */
+export type Invite = Schemas['InviteResponse'];
+
+// ---- roles ---------------------------------------------------------------------------------------
+
+export type PermissionInfo = Schemas['PermissionInfo'];
+/** A per-app grant: a role holds `permission` for `app_name` only. */
+export type AppGrant = Schemas['AppGrant'];
+export type Role = Schemas['RoleResponse'];
+export type CreateRoleRequest = Schemas['CreateRoleRequest'];
+export type UpdateRoleRequest = Schemas['UpdateRoleRequest'];
+
+// ---- audit ---------------------------------------------------------------------------------------
+
+/** GET /api/audit item */
+export type AuditEntry = Omit<Schemas['AuditEntry'], 'details'> & { details?: unknown };
+
+/** GET /api/audit filters (all optional; times RFC 3339). */
+export interface AuditFilters {
+  action?: string;
+  user_id?: number;
+  resource_type?: string;
+  since?: string;
+  until?: string;
 }
 
-/** The payload of an `app_status` server-sent event. */
-export interface AppStatusEvent {
-  name: string;
-  state: AppState;
-  message: string;
+// ---- settings ------------------------------------------------------------------------------------
+
+export type MediaStorageType = 'host_path' | 'nfs' | 'none';
+
+export interface MediaStorage {
+  type: MediaStorageType;
+  host_path?: string | null;
+  nfs_server?: string | null;
+  nfs_path?: string | null;
 }
+
+/** GET /api/settings item: a known key with its effective value. */
+export type Setting = Omit<Schemas['SettingResponse'], 'value'> & { value: unknown };
+
+/** The typed values of the keys the settings page edits. */
+export interface SettingValues {
+  registration_enabled: boolean;
+  registration_requires_approval: boolean;
+  registration_default_role: string;
+  session_idle_timeout_minutes: number;
+  session_absolute_lifetime_hours: number;
+  media_storage: MediaStorage;
+  public_url: string | null;
+}
+
+export type SettingKey = keyof SettingValues;

@@ -204,6 +204,40 @@ export async function request<T>(path: string, options: RequestOptions = {}): Pr
   return (text ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * GET that hands back the open response for the caller to read as a stream (e.g. followed logs
+ * with `response.body.getReader()`). Failures are thrown as `ApiError` like `request`'s; abort the
+ * signal to stop reading and close the connection.
+ */
+export async function openStream(
+  path: string,
+  options: Pick<RequestOptions, 'query' | 'signal' | 'skipAuthRedirect'> = {},
+): Promise<Response> {
+  let response: Response;
+  try {
+    response = await fetch(apiUrl(path, options.query), {
+      method: 'GET',
+      headers: { Accept: 'text/plain, application/json' },
+      credentials: 'same-origin',
+      signal: options.signal ?? null,
+      cache: 'no-store',
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    throw new ApiError({
+      status: 0,
+      code: 'network_error',
+      message: 'Could not reach the Kubarr server. Check your connection and try again.',
+    });
+  }
+  if (!response.ok) {
+    const error = await toApiError(response);
+    if (response.status === 401 && !options.skipAuthRedirect) handleUnauthorized();
+    throw error;
+  }
+  return response;
+}
+
 type BodylessOptions = Omit<RequestOptions, 'method' | 'body'>;
 
 export const api = {

@@ -45,18 +45,20 @@ export function can(
   app?: string,
 ): boolean {
   if (!user) return false;
-  if (user.permissions.includes(permission)) return true;
+  if ((user.permissions as readonly string[]).includes(permission)) return true;
   if (app === undefined) return false;
   return Object.hasOwn(user.app_permissions, app)
-    ? (user.app_permissions[app]?.includes(permission) ?? false)
+    ? ((user.app_permissions[app] as readonly string[] | undefined)?.includes(permission) ?? false)
     : false;
 }
 
 /** True when `user` holds `permission` globally or for at least one app (e.g. to show a nav entry). */
 export function canForAnyApp(user: CurrentUser | null | undefined, permission: PermissionName) {
   if (!user) return false;
-  if (user.permissions.includes(permission)) return true;
-  return Object.values(user.app_permissions).some((perms) => perms.includes(permission));
+  if ((user.permissions as readonly string[]).includes(permission)) return true;
+  return Object.values(user.app_permissions).some((perms) =>
+    (perms as readonly string[]).includes(permission),
+  );
 }
 
 export function useAuthorization() {

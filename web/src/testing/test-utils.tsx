@@ -27,6 +27,7 @@ export function makeUser(overrides: Partial<CurrentUser> = {}): CurrentUser {
     permissions: [],
     app_permissions: {},
     totp_enabled: false,
+    two_factor_enrollment_required: false,
     ...overrides,
   };
 }

@@ -20,6 +20,16 @@ const navLinks = () =>
     .map((link) => link.textContent);
 
 describe('AppLayout', () => {
+  it('sends a user whose role requires 2FA to the account page until it is on', async () => {
+    const { router } = renderWithProviders(<AppLayout />, {
+      route: '/',
+      user: makeUser({ two_factor_enrollment_required: true }),
+      routes: [{ path: '/account', element: <p>account page</p> }],
+    });
+    expect(await screen.findByText('account page')).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/account');
+  });
+
   it('shows a viewer only the sections their permissions allow', () => {
     renderLayout(
       makeUser({ roles: ['viewer'], permissions: ['apps.view', 'logs.view', 'monitoring.view'] }),

@@ -1,5 +1,13 @@
 import { useEffect, useRef, useState, type ComponentType, type SVGProps } from 'react';
-import { Link, NavLink, Outlet, useLocation, useNavigate, useNavigation } from 'react-router';
+import {
+  Link,
+  Navigate,
+  NavLink,
+  Outlet,
+  useLocation,
+  useNavigate,
+  useNavigation,
+} from 'react-router';
 
 import {
   AccountIcon,
@@ -219,6 +227,11 @@ export function AppLayout() {
   }, [drawerOpen]);
 
   if (!user) return null; // RequireAuth renders this layout only with a user
+
+  // A role requires 2FA and it is not on yet: the server refuses everything else until it is.
+  if (user.two_factor_enrollment_required && location.pathname !== paths.account.path) {
+    return <Navigate to={paths.account.getHref()} replace />;
+  }
 
   return (
     <div className="min-h-dvh bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100">

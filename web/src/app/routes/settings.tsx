@@ -1,13 +1,26 @@
-import { PlaceholderPage } from '@/components/placeholder-page';
-import { RequirePermission } from '@/lib/auth';
+import { useMemo } from 'react';
+
+import { PageHeader } from '@/components/page-header';
+import { useRoles } from '@/features/roles/api/get-roles';
+import { SettingsView } from '@/features/settings/components/settings-view';
+import { RequirePermission, useAuthorization } from '@/lib/auth';
+
+function Settings() {
+  const { can } = useAuthorization();
+  // The default role for registrations is picked from the roles, when they may be listed.
+  const roles = useRoles({ enabled: can('roles.view') });
+  const names = useMemo(() => roles.data?.map((role) => role.name), [roles.data]);
+  return <SettingsView roles={names} />;
+}
 
 export default function SettingsRoute() {
   return (
-    <RequirePermission permission="settings.view">
-      <PlaceholderPage
-        title="Settings"
-        planned="Settings: registration and approval, session lifetimes, media storage for the apps."
-      />
-    </RequirePermission>
+    <>
+      <title>Settings · Kubarr</title>
+      <PageHeader title="Settings" description="Registration, sessions and media storage." />
+      <RequirePermission permission="settings.view">
+        <Settings />
+      </RequirePermission>
+    </>
   );
 }

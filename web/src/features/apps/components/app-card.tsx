@@ -54,9 +54,9 @@ export function AppCard({ app, canViewLogs }: { app: InstalledApp; canViewLogs: 
           <dt className="text-xs text-zinc-500 dark:text-zinc-400">Version</dt>
           <dd
             className="truncate font-medium text-zinc-900 dark:text-zinc-100"
-            title={`chart ${app.version}`}
+            title={app.version ? `chart ${app.version}` : undefined}
           >
-            {app.app_version || app.version || '—'}
+            {app.app_version ?? app.version ?? '—'}
           </dd>
         </div>
       </dl>

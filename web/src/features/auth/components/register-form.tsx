@@ -32,10 +32,14 @@ export function RegisterForm({ inviteToken }: { inviteToken: string | null }) {
     return (
       <div className="space-y-4">
         <h1 className="text-xl font-semibold">Account created</h1>
-        <Alert tone="success">
-          You can now sign in. If your administrator approves new accounts first, you will be able
-          to sign in once they have.
-        </Alert>
+        {registration.data.pending_approval ? (
+          <Alert tone="info" title="Waiting for approval">
+            An administrator approves new accounts before they can sign in. Try again once they
+            have.
+          </Alert>
+        ) : (
+          <Alert tone="success">You can now sign in with your username and password.</Alert>
+        )}
         <Link to={paths.login.getHref()} className={linkClass}>
           Go to sign in
         </Link>
@@ -45,6 +49,8 @@ export function RegisterForm({ inviteToken }: { inviteToken: string | null }) {
 
   const inviteRejected =
     isApiError(registration.error) &&
+    // An invite for another address is an email problem, shown at that field.
+    registration.error.field !== 'email' &&
     (registration.error.status === 404 ||
       registration.error.status === 410 ||
       registration.error.code.includes('invite'));

@@ -16,8 +16,8 @@ export const getCatalogQueryOptions = () =>
     staleTime: 5 * 60_000,
   });
 
-export function useCatalog() {
-  return useQuery(getCatalogQueryOptions());
+export function useCatalog(options: { enabled?: boolean } = {}) {
+  return useQuery({ ...getCatalogQueryOptions(), enabled: options.enabled ?? true });
 }
 
 /** GET /api/apps/catalog/{app}/icon — public and cacheable, so a plain <img> can load it. */

@@ -10,8 +10,12 @@ import { errorMessage, isApiError } from '@/lib/api-client';
 
 import { useCatalogApp } from '../api/get-catalog-app';
 import { useInstallApp } from '../api/install-app';
-import { SchemaForm } from './schema-form';
-import { buildFields, fieldForServerError, type FormErrors } from './schema-form-model';
+import { SchemaForm } from '@/components/schema-form/schema-form';
+import {
+  buildFields,
+  fieldForServerError,
+  type FormErrors,
+} from '@/components/schema-form/schema-form-model';
 
 const FORM_ID = 'install-app-form';
 

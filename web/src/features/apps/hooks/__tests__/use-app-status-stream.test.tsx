@@ -23,6 +23,7 @@ const app = (name: string, overrides: Partial<InstalledApp> = {}): InstalledApp 
   ready_pods: 0,
   total_pods: 1,
   updated_at: '2026-03-01T12:00:00Z',
+  stale: false,
   ...overrides,
 });
 

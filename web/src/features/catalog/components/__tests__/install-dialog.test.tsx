@@ -17,6 +17,7 @@ const sonarr: CatalogEntry = {
   app_version: '4.0.0',
   icon_url: '/api/apps/catalog/sonarr/icon',
   installed: false,
+  peers: [],
 };
 
 const detail: CatalogAppDetail = {

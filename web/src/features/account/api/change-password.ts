@@ -1,0 +1,18 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { ChangePasswordRequest } from '@/api/types';
+import { api } from '@/lib/api-client';
+
+/** PUT /api/users/me/password → 204; the user's other sessions are signed out. */
+export function changePassword(input: ChangePasswordRequest): Promise<void> {
+  return api.put<undefined>('/users/me/password', input);
+}
+
+export function useChangePassword() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: changePassword,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.sessions }),
+  });
+}

@@ -1,0 +1,17 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import { api } from '@/lib/api-client';
+
+/** DELETE /api/auth/sessions/{id} → 204: signs that session out. */
+export function revokeSession(id: string): Promise<void> {
+  return api.delete<undefined>(`/auth/sessions/${encodeURIComponent(id)}`);
+}
+
+export function useRevokeSession() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: revokeSession,
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: queryKeys.sessions }),
+  });
+}

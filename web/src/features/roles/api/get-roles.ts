@@ -1,0 +1,20 @@
+import { queryOptions, useQuery } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { Role } from '@/api/types';
+import { api } from '@/lib/api-client';
+
+/** GET /api/roles — every role with its permissions, per-app grants and user count. */
+export function getRoles(signal?: AbortSignal): Promise<Role[]> {
+  return api.get<Role[]>('/roles', { signal });
+}
+
+export const getRolesQueryOptions = () =>
+  queryOptions({
+    queryKey: queryKeys.roles,
+    queryFn: ({ signal }) => getRoles(signal),
+  });
+
+export function useRoles(options: { enabled?: boolean } = {}) {
+  return useQuery({ ...getRolesQueryOptions(), enabled: options.enabled ?? true });
+}

@@ -1,0 +1,23 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { AppGrant, Role } from '@/api/types';
+import { api } from '@/lib/api-client';
+
+/** PUT /api/roles/{id}/apps {grants} — replaces the role's per-app grants. */
+export function setRoleAppGrants(id: number, grants: AppGrant[]): Promise<Role> {
+  return api.put<Role>(`/roles/${id}/apps`, { grants });
+}
+
+export function useSetRoleAppGrants() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, grants }: { id: number; grants: AppGrant[] }) =>
+      setRoleAppGrants(id, grants),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.roles }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+      ]),
+  });
+}

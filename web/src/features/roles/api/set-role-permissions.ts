@@ -1,0 +1,23 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { Role } from '@/api/types';
+import { api } from '@/lib/api-client';
+
+/** PUT /api/roles/{id}/permissions {permissions} — replaces the role's global permissions. */
+export function setRolePermissions(id: number, permissions: string[]): Promise<Role> {
+  return api.put<Role>(`/roles/${id}/permissions`, { permissions });
+}
+
+export function useSetRolePermissions() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, permissions }: { id: number; permissions: string[] }) =>
+      setRolePermissions(id, permissions),
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.roles }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.me }),
+      ]),
+  });
+}

@@ -1,0 +1,22 @@
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+
+import { queryKeys } from '@/api/query-keys';
+import type { CreateUserRequest, User } from '@/api/types';
+import { api } from '@/lib/api-client';
+
+/** POST /api/users → 201: an active, approved user. 409 when the username or email is taken. */
+export function createUser(input: CreateUserRequest): Promise<User> {
+  return api.post<User>('/users', input);
+}
+
+export function useCreateUser() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: createUser,
+    onSuccess: () =>
+      Promise.all([
+        queryClient.invalidateQueries({ queryKey: queryKeys.users }),
+        queryClient.invalidateQueries({ queryKey: queryKeys.roles }),
+      ]),
+  });
+}

@@ -9,7 +9,9 @@ pub struct AppName(String);
 
 impl AppName {
     pub fn parse(s: &str) -> Result<Self, String> {
-        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         let starts = s.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
         let ends = s.bytes().last().is_some_and(|b| b != b'-');
         if s.is_empty() || s.len() > 53 || !ok_chars || !starts || !ends {
@@ -51,7 +53,19 @@ mod tests {
 
     #[test]
     fn rejects_everything_else() {
-        for bad in ["", "Sonarr", "-x", "x-", "1abc", "a_b", "a.b", "../x", "kube system", &"a".repeat(54), "é"] {
+        for bad in [
+            "",
+            "Sonarr",
+            "-x",
+            "x-",
+            "1abc",
+            "a_b",
+            "a.b",
+            "../x",
+            "kube system",
+            &"a".repeat(54),
+            "é",
+        ] {
             assert!(AppName::parse(bad).is_err(), "{bad}");
         }
     }

@@ -79,11 +79,18 @@ impl Catalog {
         let read = match std::fs::read_dir(dir) {
             Ok(r) => r,
             Err(e) => {
-                problems.push(format!("cannot read charts directory {}: {e}", dir.display()));
+                problems.push(format!(
+                    "cannot read charts directory {}: {e}",
+                    dir.display()
+                ));
                 return (Self { entries }, problems);
             }
         };
-        let mut dirs: Vec<PathBuf> = read.flatten().map(|e| e.path()).filter(|p| p.join("Chart.yaml").is_file()).collect();
+        let mut dirs: Vec<PathBuf> = read
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.join("Chart.yaml").is_file())
+            .collect();
         dirs.sort();
         for chart_dir in dirs {
             match load_chart(&chart_dir) {
@@ -114,31 +121,52 @@ impl Catalog {
 }
 
 fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
-    let chart_text = std::fs::read_to_string(dir.join("Chart.yaml")).map_err(|e| format!("Chart.yaml: {e}"))?;
-    let chart: ChartYaml = serde_yaml::from_str(&chart_text).map_err(|e| format!("Chart.yaml: {e}"))?;
+    let chart_text =
+        std::fs::read_to_string(dir.join("Chart.yaml")).map_err(|e| format!("Chart.yaml: {e}"))?;
+    let chart: ChartYaml =
+        serde_yaml::from_str(&chart_text).map_err(|e| format!("Chart.yaml: {e}"))?;
     if chart.chart_type.as_deref() == Some("library") {
         return Err("library charts are not installable".into());
     }
     let name = AppName::parse(&chart.name)?;
     let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     if dir_name != chart.name {
-        return Err(format!("directory name `{dir_name}` differs from chart name `{}`", chart.name));
+        return Err(format!(
+            "directory name `{dir_name}` differs from chart name `{}`",
+            chart.name
+        ));
     }
-    let annotation = |key: &str| chart.annotations.get(key).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-    let category = annotation("kubarr.io/category").ok_or("annotation kubarr.io/category is missing")?;
+    let annotation = |key: &str| {
+        chart
+            .annotations
+            .get(key)
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    };
+    let category =
+        annotation("kubarr.io/category").ok_or("annotation kubarr.io/category is missing")?;
     if !CATEGORIES.contains(&category.as_str()) {
         return Err(format!("unknown category `{category}`"));
     }
     let web_port = match annotation("kubarr.io/web-port") {
-        Some(p) => Some(p.parse::<u16>().map_err(|_| format!("kubarr.io/web-port `{p}` is not a port"))?),
+        Some(p) => Some(
+            p.parse::<u16>()
+                .map_err(|_| format!("kubarr.io/web-port `{p}` is not a port"))?,
+        ),
         None => None,
     };
     let peers = annotation("kubarr.io/peers")
-        .map(|p| p.split(',').map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .map(|p| {
+            p.split(',')
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
         .unwrap_or_default();
     let default_values = match std::fs::read_to_string(dir.join("values.yaml")) {
         Ok(text) => {
-            let v: serde_json::Value = serde_yaml::from_str(&text).map_err(|e| format!("values.yaml: {e}"))?;
+            let v: serde_json::Value =
+                serde_yaml::from_str(&text).map_err(|e| format!("values.yaml: {e}"))?;
             if v.is_null() {
                 serde_json::json!({})
             } else {
@@ -150,8 +178,11 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
     };
     let schema = match std::fs::read_to_string(dir.join("values.schema.json")) {
         Ok(text) => {
-            let raw: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("values.schema.json: {e}"))?;
-            Some(Arc::new(ValuesSchema::compile(raw).map_err(|e| format!("values.schema.json: {e}"))?))
+            let raw: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("values.schema.json: {e}"))?;
+            Some(Arc::new(
+                ValuesSchema::compile(raw).map_err(|e| format!("values.schema.json: {e}"))?,
+            ))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(format!("values.schema.json: {e}")),
@@ -178,7 +209,11 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
 fn icon_in(dir: &Path, icon: &str) -> Option<Icon> {
     let rel = icon.strip_prefix("file://")?;
     let rel = Path::new(rel);
-    if rel.is_absolute() || rel.components().any(|c| !matches!(c, std::path::Component::Normal(_))) {
+    if rel.is_absolute()
+        || rel
+            .components()
+            .any(|c| !matches!(c, std::path::Component::Normal(_)))
+    {
         return None;
     }
     let path = dir.join(rel);
@@ -206,8 +241,20 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<_> = catalog.entries().map(|e| e.name.to_string()).collect();
         for app in [
-            "bazarr", "deluge", "jackett", "jellyfin", "jellyseerr", "lidarr", "plex", "prowlarr", "qbittorrent",
-            "radarr", "readarr", "sabnzbd", "sonarr", "transmission",
+            "bazarr",
+            "deluge",
+            "jackett",
+            "jellyfin",
+            "jellyseerr",
+            "lidarr",
+            "plex",
+            "prowlarr",
+            "qbittorrent",
+            "radarr",
+            "readarr",
+            "sabnzbd",
+            "sonarr",
+            "transmission",
         ] {
             assert!(names.contains(&app.to_owned()), "{app} missing");
         }

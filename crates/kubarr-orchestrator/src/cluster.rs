@@ -43,7 +43,8 @@ impl Cluster {
     /// usual inference (KUBECONFIG, ~/.kube/config, in-cluster).
     pub async fn connect(kubeconfig: Option<&Path>, in_cluster: bool) -> Result<Self> {
         let mut config = if in_cluster {
-            Config::incluster().map_err(|e| Error::Config(format!("in-cluster configuration: {e}")))?
+            Config::incluster()
+                .map_err(|e| Error::Config(format!("in-cluster configuration: {e}")))?
         } else if let Some(path) = kubeconfig {
             let kc = Kubeconfig::read_from(path)
                 .map_err(|e| Error::Config(format!("kubeconfig {}: {e}", path.display())))?;
@@ -51,7 +52,9 @@ impl Cluster {
                 .await
                 .map_err(|e| Error::Config(format!("kubeconfig {}: {e}", path.display())))?
         } else {
-            Config::infer().await.map_err(|e| Error::Config(format!("no cluster configuration found: {e}")))?
+            Config::infer()
+                .await
+                .map_err(|e| Error::Config(format!("no cluster configuration found: {e}")))?
         };
         config.connect_timeout = Some(Duration::from_secs(5));
         config.read_timeout = Some(Duration::from_secs(295));
@@ -107,7 +110,12 @@ impl Cluster {
                 },
             },
         });
-        api.patch(app.as_str(), &PatchParams::apply(FIELD_MANAGER).force(), &Patch::Apply(ns)).await?;
+        api.patch(
+            app.as_str(),
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(ns),
+        )
+        .await?;
         Ok(())
     }
 
@@ -164,7 +172,13 @@ impl Cluster {
     pub async fn volume_claims(&self, app: &AppName) -> Result<Vec<String>> {
         self.require_managed(app).await?;
         let api: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), app.as_str());
-        Ok(api.list(&ListParams::default()).await?.items.into_iter().filter_map(|p| p.metadata.name).collect())
+        Ok(api
+            .list(&ListParams::default())
+            .await?
+            .items
+            .into_iter()
+            .filter_map(|p| p.metadata.name)
+            .collect())
     }
 
     /// Rolling restart of every Deployment and StatefulSet of the app (what
@@ -186,13 +200,24 @@ impl Cluster {
         let deployments: Api<Deployment> = Api::namespaced(self.client.clone(), app.as_str());
         for d in deployments.list(&ListParams::default()).await?.items {
             let name = d.metadata.name.unwrap_or_default();
-            deployments.patch(&name, &params, &Patch::Apply(patch("Deployment", "apps/v1", &name))).await?;
+            deployments
+                .patch(
+                    &name,
+                    &params,
+                    &Patch::Apply(patch("Deployment", "apps/v1", &name)),
+                )
+                .await?;
             restarted += 1;
         }
         let sets: Api<StatefulSet> = Api::namespaced(self.client.clone(), app.as_str());
         for s in sets.list(&ListParams::default()).await?.items {
             let name = s.metadata.name.unwrap_or_default();
-            sets.patch(&name, &params, &Patch::Apply(patch("StatefulSet", "apps/v1", &name))).await?;
+            sets.patch(
+                &name,
+                &params,
+                &Patch::Apply(patch("StatefulSet", "apps/v1", &name)),
+            )
+            .await?;
             restarted += 1;
         }
         Ok(restarted)
@@ -216,7 +241,12 @@ impl Cluster {
 
     /// A pod's log as a byte stream. With `follow`, the stream stays open until the pod ends
     /// or the reader is dropped.
-    pub async fn logs(&self, app: &AppName, pod: &str, opts: &LogOptions) -> Result<impl AsyncBufRead + use<>> {
+    pub async fn logs(
+        &self,
+        app: &AppName,
+        pod: &str,
+        opts: &LogOptions,
+    ) -> Result<impl AsyncBufRead + use<>> {
         self.require_managed(app).await?;
         let api: Api<Pod> = Api::namespaced(self.client.clone(), app.as_str());
         let params = LogParams {
@@ -274,7 +304,9 @@ pub fn event_time(e: &Event) -> Option<chrono::DateTime<chrono::Utc>> {
 }
 
 /// Converts a Kubernetes timestamp.
-pub fn time(t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time) -> Option<chrono::DateTime<chrono::Utc>> {
+pub fn time(
+    t: &k8s_openapi::apimachinery::pkg::apis::meta::v1::Time,
+) -> Option<chrono::DateTime<chrono::Utc>> {
     chrono::DateTime::from_timestamp(t.0.as_second(), t.0.subsec_nanosecond() as u32)
 }
 

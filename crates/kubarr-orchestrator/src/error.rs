@@ -11,9 +11,15 @@ pub enum Error {
     Kube(#[from] kube::Error),
     /// helm exited non-zero; `stderr` is helm's own message (it never holds values).
     #[error("helm {command} failed: {stderr}")]
-    Helm { command: &'static str, stderr: String },
+    Helm {
+        command: &'static str,
+        stderr: String,
+    },
     #[error("helm {command} did not finish within {timeout:?}")]
-    HelmTimeout { command: &'static str, timeout: Duration },
+    HelmTimeout {
+        command: &'static str,
+        timeout: Duration,
+    },
     #[error("cannot run helm ({bin}): {source}")]
     HelmSpawn { bin: String, source: std::io::Error },
     #[error("unexpected helm output: {0}")]

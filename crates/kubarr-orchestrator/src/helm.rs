@@ -114,7 +114,11 @@ const QUICK: Duration = Duration::from_secs(60);
 
 impl Helm {
     pub fn new(bin: impl Into<PathBuf>, kubeconfig: Option<PathBuf>, home: PathBuf) -> Self {
-        Self { bin: bin.into(), kubeconfig, home }
+        Self {
+            bin: bin.into(),
+            kubeconfig,
+            home,
+        }
     }
 
     /// `helm upgrade --install` of `chart_dir` as release `app` in namespace `app`.
@@ -154,7 +158,12 @@ impl Helm {
     }
 
     /// `helm rollback` to `revision` (the previous one when `None`).
-    pub async fn rollback(&self, app: &AppName, revision: Option<i64>, wait: Duration) -> Result<()> {
+    pub async fn rollback(
+        &self,
+        app: &AppName,
+        revision: Option<i64>,
+        wait: Duration,
+    ) -> Result<()> {
         let mut args: Vec<OsString> = vec!["rollback".into(), app.as_str().into()];
         if let Some(r) = revision {
             args.push(r.to_string().into());
@@ -213,8 +222,8 @@ impl Helm {
             "json".into(),
         ];
         let out = self.run("list", args, QUICK).await?;
-        let items: Vec<ListItem> =
-            serde_json::from_str(out.trim()).map_err(|e| Error::HelmOutput(format!("list: {e}")))?;
+        let items: Vec<ListItem> = serde_json::from_str(out.trim())
+            .map_err(|e| Error::HelmOutput(format!("list: {e}")))?;
         Ok(items
             .into_iter()
             .map(|i| {
@@ -235,7 +244,12 @@ impl Helm {
             .collect())
     }
 
-    async fn run(&self, command: &'static str, args: Vec<OsString>, timeout: Duration) -> Result<String> {
+    async fn run(
+        &self,
+        command: &'static str,
+        args: Vec<OsString>,
+        timeout: Duration,
+    ) -> Result<String> {
         let mut cmd = Command::new(&self.bin);
         cmd.args(&args)
             .env("HELM_CACHE_HOME", self.home.join("cache"))
@@ -248,7 +262,10 @@ impl Helm {
         if let Some(kc) = &self.kubeconfig {
             cmd.env("KUBECONFIG", kc);
         }
-        let child = cmd.spawn().map_err(|source| Error::HelmSpawn { bin: self.bin.display().to_string(), source })?;
+        let child = cmd.spawn().map_err(|source| Error::HelmSpawn {
+            bin: self.bin.display().to_string(),
+            source,
+        })?;
         let output = match tokio::time::timeout(timeout, child.wait_with_output()).await {
             Ok(result) => result?,
             // Dropping the future drops the child, which kills it.
@@ -259,16 +276,21 @@ impl Helm {
         } else {
             let stderr = String::from_utf8_lossy(&output.stderr).trim().to_owned();
             tracing::debug!(command, %stderr, "helm failed");
-            Err(Error::Helm { command, stderr: stderr.chars().take(2000).collect() })
+            Err(Error::Helm {
+                command,
+                stderr: stderr.chars().take(2000).collect(),
+            })
         }
     }
 }
 
 fn parse_release(out: &str) -> Result<Release> {
     // Some helm commands print notes or warnings before the JSON document.
-    let start = out.find('{').ok_or_else(|| Error::HelmOutput("no JSON in output".into()))?;
-    let release: ReleaseJson =
-        serde_json::from_str(&out[start..]).map_err(|e| Error::HelmOutput(format!("release: {e}")))?;
+    let start = out
+        .find('{')
+        .ok_or_else(|| Error::HelmOutput("no JSON in output".into()))?;
+    let release: ReleaseJson = serde_json::from_str(&out[start..])
+        .map_err(|e| Error::HelmOutput(format!("release: {e}")))?;
     Ok(release.into())
 }
 
@@ -279,8 +301,15 @@ fn is_not_found(stderr: &str) -> bool {
 fn write_values(values: &serde_json::Value) -> Result<tempfile::NamedTempFile> {
     use std::io::Write;
     // NamedTempFile is created with mode 0600: values may hold secrets.
-    let mut file = tempfile::Builder::new().prefix("kubarr-values-").suffix(".json").tempfile()?;
-    file.write_all(serde_json::to_string(values).unwrap_or_else(|_| "{}".into()).as_bytes())?;
+    let mut file = tempfile::Builder::new()
+        .prefix("kubarr-values-")
+        .suffix(".json")
+        .tempfile()?;
+    file.write_all(
+        serde_json::to_string(values)
+            .unwrap_or_else(|_| "{}".into())
+            .as_bytes(),
+    )?;
     file.flush()?;
     Ok(file)
 }
@@ -313,7 +342,14 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let fake = dir.path().join("helm");
         let pid_file = dir.path().join("pid");
-        std::fs::write(&fake, format!("#!/bin/sh\necho $$ > {}\nexec sleep 30\n", pid_file.display())).unwrap();
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\necho $$ > {}\nexec sleep 30\n",
+                pid_file.display()
+            ),
+        )
+        .unwrap();
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -321,19 +357,31 @@ mod tests {
         }
         let helm = Helm::new(&fake, None, dir.path().to_path_buf());
         let started = std::time::Instant::now();
-        let err = helm.run("list", vec!["list".into()], Duration::from_millis(300)).await.unwrap_err();
+        let err = helm
+            .run("list", vec!["list".into()], Duration::from_millis(300))
+            .await
+            .unwrap_err();
         assert!(matches!(err, Error::HelmTimeout { .. }), "{err}");
         assert!(started.elapsed() < Duration::from_secs(10));
         // The child process is gone (or a zombie awaiting reaping), not left running.
-        let pid = std::fs::read_to_string(&pid_file).unwrap().trim().to_owned();
+        let pid = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .to_owned();
         let deadline = std::time::Instant::now() + Duration::from_secs(10);
         loop {
             let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-            let alive = state.split(") ").nth(1).is_some_and(|rest| !rest.starts_with('Z'));
+            let alive = state
+                .split(") ")
+                .nth(1)
+                .is_some_and(|rest| !rest.starts_with('Z'));
             if !alive {
                 break;
             }
-            assert!(std::time::Instant::now() < deadline, "helm child {pid} still running");
+            assert!(
+                std::time::Instant::now() < deadline,
+                "helm child {pid} still running"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -32,6 +32,7 @@ pub fn workload_health(objects: &AppObjects) -> WorkloadHealth {
     let pods: Vec<&Pod> = objects
         .pods
         .iter()
+        .map(|p| p.as_ref())
         .filter(|p| {
             let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
             // Completed job pods and pods on their way out do not count.
@@ -45,7 +46,11 @@ pub fn workload_health(objects: &AppObjects) -> WorkloadHealth {
     let mut problems: Vec<String> = pods.iter().filter_map(|p| pod_problem(p)).collect();
     for d in &objects.deployments {
         let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = d.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0);
+        let ready = d
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
         if ready < want && problems.is_empty() {
             problems.push(format!(
                 "deployment {}: {ready}/{want} replicas ready",
@@ -55,7 +60,11 @@ pub fn workload_health(objects: &AppObjects) -> WorkloadHealth {
     }
     for s in &objects.statefulsets {
         let want = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = s.status.as_ref().and_then(|s| s.ready_replicas).unwrap_or(0);
+        let ready = s
+            .status
+            .as_ref()
+            .and_then(|s| s.ready_replicas)
+            .unwrap_or(0);
         if ready < want && problems.is_empty() {
             problems.push(format!(
                 "statefulset {}: {ready}/{want} replicas ready",
@@ -63,7 +72,8 @@ pub fn workload_health(objects: &AppObjects) -> WorkloadHealth {
             ));
         }
     }
-    let all_ready = has_workloads && problems.is_empty() && ready_pods == total_pods && total_pods > 0;
+    let all_ready =
+        has_workloads && problems.is_empty() && ready_pods == total_pods && total_pods > 0;
     let message = if all_ready {
         "Running".to_owned()
     } else if problems.is_empty() {
@@ -75,7 +85,13 @@ pub fn workload_health(objects: &AppObjects) -> WorkloadHealth {
     } else {
         problems.join("; ")
     };
-    WorkloadHealth { all_ready, message, ready_pods, total_pods, has_workloads }
+    WorkloadHealth {
+        all_ready,
+        message,
+        ready_pods,
+        total_pods,
+        has_workloads,
+    }
 }
 
 fn pod_ready(p: &Pod) -> bool {
@@ -103,7 +119,10 @@ fn pod_problem(p: &Pod) -> Option<String> {
         }
     }
     if status.phase.as_deref() == Some("Failed") {
-        return Some(format!("pod {name}: failed ({})", status.reason.as_deref().unwrap_or("unknown reason")));
+        return Some(format!(
+            "pod {name}: failed ({})",
+            status.reason.as_deref().unwrap_or("unknown reason")
+        ));
     }
     if status.phase.as_deref() == Some("Pending") {
         let unschedulable = status
@@ -127,28 +146,44 @@ mod tests {
     use k8s_openapi::api::apps::v1::Deployment;
     use serde_json::json;
 
+    use std::sync::Arc;
+
     use super::*;
 
-    fn pod(name: &str, status: serde_json::Value) -> Pod {
-        serde_json::from_value(json!({"metadata": {"name": name, "namespace": "sonarr"}, "status": status})).unwrap()
+    fn pod(name: &str, status: serde_json::Value) -> Arc<Pod> {
+        Arc::new(
+            serde_json::from_value::<Pod>(
+                json!({"metadata": {"name": name, "namespace": "sonarr"}, "status": status}),
+            )
+            .unwrap(),
+        )
     }
 
-    fn deployment(want: i32, ready: i32) -> Deployment {
-        serde_json::from_value(json!({
-            "metadata": {"name": "sonarr", "namespace": "sonarr"},
-            "spec": {"replicas": want, "selector": {}, "template": {}},
-            "status": {"readyReplicas": ready}
-        }))
-        .unwrap()
+    fn deployment(want: i32, ready: i32) -> Arc<Deployment> {
+        Arc::new(
+            serde_json::from_value::<Deployment>(json!({
+                "metadata": {"name": "sonarr", "namespace": "sonarr"},
+                "spec": {"replicas": want, "selector": {}, "template": {}},
+                "status": {"readyReplicas": ready}
+            }))
+            .unwrap(),
+        )
     }
 
-    fn ready_pod(name: &str) -> Pod {
-        pod(name, json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}))
+    fn ready_pod(name: &str) -> Arc<Pod> {
+        pod(
+            name,
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "True"}]}),
+        )
     }
 
     #[test]
     fn all_ready_is_running() {
-        let h = workload_health(&AppObjects { deployments: vec![deployment(1, 1)], pods: vec![ready_pod("a")], ..Default::default() });
+        let h = workload_health(&AppObjects {
+            deployments: vec![deployment(1, 1)],
+            pods: vec![ready_pod("a")],
+            ..Default::default()
+        });
         assert!(h.all_ready);
         assert_eq!(h.message, "Running");
         assert_eq!((h.ready_pods, h.total_pods), (1, 1));
@@ -156,24 +191,52 @@ mod tests {
 
     #[test]
     fn crash_loop_is_named() {
-        let bad = pod("sonarr-x", json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
+        let bad = pod(
+            "sonarr-x",
+            json!({"phase": "Running", "conditions": [{"type": "Ready", "status": "False"}],
             "containerStatuses": [{"name": "app", "ready": false, "restartCount": 5, "image": "i", "imageID": "",
-                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}));
-        let h = workload_health(&AppObjects { deployments: vec![deployment(1, 0)], pods: vec![bad], ..Default::default() });
+                "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}),
+        );
+        let h = workload_health(&AppObjects {
+            deployments: vec![deployment(1, 0)],
+            pods: vec![bad],
+            ..Default::default()
+        });
         assert!(!h.all_ready);
         assert_eq!(h.message, "pod sonarr-x: CrashLoopBackOff");
     }
 
     #[test]
     fn unschedulable_and_unbound_claims_are_named() {
-        let p = pod("p", json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
-            "reason": "Unschedulable", "message": "0/2 nodes are available: insufficient memory"}]}));
-        let h = workload_health(&AppObjects { deployments: vec![deployment(1, 0)], pods: vec![p], ..Default::default() });
-        assert_eq!(h.message, "pod p: unschedulable (0/2 nodes are available: insufficient memory)");
-        let p = pod("q", json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
-            "message": "pod has unbound immediate PersistentVolumeClaims"}]}));
-        let h = workload_health(&AppObjects { deployments: vec![deployment(1, 0)], pods: vec![p], ..Default::default() });
-        assert!(h.message.starts_with("pod q: volume claim not bound"), "{}", h.message);
+        let p = pod(
+            "p",
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+            "reason": "Unschedulable", "message": "0/2 nodes are available: insufficient memory"}]}),
+        );
+        let h = workload_health(&AppObjects {
+            deployments: vec![deployment(1, 0)],
+            pods: vec![p],
+            ..Default::default()
+        });
+        assert_eq!(
+            h.message,
+            "pod p: unschedulable (0/2 nodes are available: insufficient memory)"
+        );
+        let p = pod(
+            "q",
+            json!({"phase": "Pending", "conditions": [{"type": "PodScheduled", "status": "False",
+            "message": "pod has unbound immediate PersistentVolumeClaims"}]}),
+        );
+        let h = workload_health(&AppObjects {
+            deployments: vec![deployment(1, 0)],
+            pods: vec![p],
+            ..Default::default()
+        });
+        assert!(
+            h.message.starts_with("pod q: volume claim not bound"),
+            "{}",
+            h.message
+        );
     }
 
     #[test]

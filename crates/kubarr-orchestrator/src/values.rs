@@ -49,9 +49,16 @@ impl ValuesSchema {
                 let message = err.to_string();
                 // "Additional properties are not allowed ('x' was unexpected)": name the key.
                 if let Some(extra) = unexpected_key(&message) {
-                    field = if field.is_empty() { extra } else { format!("{field}.{extra}") };
+                    field = if field.is_empty() {
+                        extra
+                    } else {
+                        format!("{field}.{extra}")
+                    };
                 }
-                ValueProblem { field, message: humanize(&message) }
+                ValueProblem {
+                    field,
+                    message: humanize(&message),
+                }
             })
             .collect();
         problems.sort_by(|a, b| a.field.cmp(&b.field));
@@ -166,7 +173,9 @@ mod tests {
 
     #[test]
     fn valid_values_pass() {
-        assert!(schema().validate(&json!({"puid": 1000, "persistence": {"config": {"size": "5Gi"}}})).is_empty());
+        assert!(schema()
+            .validate(&json!({"puid": 1000, "persistence": {"config": {"size": "5Gi"}}}))
+            .is_empty());
         assert!(schema().validate(&json!({})).is_empty());
     }
 
@@ -175,7 +184,16 @@ mod tests {
         let s = schema();
         let p = s.validate(&json!({"puid": 0, "persistence": {"config": {"size": "lots", "bogus": 1}}, "extra": true}));
         let fields: Vec<_> = p.iter().map(|p| p.field.as_str()).collect();
-        assert_eq!(fields, ["extra", "persistence.config.bogus", "persistence.config.size", "puid"], "{p:?}");
+        assert_eq!(
+            fields,
+            [
+                "extra",
+                "persistence.config.bogus",
+                "persistence.config.size",
+                "puid"
+            ],
+            "{p:?}"
+        );
         assert!(p.iter().all(|p| p.message.ends_with('.')));
         let p = s.validate(&json!({"timezone": 5}));
         assert_eq!(p[0].field, "timezone");
@@ -186,13 +204,19 @@ mod tests {
         let s = schema();
         let v = s.redact(&json!({"claimToken": "claim-abc123", "puid": 7, "other": "x"}));
         assert_eq!(v, json!({"claimToken": REDACTED, "puid": 7, "other": "x"}));
-        assert_eq!(s.redact(&json!({"claimToken": ""})), json!({"claimToken": ""}));
+        assert_eq!(
+            s.redact(&json!({"claimToken": ""})),
+            json!({"claimToken": ""})
+        );
     }
 
     #[test]
     fn merge_is_deep() {
         let base = json!({"a": {"b": 1, "c": 2}, "d": [1]});
         let over = json!({"a": {"c": 3}, "d": [2], "e": null});
-        assert_eq!(merge(&base, &over), json!({"a": {"b": 1, "c": 3}, "d": [2], "e": null}));
+        assert_eq!(
+            merge(&base, &over),
+            json!({"a": {"b": 1, "c": 3}, "d": [2], "e": null})
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! report whether they are in sync: when the API server goes away the watchers retry with
 //! backoff and the stores are marked stale until they reconnect.
 
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -33,12 +34,32 @@ impl WatchCaches {
     /// Starts the three watchers on the runtime; they run until the process ends.
     pub fn start(cluster: &Cluster) -> Self {
         let (changes, _) = broadcast::channel(1024);
-        let healthy = Arc::new([AtomicBool::new(false), AtomicBool::new(false), AtomicBool::new(false)]);
+        let healthy = Arc::new([
+            AtomicBool::new(false),
+            AtomicBool::new(false),
+            AtomicBool::new(false),
+        ]);
         let client = cluster.client();
-        let deployments = spawn_reflector(Api::<Deployment>::all(client.clone()), healthy.clone(), 0, changes.clone());
-        let statefulsets = spawn_reflector(Api::<StatefulSet>::all(client.clone()), healthy.clone(), 1, changes.clone());
+        let deployments = spawn_reflector(
+            Api::<Deployment>::all(client.clone()),
+            healthy.clone(),
+            0,
+            changes.clone(),
+        );
+        let statefulsets = spawn_reflector(
+            Api::<StatefulSet>::all(client.clone()),
+            healthy.clone(),
+            1,
+            changes.clone(),
+        );
         let pods = spawn_reflector(Api::<Pod>::all(client), healthy.clone(), 2, changes.clone());
-        Self { deployments, statefulsets, pods, healthy, changes }
+        Self {
+            deployments,
+            statefulsets,
+            pods,
+            healthy,
+            changes,
+        }
     }
 
     /// Whether every watcher is connected and its store complete.
@@ -63,43 +84,45 @@ impl WatchCaches {
         self.changes.subscribe()
     }
 
-    /// Snapshot of an app's objects from the caches (no API request).
+    /// Snapshot of an app's objects from the caches (no API request, no deep copies).
     pub fn app_objects(&self, app: &str) -> AppObjects {
-        let in_app = |labels: &std::collections::BTreeMap<String, String>, ns: Option<String>| {
-            ns.as_deref() == Some(app) && labels.get(APP_LABEL).map(String::as_str) == Some(app)
-        };
-        AppObjects {
-            deployments: self
-                .deployments
-                .state()
-                .into_iter()
-                .filter(|d| in_app(d.labels(), d.namespace()))
-                .map(|d| (*d).clone())
-                .collect(),
-            statefulsets: self
-                .statefulsets
-                .state()
-                .into_iter()
-                .filter(|s| in_app(s.labels(), s.namespace()))
-                .map(|s| (*s).clone())
-                .collect(),
-            pods: self
-                .pods
-                .state()
-                .into_iter()
-                .filter(|p| in_app(p.labels(), p.namespace()))
-                .map(|p| (*p).clone())
-                .collect(),
-        }
+        self.objects_by_app().remove(app).unwrap_or_default()
     }
+
+    /// Every app's objects, grouped in one pass over each store.
+    pub fn objects_by_app(&self) -> HashMap<String, AppObjects> {
+        let mut out: HashMap<String, AppObjects> = HashMap::new();
+        for d in self.deployments.state() {
+            if let Some(app) = app_of(d.as_ref()) {
+                out.entry(app).or_default().deployments.push(d);
+            }
+        }
+        for s in self.statefulsets.state() {
+            if let Some(app) = app_of(s.as_ref()) {
+                out.entry(app).or_default().statefulsets.push(s);
+            }
+        }
+        for p in self.pods.state() {
+            if let Some(app) = app_of(p.as_ref()) {
+                out.entry(app).or_default().pods.push(p);
+            }
+        }
+        out
+    }
+}
+
+/// The app an object belongs to: its `kubarr.io/app` label, when it lives in that app's namespace.
+fn app_of<K: ResourceExt>(obj: &K) -> Option<String> {
+    let app = obj.labels().get(APP_LABEL)?;
+    (obj.namespace().as_deref() == Some(app.as_str())).then(|| app.clone())
 }
 
 /// An app's workloads as the caches see them.
 #[derive(Clone, Debug, Default)]
 pub struct AppObjects {
-    pub deployments: Vec<Deployment>,
-    pub statefulsets: Vec<StatefulSet>,
-    pub pods: Vec<Pod>,
+    pub deployments: Vec<Arc<Deployment>>,
+    pub statefulsets: Vec<Arc<StatefulSet>>,
+    pub pods: Vec<Arc<Pod>>,
 }
 
 fn spawn_reflector<K>(
@@ -109,7 +132,13 @@ fn spawn_reflector<K>(
     changes: broadcast::Sender<String>,
 ) -> Store<K>
 where
-    K: Resource<DynamicType = ()> + Clone + std::fmt::Debug + serde::de::DeserializeOwned + Send + Sync + 'static,
+    K: Resource<DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::de::DeserializeOwned
+        + Send
+        + Sync
+        + 'static,
 {
     let (reader, writer) = reflector::store();
     let config = watcher::Config::default().labels(APP_LABEL);

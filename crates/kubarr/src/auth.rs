@@ -1,3 +1,71 @@
 //! Authentication and authorization.
+//!
+//! - [`CurrentUser`]: the extractor every protected handler starts from (Bearer token or the
+//!   `kubarr_session` cookie + CSRF header), with the caller's [`Permissions`].
+//! - [`Require<P>`](Require): demands a permission in the handler's signature, e.g.
+//!   `Require<perm::UsersManage>`; [`RequireApp<P>`](RequireApp) does the same for the `{app}`
+//!   of the path (404 when the caller cannot see the app).
+//! - [`password`], [`totp`], [`token`]: the primitives; [`rate_limit`]: brute-force protection;
+//!   [`session`]: issuing sessions and their cookie; [`purge`]: the periodic clean-up.
 
+pub mod client_ip;
+pub mod extract;
+pub mod grants;
 pub mod password;
+pub mod permission;
+pub mod purge;
+pub mod rate_limit;
+pub mod session;
+pub mod token;
+pub mod totp;
+pub mod validate;
+
+pub use client_ip::{client_ip, ClientIp};
+pub use extract::{
+    CurrentUser, EnrollingUser, Permissions, Require, RequireApp, CSRF_HEADER, SESSION_COOKIE,
+};
+pub use permission::{perm, Permission, PermissionMarker, PermissionSet};
+
+use tokio::sync::OnceCell;
+
+use crate::error::AppResult;
+use crate::settings::SettingsCache;
+
+/// Process-wide authentication state (part of [`AppState`](crate::state::AppState)).
+pub struct AuthState {
+    pub limiter: rate_limit::RateLimiter,
+    pub settings: SettingsCache,
+    pub grants: grants::GrantsCache,
+    pub sessions: grants::SessionCache,
+    dummy_hash: OnceCell<String>,
+}
+
+impl Default for AuthState {
+    fn default() -> Self {
+        Self {
+            limiter: Default::default(),
+            settings: Default::default(),
+            grants: Default::default(),
+            sessions: grants::SessionCache::new(grants::SESSION_CACHE_TTL),
+            dummy_hash: OnceCell::new(),
+        }
+    }
+}
+
+impl AuthState {
+    /// Call after committing anything that revokes sessions or changes a user (flags, e-mail,
+    /// TOTP, roles, deletion): the next request re-reads them.
+    pub fn sessions_changed(&self) {
+        self.sessions.invalidate();
+        self.grants.invalidate();
+    }
+
+    /// A bcrypt hash of a random password at the configured cost, verified against when the
+    /// login names no user, so that answer takes as long as a wrong password.
+    pub async fn dummy_hash(&self, cost: u32) -> AppResult<&str> {
+        self.dummy_hash
+            .get_or_try_init(|| password::hash_unchecked(password::generate(), cost))
+            .await
+            .map(String::as_str)
+    }
+}

@@ -46,6 +46,34 @@ where
     }
 }
 
+impl<T, S> axum::extract::OptionalFromRequest<S> for Json<T>
+where
+    T: DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = AppError;
+
+    /// An absent body (no content type, nothing or only white space sent) is `None`.
+    async fn from_request(req: Request, state: &S) -> Result<Option<Self>, Self::Rejection> {
+        if req.headers().get(CONTENT_TYPE).is_some() {
+            return <Self as FromRequest<S>>::from_request(req, state)
+                .await
+                .map(Some);
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(body_rejection)?;
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            Ok(None)
+        } else {
+            Err(AppError::bad_request(
+                "invalid_content_type",
+                "The request body must be JSON (Content-Type: application/json).",
+            ))
+        }
+    }
+}
+
 /// Parses JSON, turning errors into 400s that name the failing field.
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     let mut de = serde_json::Deserializer::from_slice(bytes);

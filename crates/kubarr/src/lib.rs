@@ -1,5 +1,7 @@
 //! Kubarr's server: configuration, HTTP API, and the glue to the database and the cluster.
 
+pub mod apps;
+pub mod audit;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -11,6 +13,7 @@ pub mod openapi;
 pub mod router;
 pub mod secret_key;
 pub mod server;
+pub mod settings;
 pub mod spa;
 pub mod state;
 pub mod telemetry;

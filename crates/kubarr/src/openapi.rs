@@ -16,6 +16,14 @@ use crate::error::{ErrorBody, ErrorDetail};
     modifiers(&Security),
     tags(
         (name = "health", description = "Liveness and readiness"),
+        (name = "setup", description = "First-run setup"),
+        (name = "auth", description = "Login, 2FA, sessions and registration"),
+        (name = "account", description = "The caller's own account: 2FA and password"),
+        (name = "users", description = "User administration"),
+        (name = "invites", description = "Invitations to register"),
+        (name = "roles", description = "Roles, permissions and per-app grants"),
+        (name = "audit", description = "The audit log"),
+        (name = "settings", description = "System settings"),
     )
 )]
 pub struct ApiDoc;

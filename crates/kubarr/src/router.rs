@@ -10,7 +10,8 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::handlers::health;
+use crate::handlers::{account, audit_log, auth, invites, roles, settings, setup, users};
+use crate::handlers::{app_resources, apps, catalog, events_stream, health};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{middleware, spa};
@@ -20,6 +21,57 @@ fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::ready))
+        // Setup, authentication and the caller's account.
+        .routes(routes!(setup::setup_status))
+        .routes(routes!(setup::setup))
+        .routes(routes!(auth::login))
+        .routes(routes!(auth::verify_2fa))
+        .routes(routes!(auth::recover_2fa))
+        .routes(routes!(auth::logout))
+        .routes(routes!(auth::me))
+        .routes(routes!(auth::list_sessions))
+        .routes(routes!(auth::revoke_session))
+        .routes(routes!(auth::register))
+        .routes(routes!(account::setup_2fa))
+        .routes(routes!(account::enable_2fa))
+        .routes(routes!(account::disable_2fa))
+        .routes(routes!(account::change_password))
+        // Users, invites, roles, audit, settings.
+        .routes(routes!(users::list_users, users::create_user))
+        .routes(routes!(
+            users::get_user,
+            users::update_user,
+            users::delete_user
+        ))
+        .routes(routes!(users::reset_user_password))
+        .routes(routes!(invites::list_invites, invites::create_invite))
+        .routes(routes!(invites::revoke_invite))
+        .routes(routes!(roles::list_permissions))
+        .routes(routes!(roles::list_roles, roles::create_role))
+        .routes(routes!(
+            roles::get_role,
+            roles::update_role,
+            roles::delete_role
+        ))
+        .routes(routes!(roles::set_role_permissions))
+        .routes(routes!(roles::set_role_apps))
+        .routes(routes!(audit_log::list_audit))
+        .routes(routes!(settings::list_settings, settings::update_setting))
+        // Catalog and apps.
+        .routes(routes!(catalog::list_catalog))
+        .routes(routes!(catalog::get_catalog_app))
+        .routes(routes!(catalog::get_catalog_icon))
+        .routes(routes!(catalog::reload_catalog))
+        .routes(routes!(apps::install_app))
+        .routes(routes!(apps::list_apps))
+        .routes(routes!(apps::app_status))
+        .routes(routes!(apps::upgrade_app))
+        .routes(routes!(apps::restart_app))
+        .routes(routes!(apps::uninstall_app))
+        .routes(routes!(app_resources::list_pods))
+        .routes(routes!(app_resources::list_events))
+        .routes(routes!(app_resources::app_logs))
+        .routes(routes!(events_stream::event_stream))
 }
 
 /// The generated OpenAPI document.

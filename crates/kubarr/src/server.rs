@@ -32,7 +32,8 @@ pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
         config.secret_key.as_ref().map(|s| s.expose()),
         &config.data_dir,
     )?;
-    Ok(AppState::new(config, db, secret_key))
+    let apps = crate::apps::Apps::start(&config, db.clone()).await?;
+    Ok(AppState::new(config, db, secret_key).with_apps(apps))
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -44,6 +45,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {listen}"))?;
     tracing::info!(address = %listener.local_addr()?, "Kubarr is listening");
     let app = crate::router::build(state.clone());
+    let purge = crate::auth::purge::spawn(state.clone(), crate::auth::purge::INTERVAL);
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -51,6 +53,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .with_graceful_shutdown(shutdown_signal())
     .await
     .context("server error")?;
+    purge.abort();
     state.db.close().await.ok();
     tracing::info!("Kubarr stopped");
     Ok(())

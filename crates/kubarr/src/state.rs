@@ -13,14 +13,28 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub db: DatabaseConnection,
     pub secret_key: SecretKey,
+    /// Rate limiter, settings cache and other authentication state.
+    pub auth: Arc<crate::auth::AuthState>,
+    /// The app catalog and lifecycle.
+    pub apps: Arc<crate::apps::Apps>,
 }
 
 impl AppState {
+    /// State without a cluster (app endpoints answer 503); see [`with_apps`](Self::with_apps).
     pub fn new(config: Config, db: DatabaseConnection, secret_key: SecretKey) -> Self {
+        let apps = crate::apps::Apps::without_cluster(&config, db.clone());
         Self {
             config: Arc::new(config),
             db,
             secret_key,
+            auth: Arc::default(),
+            apps,
         }
+    }
+
+    /// Replaces the app service (one connected to a cluster).
+    pub fn with_apps(mut self, apps: Arc<crate::apps::Apps>) -> Self {
+        self.apps = apps;
+        self
     }
 }

@@ -75,3 +75,56 @@ pub async fn record(db: &impl ConnectionTrait, entry: Entry) -> Result<i64, DbEr
     .await?;
     Ok(row.id)
 }
+
+/// Filters of an audit listing; every `None` matches everything.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub user_id: Option<i64>,
+    pub resource_type: Option<String>,
+    pub since: Option<chrono::DateTime<Utc>>,
+    pub until: Option<chrono::DateTime<Utc>>,
+    /// Continue after this `(created_at, id)` (exclusive), walking backwards.
+    pub before: Option<(chrono::DateTime<Utc>, i64)>,
+}
+
+/// A page of audit entries, newest first (walks the `(created_at, id)` index).
+pub async fn list(
+    db: &impl ConnectionTrait,
+    filter: Filter,
+    limit: u64,
+) -> Result<Vec<audit_logs::Model>, DbErr> {
+    use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+    let mut q = audit_logs::Entity::find();
+    if let Some(action) = filter.action {
+        q = q.filter(audit_logs::Column::Action.eq(action));
+    }
+    if let Some(user_id) = filter.user_id {
+        q = q.filter(audit_logs::Column::UserId.eq(user_id));
+    }
+    if let Some(rt) = filter.resource_type {
+        q = q.filter(audit_logs::Column::ResourceType.eq(rt));
+    }
+    if let Some(since) = filter.since {
+        q = q.filter(audit_logs::Column::CreatedAt.gte(since));
+    }
+    if let Some(until) = filter.until {
+        q = q.filter(audit_logs::Column::CreatedAt.lt(until));
+    }
+    if let Some((at, id)) = filter.before {
+        q = q.filter(
+            Condition::any()
+                .add(audit_logs::Column::CreatedAt.lt(at))
+                .add(
+                    Condition::all()
+                        .add(audit_logs::Column::CreatedAt.eq(at))
+                        .add(audit_logs::Column::Id.lt(id)),
+                ),
+        );
+    }
+    q.order_by_desc(audit_logs::Column::CreatedAt)
+        .order_by_desc(audit_logs::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await
+}

@@ -54,3 +54,33 @@ pub async fn upsert(
         .await
         .map(|_| ())
 }
+
+/// Inserts a setting only if the key is absent. Returns whether it was inserted (so of two
+/// concurrent callers exactly one wins).
+pub async fn insert_if_absent(
+    db: &impl ConnectionTrait,
+    key: &str,
+    value_json: String,
+    description: &str,
+) -> Result<bool, DbErr> {
+    let row = system_settings::ActiveModel {
+        key: Set(key.to_owned()),
+        value: Set(value_json),
+        description: Set(description.to_owned()),
+        updated_by: Set(None),
+        updated_at: Set(Utc::now()),
+    };
+    let res = system_settings::Entity::insert(row)
+        .on_conflict(
+            OnConflict::column(system_settings::Column::Key)
+                .do_nothing()
+                .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await;
+    match res {
+        Ok(n) => Ok(n == 1),
+        Err(DbErr::RecordNotInserted) => Ok(false),
+        Err(e) => Err(e),
+    }
+}

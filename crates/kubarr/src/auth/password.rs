@@ -3,6 +3,7 @@
 //! Hashing is CPU-heavy, so it runs on the blocking pool behind a semaphore: a flood of logins
 //! queues there instead of stalling the async workers that serve every other request.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::LazyLock;
 
 use tokio::sync::Semaphore;
@@ -13,13 +14,42 @@ use crate::error::{AppError, AppResult};
 pub const MAX_PASSWORD_BYTES: usize = 72;
 pub const MIN_PASSWORD_CHARS: usize = 8;
 
-/// At most this many hashes run at once.
-static HASHING: LazyLock<Semaphore> = LazyLock::new(|| {
+/// At most this many hashes run at once: half the CPUs (at least one), so a login flood leaves
+/// the other half to every other request.
+static HASHING: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(hash_permits()));
+
+/// How many hashes may wait for a permit before new ones are refused with 503.
+static WAITING: AtomicUsize = AtomicUsize::new(0);
+
+fn hash_permits() -> usize {
     let cpus = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2);
-    Semaphore::new(cpus.max(1))
-});
+    cpus.div_ceil(2).max(1)
+}
+
+fn max_waiting() -> usize {
+    16 * hash_permits()
+}
+
+/// A place in the hashing queue; left on drop (also when the request is cancelled).
+struct Waiting;
+
+impl Waiting {
+    fn enter() -> Option<Self> {
+        if WAITING.fetch_add(1, Ordering::SeqCst) >= max_waiting() {
+            WAITING.fetch_sub(1, Ordering::SeqCst);
+            return None;
+        }
+        Some(Waiting)
+    }
+}
+
+impl Drop for Waiting {
+    fn drop(&mut self) {
+        WAITING.fetch_sub(1, Ordering::SeqCst);
+    }
+}
 
 /// Checks the password policy; `field` names the request field in the error.
 pub fn validate(password: &str, username: &str, field: &str) -> AppResult<()> {
@@ -51,6 +81,11 @@ pub async fn hash(password: &str, cost: u32) -> AppResult<String> {
     run_limited(move || bcrypt::hash(password, cost)).await
 }
 
+/// Hashes a password without the policy check (generated secrets only).
+pub async fn hash_unchecked(password: String, cost: u32) -> AppResult<String> {
+    run_limited(move || bcrypt::hash(password, cost)).await
+}
+
 /// Checks `password` against a stored hash. A malformed hash counts as a mismatch.
 pub async fn verify(password: &str, hashed: &str) -> AppResult<bool> {
     if password.len() > MAX_PASSWORD_BYTES {
@@ -68,7 +103,13 @@ where
     T: Send + 'static,
     E: std::error::Error + Send + Sync + 'static,
 {
-    let _permit = HASHING.acquire().await.map_err(AppError::internal)?;
+    // A bounded queue: past it, answer "busy" at once instead of piling up work.
+    let waiting = Waiting::enter().ok_or_else(|| {
+        AppError::unavailable("server_busy", "The server is busy. Try again in a moment.")
+    })?;
+    let permit = HASHING.acquire().await;
+    drop(waiting);
+    let _permit = permit.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(work)
         .await
         .map_err(AppError::internal)?

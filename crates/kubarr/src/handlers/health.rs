@@ -48,8 +48,8 @@ pub async fn ready(State(state): State<AppState>) -> Response {
         Ok(Ok(())) => "ok",
         _ => "unavailable",
     };
-    let cluster = "not_configured";
-    let status = if database == "ok" {
+    let cluster = state.apps.cluster_health();
+    let status = if database == "ok" && cluster != "unavailable" {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

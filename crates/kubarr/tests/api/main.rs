@@ -1,10 +1,22 @@
 //! In-process tests of the real router against a fresh database (SQLite, or PostgreSQL when
 //! `KUBARR_TEST_DATABASE_URL` is set). One binary, so there is a single link step.
 
+mod cluster_app;
 mod helpers;
+mod identity_support;
 
+mod apps;
+mod audit_log;
+mod auth_attacks;
+mod auth_flows;
+mod authz_matrix;
+mod canary;
 mod cli;
 mod errors;
 mod health;
+mod invites;
 mod openapi;
+mod roles;
+mod settings;
 mod spa;
+mod users;

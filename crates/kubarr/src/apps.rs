@@ -1,0 +1,229 @@
+//! The app lifecycle service: catalog, operations as background jobs, live status from the watch
+//! caches, and status change events. No HTTP types here; handlers call into it.
+
+mod media;
+mod operations;
+mod reconcile;
+mod status;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use kubarr_orchestrator::catalog::Catalog;
+use kubarr_orchestrator::cluster::Cluster;
+use kubarr_orchestrator::helm::Helm;
+use kubarr_orchestrator::watch::WatchCaches;
+use sea_orm::DatabaseConnection;
+use tokio::sync::broadcast;
+
+pub use operations::Operation;
+pub use status::{AppStatus, AppStatusEvent};
+
+use crate::config::{Config, KubeMode};
+use crate::error::AppError;
+
+/// How long helm may take.
+#[derive(Clone, Debug)]
+pub struct Timeouts {
+    pub deploy: Duration,
+    pub uninstall: Duration,
+}
+
+/// The app lifecycle service, shared by every handler.
+pub struct Apps {
+    db: DatabaseConnection,
+    charts_dir: PathBuf,
+    catalog: RwLock<Arc<Catalog>>,
+    helm: Helm,
+    cluster: Option<Cluster>,
+    caches: Option<WatchCaches>,
+    timeouts: Timeouts,
+    events: broadcast::Sender<AppStatusEvent>,
+    /// When this process started; operations begun before it belong to an earlier process.
+    started_at: chrono::DateTime<chrono::Utc>,
+    /// Names of apps whose operation state changed (feeds the status events).
+    op_changes: broadcast::Sender<String>,
+}
+
+impl Apps {
+    /// Loads the catalog and connects to the cluster named by the configuration (if any).
+    /// A cluster that cannot be reached at start-up is not fatal: the watch caches keep retrying.
+    pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<Arc<Self>> {
+        let cluster = match connect(config).await {
+            Ok(c) => c,
+            Err(e) => {
+                tracing::warn!(error = %e, "no Kubernetes cluster: app endpoints will answer 503");
+                None
+            }
+        };
+        let helm = Helm::new(
+            &config.helm_bin,
+            config
+                .kubernetes
+                .kubeconfig
+                .clone()
+                .filter(|_| config.kubernetes.mode != KubeMode::InCluster),
+            config.data_dir.join("helm"),
+        );
+        let timeouts = Timeouts {
+            deploy: Duration::from_secs(900),
+            uninstall: Duration::from_secs(300),
+        };
+        let apps = Self::new(db, config.charts_dir.clone(), helm, cluster, timeouts);
+        apps.spawn_reconcile();
+        Ok(apps)
+    }
+
+    /// The service with no cluster: the catalog works, operations answer 503.
+    pub fn without_cluster(config: &Config, db: DatabaseConnection) -> Arc<Self> {
+        let helm = Helm::new(&config.helm_bin, None, config.data_dir.join("helm"));
+        let timeouts = Timeouts {
+            deploy: Duration::from_secs(900),
+            uninstall: Duration::from_secs(300),
+        };
+        Self::new(db, config.charts_dir.clone(), helm, None, timeouts)
+    }
+
+    /// Builds the service around given parts (tests use this to pick short timeouts).
+    pub fn new(
+        db: DatabaseConnection,
+        charts_dir: PathBuf,
+        helm: Helm,
+        cluster: Option<Cluster>,
+        timeouts: Timeouts,
+    ) -> Arc<Self> {
+        let (catalog, problems) = Catalog::load(&charts_dir);
+        for p in &problems {
+            tracing::warn!(problem = %p, "catalog");
+        }
+        tracing::info!(apps = catalog.len(), dir = %charts_dir.display(), "catalog loaded");
+        let caches = cluster.as_ref().map(WatchCaches::start);
+        let (events, _) = broadcast::channel(1024);
+        let (op_changes, _) = broadcast::channel(1024);
+        let apps = Arc::new(Self {
+            db,
+            charts_dir,
+            catalog: RwLock::new(Arc::new(catalog)),
+            helm,
+            cluster,
+            caches,
+            timeouts,
+            events,
+            started_at: chrono::Utc::now(),
+            op_changes,
+        });
+        apps.spawn_status_events();
+        apps.spawn_request_meter();
+        apps
+    }
+
+    /// The current catalog.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        self.catalog.read().expect("catalog lock").clone()
+    }
+
+    /// Re-reads the charts directory; returns the number of apps and the charts left out.
+    pub fn reload_catalog(&self) -> (usize, Vec<String>) {
+        let (catalog, problems) = Catalog::load(&self.charts_dir);
+        for p in &problems {
+            tracing::warn!(problem = %p, "catalog");
+        }
+        let n = catalog.len();
+        *self.catalog.write().expect("catalog lock") = Arc::new(catalog);
+        (n, problems)
+    }
+
+    /// The cluster, or 503 when none is configured.
+    pub fn cluster(&self) -> Result<&Cluster, AppError> {
+        self.cluster.as_ref().ok_or_else(cluster_unavailable)
+    }
+
+    pub fn caches(&self) -> Option<&WatchCaches> {
+        self.caches.as_ref()
+    }
+
+    /// `ok`, `unavailable` or `not_configured`, for `/api/ready`. Reads the caches' health, so it
+    /// costs no API request.
+    pub fn cluster_health(&self) -> &'static str {
+        match &self.caches {
+            None => "not_configured",
+            Some(c) if c.is_synced() => "ok",
+            Some(_) => "unavailable",
+        }
+    }
+
+    /// Status events for the SSE stream.
+    pub fn subscribe(&self) -> broadcast::Receiver<AppStatusEvent> {
+        self.events.subscribe()
+    }
+}
+
+impl Apps {
+    /// Logs (at debug level) how many API-server requests the client made each minute, so the
+    /// cost of the watch caches can be observed.
+    fn spawn_request_meter(self: &Arc<Self>) {
+        let Some(cluster) = self.cluster.clone() else {
+            return;
+        };
+        tokio::spawn(async move {
+            let mut last = cluster.request_count();
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            tick.tick().await;
+            loop {
+                tick.tick().await;
+                let now = cluster.request_count();
+                tracing::debug!(
+                    requests_last_minute = now - last,
+                    total = now,
+                    "API-server requests"
+                );
+                last = now;
+            }
+        });
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Option<Cluster>> {
+    let in_cluster = std::env::var_os("KUBERNETES_SERVICE_HOST").is_some();
+    let cluster = match config.kubernetes.mode {
+        KubeMode::Disabled => return Ok(None),
+        KubeMode::InCluster => Cluster::connect(None, true).await?,
+        KubeMode::Kubeconfig => {
+            Cluster::connect(config.kubernetes.kubeconfig.as_deref(), false).await?
+        }
+        KubeMode::Auto => match (&config.kubernetes.kubeconfig, in_cluster) {
+            (Some(path), _) => Cluster::connect(Some(path), false).await?,
+            (None, true) => Cluster::connect(None, true).await?,
+            (None, false) => return Ok(None),
+        },
+    };
+    Ok(Some(cluster))
+}
+
+/// 503 `cluster_unavailable`.
+pub fn cluster_unavailable() -> AppError {
+    AppError::unavailable(
+        "cluster_unavailable",
+        "The Kubernetes cluster is not reachable right now.",
+    )
+}
+
+/// Maps orchestrator errors to API errors without leaking internals.
+pub fn orchestrator_error(e: kubarr_orchestrator::Error) -> AppError {
+    use kubarr_orchestrator::Error;
+    if e.is_unavailable() {
+        tracing::warn!(error = %e, "cluster unavailable");
+        return cluster_unavailable();
+    }
+    match &e {
+        Error::NotManaged(ns) => AppError::not_found(
+            "app_not_found",
+            format!("No app `{ns}` is installed by Kubarr."),
+        ),
+        _ if e.api_code() == Some(404) => {
+            AppError::not_found("not_found", "The requested object does not exist.")
+        }
+        _ => AppError::internal(e),
+    }
+}

@@ -1,0 +1,61 @@
+//! The periodic clean-up of sessions and 2FA challenges that can no longer be used, and of the
+//! rate limiter's stale entries.
+
+use std::time::Duration;
+
+use chrono::Utc;
+
+use crate::state::AppState;
+
+/// A challenge dies after this many failed attempts.
+pub const MAX_CHALLENGE_ATTEMPTS: i32 = 5;
+/// How often the purge runs.
+pub const INTERVAL: Duration = Duration::from_secs(600);
+
+/// How many rows one purge removed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub sessions: u64,
+    pub challenges: u64,
+}
+
+/// Deletes expired, idle and revoked sessions and dead challenges once.
+pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
+    let settings = state.auth.settings.get(&state.db, &state.config).await?;
+    let now = Utc::now();
+    let sessions =
+        kubarr_db::queries::sessions::purge(&state.db, now, now - settings.idle_timeout()).await?;
+    let challenges =
+        kubarr_db::queries::two_factor::purge_challenges(&state.db, now, MAX_CHALLENGE_ATTEMPTS)
+            .await?;
+    state.auth.limiter.prune();
+    if sessions + challenges > 0 {
+        state.auth.sessions_changed();
+    }
+    Ok(Purged {
+        sessions,
+        challenges,
+    })
+}
+
+/// Runs [`purge_once`] every `interval` until the returned task is aborted (or the runtime ends).
+pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(interval);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match purge_once(&state).await {
+                Ok(p) if p.sessions + p.challenges > 0 => {
+                    tracing::info!(
+                        sessions = p.sessions,
+                        challenges = p.challenges,
+                        "purged expired sessions and challenges"
+                    );
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+            }
+        }
+    })
+}

@@ -1,0 +1,308 @@
+//! The caller's own account: TOTP enrolment and removal, and password change.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json as JsonResponse;
+use chrono::Utc;
+use kubarr_db::queries::{sessions, two_factor, users};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::AuditAction;
+use crate::auth::rate_limit::{account_key, Action};
+use crate::auth::token;
+use crate::auth::{password, totp, CurrentUser, EnrollingUser};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::extract::Json;
+use crate::state::AppState;
+
+/// How many recovery codes enabling 2FA hands out.
+pub const RECOVERY_CODES: usize = 10;
+
+#[derive(Serialize, ToSchema)]
+pub struct TwoFactorSetupResponse {
+    /// Base32 secret for manual entry.
+    pub secret: String,
+    /// `otpauth://totp/Kubarr:<user>?secret=…&issuer=Kubarr` for a QR code.
+    pub otpauth_uri: String,
+}
+
+fn load_user_error() -> AppError {
+    AppError::unauthorized(
+        "session_expired",
+        "Your session has ended. Please sign in again.",
+    )
+}
+
+/// Start TOTP enrolment: a new secret, not active until enabled with a code.
+#[utoipa::path(post, path = "/api/users/me/2fa/setup", tag = "account",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The new secret", body = TwoFactorSetupResponse),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
+        (status = 409, description = "2FA is already enabled", body = ErrorBody),
+    ))]
+pub async fn setup_2fa(
+    State(state): State<AppState>,
+    EnrollingUser(user): EnrollingUser,
+) -> AppResult<JsonResponse<TwoFactorSetupResponse>> {
+    if user.totp_enabled {
+        return Err(AppError::conflict(
+            "two_factor_already_enabled",
+            "Two-factor authentication is already on.",
+        ));
+    }
+    let secret = totp::generate_secret();
+    let txn = state.db.begin().await?;
+    users::set_pending_totp_secret(&txn, user.id, state.secret_key.encrypt(&secret)).await?;
+    user.audit()
+        .record(
+            &txn,
+            AuditAction::TwoFactorSetupStarted,
+            "user",
+            Some(user.id.to_string()),
+            serde_json::Value::Null,
+        )
+        .await?;
+    txn.commit().await?;
+    let otpauth_uri = totp::otpauth_uri(&secret, &user.username);
+    Ok(JsonResponse(TwoFactorSetupResponse {
+        secret,
+        otpauth_uri,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct EnableTwoFactorRequest {
+    /// A current code of the authenticator app.
+    pub code: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RecoveryCodesResponse {
+    /// Ten single-use codes, shown only now.
+    pub recovery_codes: Vec<String>,
+}
+
+/// Turn TOTP on with a valid code; returns 10 single-use recovery codes (shown once).
+#[utoipa::path(post, path = "/api/users/me/2fa/enable", tag = "account",
+    request_body = EnableTwoFactorRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Enabled", body = RecoveryCodesResponse),
+        (status = 400, description = "Wrong code", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
+        (status = 409, description = "Already enabled, or setup not started", body = ErrorBody),
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
+    ))]
+pub async fn enable_2fa(
+    State(state): State<AppState>,
+    EnrollingUser(user): EnrollingUser,
+    Json(req): Json<EnableTwoFactorRequest>,
+) -> AppResult<JsonResponse<RecoveryCodesResponse>> {
+    state
+        .auth
+        .limiter
+        .check_ip(Action::TwoFactor, user.ip)
+        .map_err(|r| AppError::too_many_requests(r.0))?;
+    let model = users::find_by_id(&state.db, user.id)
+        .await?
+        .ok_or_else(load_user_error)?;
+    if model.totp_enabled {
+        return Err(AppError::conflict(
+            "two_factor_already_enabled",
+            "Two-factor authentication is already on.",
+        ));
+    }
+    let secret = model
+        .totp_secret
+        .as_deref()
+        .and_then(|s| state.secret_key.decrypt(s).ok())
+        .and_then(|s| totp::base32_decode(&s))
+        .ok_or_else(|| {
+            AppError::conflict(
+                "two_factor_not_set_up",
+                "Start with /api/users/me/2fa/setup.",
+            )
+        })?;
+    let now_step = totp::step_at(Utc::now().timestamp());
+    let wrong =
+        || AppError::bad_request("invalid_code", "The code is not valid.").with_field("code");
+    let step =
+        totp::verify(&secret, &req.code, now_step, model.totp_last_used_step).ok_or_else(wrong)?;
+    let codes: Vec<String> = (0..RECOVERY_CODES)
+        .map(|_| token::generate_recovery_code())
+        .collect();
+    let hashes: Vec<String> = codes.iter().map(|c| token::recovery_code_hash(c)).collect();
+    let txn = state.db.begin().await?;
+    if !users::claim_totp_step(&txn, user.id, step).await? {
+        return Err(wrong());
+    }
+    users::set_totp_enabled(&txn, user.id, true).await?;
+    two_factor::replace_recovery_codes(&txn, user.id, &hashes, Utc::now()).await?;
+    user.audit()
+        .record(
+            &txn,
+            AuditAction::TwoFactorEnabled,
+            "user",
+            Some(user.id.to_string()),
+            json!({ "recovery_codes": RECOVERY_CODES }),
+        )
+        .await?;
+    txn.commit().await?;
+    state.auth.sessions_changed();
+    Ok(JsonResponse(RecoveryCodesResponse {
+        recovery_codes: codes,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct DisableTwoFactorRequest {
+    pub password: String,
+    /// A current code of the authenticator app.
+    pub code: String,
+}
+
+/// Turn TOTP off; needs the password and a current code. Refused while a role requires 2FA.
+#[utoipa::path(post, path = "/api/users/me/2fa/disable", tag = "account",
+    request_body = DisableTwoFactorRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Disabled; recovery codes deleted"),
+        (status = 400, description = "Wrong password or code", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
+        (status = 409, description = "Not enabled, or required by a role", body = ErrorBody),
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
+    ))]
+pub async fn disable_2fa(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<DisableTwoFactorRequest>,
+) -> AppResult<StatusCode> {
+    let limiter = &state.auth.limiter;
+    let account = account_key(&user.username);
+    limiter
+        .check_ip(Action::TwoFactor, user.ip)
+        .and_then(|_| limiter.check_account(&account, user.ip))
+        .map_err(|r| AppError::too_many_requests(r.0))?;
+    if !user.totp_enabled {
+        return Err(AppError::conflict(
+            "two_factor_not_enabled",
+            "Two-factor authentication is off.",
+        ));
+    }
+    if user.role_requires_2fa {
+        return Err(AppError::conflict(
+            "two_factor_required_by_role",
+            "One of your roles requires two-factor authentication.",
+        ));
+    }
+    let model = users::find_by_id(&state.db, user.id)
+        .await?
+        .ok_or_else(load_user_error)?;
+    let password_ok = password::verify(&req.password, &model.hashed_password).await?;
+    let secret = model
+        .totp_secret
+        .as_deref()
+        .and_then(|s| state.secret_key.decrypt(s).ok())
+        .and_then(|s| totp::base32_decode(&s))
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored TOTP secret unreadable")))?;
+    let step = totp::verify(
+        &secret,
+        &req.code,
+        totp::step_at(Utc::now().timestamp()),
+        model.totp_last_used_step,
+    );
+    let (true, Some(step)) = (password_ok, step) else {
+        limiter.record_failure(&account, user.ip);
+        return Err(AppError::bad_request(
+            "invalid_credentials",
+            "The password or the code is not correct.",
+        ));
+    };
+    let txn = state.db.begin().await?;
+    if !users::claim_totp_step(&txn, user.id, step).await? {
+        return Err(AppError::bad_request(
+            "invalid_credentials",
+            "The password or the code is not correct.",
+        ));
+    }
+    users::set_totp_enabled(&txn, user.id, false).await?;
+    two_factor::delete_recovery_codes(&txn, user.id).await?;
+    user.audit()
+        .record(
+            &txn,
+            AuditAction::TwoFactorDisabled,
+            "user",
+            Some(user.id.to_string()),
+            serde_json::Value::Null,
+        )
+        .await?;
+    txn.commit().await?;
+    state.auth.sessions_changed();
+    limiter.record_success(&account, user.ip);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ChangePasswordRequest {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// Change the caller's password; ends their other sessions.
+#[utoipa::path(put, path = "/api/users/me/password", tag = "account",
+    request_body = ChangePasswordRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Changed; other sessions ended"),
+        (status = 400, description = "Wrong current password, or the new one fails the policy", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
+    ))]
+pub async fn change_password(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Json(req): Json<ChangePasswordRequest>,
+) -> AppResult<StatusCode> {
+    let limiter = &state.auth.limiter;
+    let account = account_key(&user.username);
+    limiter
+        .check_account(&account, user.ip)
+        .map_err(|r| AppError::too_many_requests(r.0))?;
+    password::validate(&req.new_password, &user.username, "new_password")?;
+    let model = users::find_by_id(&state.db, user.id)
+        .await?
+        .ok_or_else(load_user_error)?;
+    if !password::verify(&req.current_password, &model.hashed_password).await? {
+        limiter.record_failure(&account, user.ip);
+        return Err(AppError::bad_request(
+            "invalid_credentials",
+            "The current password is not correct.",
+        )
+        .with_field("current_password"));
+    }
+    limiter.record_success(&account, user.ip);
+    let hashed = password::hash(&req.new_password, state.config.auth.bcrypt_cost).await?;
+    let txn = state.db.begin().await?;
+    users::set_password(&txn, user.id, hashed).await?;
+    let revoked = sessions::revoke_all_for_user(&txn, user.id, Some(&user.session_id)).await?;
+    user.audit()
+        .record(
+            &txn,
+            AuditAction::PasswordChanged,
+            "user",
+            Some(user.id.to_string()),
+            json!({ "sessions_revoked": revoked }),
+        )
+        .await?;
+    txn.commit().await?;
+    state.auth.sessions_changed();
+    Ok(StatusCode::NO_CONTENT)
+}

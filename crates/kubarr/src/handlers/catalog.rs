@@ -1,0 +1,199 @@
+//! The app catalog: what can be installed.
+
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::AuditAction;
+use crate::auth::{perm, Require, RequireApp};
+use crate::error::{AppError, AppResult};
+use crate::extract::Path;
+use crate::state::AppState;
+use kubarr_orchestrator::catalog::CatalogEntry;
+
+/// One catalog app.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogItem {
+    pub name: String,
+    pub display_name: String,
+    pub description: String,
+    /// `media-server`, `media-manager`, `indexer`, `download-client`, `request` or `subtitles`.
+    pub category: String,
+    /// Chart version.
+    pub version: String,
+    pub app_version: String,
+    pub icon_url: Option<String>,
+    pub web_port: Option<u16>,
+    /// Apps this one talks to.
+    pub peers: Vec<String>,
+    /// Whether Kubarr has installed it.
+    pub installed: bool,
+}
+
+/// One catalog app with what the install form needs.
+#[derive(Serialize, ToSchema)]
+pub struct CatalogDetail {
+    #[serde(flatten)]
+    pub item: CatalogItem,
+    /// JSON Schema (draft-07) of the values a user may set.
+    #[schema(value_type = Object)]
+    pub values_schema: serde_json::Value,
+    /// The chart's default values.
+    #[schema(value_type = Object)]
+    pub default_values: serde_json::Value,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CatalogReloadResponse {
+    /// How many apps the catalog now holds.
+    pub apps: usize,
+    /// Charts left out, with the reason.
+    pub problems: Vec<String>,
+}
+
+fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
+    CatalogItem {
+        name: entry.name.to_string(),
+        display_name: entry.display_name.clone(),
+        description: entry.description.clone(),
+        category: entry.category.clone(),
+        version: entry.version.clone(),
+        app_version: entry.app_version.clone(),
+        icon_url: entry
+            .icon
+            .as_ref()
+            .map(|_| format!("/api/apps/catalog/{}/icon", entry.name)),
+        web_port: entry.web_port,
+        peers: entry.peers.clone(),
+        installed,
+    }
+}
+
+async fn installed_names(state: &AppState) -> AppResult<std::collections::BTreeSet<String>> {
+    Ok(kubarr_db::queries::apps::list(&state.db)
+        .await?
+        .into_iter()
+        .map(|r| r.app_name)
+        .collect())
+}
+
+/// List the catalog (apps the caller may view).
+#[utoipa::path(get, path = "/api/apps/catalog", tag = "catalog",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = [CatalogItem]),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+    ))]
+pub async fn list_catalog(
+    State(state): State<AppState>,
+    user: Require<perm::AppsView>,
+) -> AppResult<Json<Vec<CatalogItem>>> {
+    let installed = installed_names(&state).await?;
+    let catalog = state.apps.catalog();
+    Ok(Json(
+        catalog
+            .entries()
+            .filter(|e| user.permissions.can_view_app(e.name.as_str()))
+            .map(|e| item(e, installed.contains(e.name.as_str())))
+            .collect(),
+    ))
+}
+
+/// One catalog app with its values schema and defaults.
+#[utoipa::path(get, path = "/api/apps/catalog/{app}", tag = "catalog",
+    params(("app" = String, Path, description = "Catalog app name")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CatalogDetail),
+        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+    ))]
+pub async fn get_catalog_app(
+    State(state): State<AppState>,
+    user: RequireApp<perm::AppsView>,
+) -> AppResult<Json<CatalogDetail>> {
+    let catalog = state.apps.catalog();
+    let entry = catalog.get(&user.app).ok_or_else(not_in_catalog)?;
+    let installed = kubarr_db::queries::apps::find(&state.db, &user.app)
+        .await?
+        .is_some();
+    Ok(Json(CatalogDetail {
+        item: item(entry, installed),
+        values_schema: entry
+            .schema
+            .as_ref()
+            .map(|s| s.raw().clone())
+            .unwrap_or_else(|| json!({"type": "object"})),
+        default_values: entry.default_values.clone(),
+    }))
+}
+
+/// The app's icon (SVG or PNG from its chart). Public and cacheable.
+#[utoipa::path(get, path = "/api/apps/catalog/{app}/icon", tag = "catalog",
+    params(("app" = String, Path, description = "Catalog app name")),
+    responses(
+        (status = 200, description = "The icon", content_type = "image/svg+xml"),
+        (status = 404, body = crate::error::ErrorBody),
+    ))]
+pub async fn get_catalog_icon(
+    State(state): State<AppState>,
+    Path(app): Path<String>,
+) -> AppResult<Response> {
+    let catalog = state.apps.catalog();
+    let icon = catalog
+        .get(&app)
+        .and_then(|e| e.icon.clone())
+        .ok_or_else(not_in_catalog)?;
+    let bytes = tokio::fs::read(&icon.path)
+        .await
+        .map_err(|_| not_in_catalog())?;
+    let mut response = (StatusCode::OK, Body::from(bytes)).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(icon.content_type),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=86400"),
+    );
+    // An SVG opened directly must not run scripts.
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
+    );
+    Ok(response)
+}
+
+/// Re-read the charts directory.
+#[utoipa::path(post, path = "/api/apps/catalog/reload", tag = "catalog",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, body = CatalogReloadResponse),
+        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
+    ))]
+pub async fn reload_catalog(
+    State(state): State<AppState>,
+    user: Require<perm::AppsInstall>,
+) -> AppResult<Json<CatalogReloadResponse>> {
+    user.require(crate::auth::Permission::AppsInstall)?;
+    let (apps, problems) = state.apps.reload_catalog();
+    user.audit()
+        .record(
+            &state.db,
+            AuditAction::CatalogReloaded,
+            "catalog",
+            None,
+            json!({"apps": apps, "problems": problems.len()}),
+        )
+        .await?;
+    Ok(Json(CatalogReloadResponse { apps, problems }))
+}
+
+fn not_in_catalog() -> AppError {
+    AppError::not_found("app_not_found", "There is no such app in the catalog.")
+}

@@ -1,0 +1,58 @@
+//! Server-Sent Events: live `app_status` events for the apps the caller may view.
+
+use std::convert::Infallible;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::response::sse::{Event, KeepAlive, Sse};
+use futures::stream::{self, Stream, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::apps::AppStatusEvent;
+use crate::auth::CurrentUser;
+use crate::error::AppResult;
+use crate::state::AppState;
+
+/// Live status events. Starts with the current status of every visible installed app, then
+/// sends an `app_status` event `{name, state, message}` whenever one changes.
+#[utoipa::path(get, path = "/api/events/stream", tag = "apps",
+    security(("bearer" = []), ("cookie" = [])),
+    responses((status = 200, description = "text/event-stream of `app_status` events", content_type = "text/event-stream",
+        body = AppStatusEvent), (status = 401, body = crate::error::ErrorBody)))]
+pub async fn event_stream(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    // Subscribe before the snapshot so no change falls between the two.
+    let receiver = state.apps.subscribe();
+    let snapshot: Vec<AppStatusEvent> = state
+        .apps
+        .list()
+        .await?
+        .into_iter()
+        .filter(|a| user.permissions.can_view_app(&a.name))
+        .map(|a| AppStatusEvent {
+            name: a.name,
+            state: a.state,
+            message: a.message,
+        })
+        .collect();
+    let permissions = user.permissions.clone();
+    let live = stream::unfold(receiver, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok(ev) => return Some((ev, rx)),
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    })
+    .filter(move |ev| std::future::ready(permissions.can_view_app(&ev.name)));
+    let events = stream::iter(snapshot).chain(live).map(|ev| {
+        Ok(Event::default()
+            .event("app_status")
+            .json_data(&ev)
+            .unwrap_or_else(|_| Event::default().comment("skip")))
+    });
+    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}

@@ -1,0 +1,204 @@
+//! Invites: administrators invite people to register. The token is shown once at creation;
+//! only its hash is stored, and the hash is the invite's `id`.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json as JsonResponse;
+use chrono::{DateTime, Duration, Utc};
+use kubarr_db::queries::invites;
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::AuditAction;
+use crate::auth::token::{self, TokenKind};
+use crate::auth::{perm, validate, Require};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::extract::{Json, Path, Query};
+use crate::handlers::pagination::{self, PageParams};
+use crate::state::AppState;
+
+pub const DEFAULT_EXPIRY_HOURS: u32 = 72;
+pub const MAX_EXPIRY_HOURS: u32 = 720;
+
+/// An invite as listed (never the token).
+#[derive(Serialize, ToSchema)]
+pub struct InviteResponse {
+    /// Identifies the invite (the token's hash; not usable to register).
+    pub id: String,
+    pub email: Option<String>,
+    pub created_by: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+    pub used: bool,
+    pub used_by: Option<i64>,
+    pub used_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InvitePage {
+    pub items: Vec<InviteResponse>,
+    pub next_cursor: Option<String>,
+}
+
+/// Invites, newest first.
+#[utoipa::path(get, path = "/api/invites", tag = "invites",
+    params(PageParams),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "A page of invites", body = InvitePage),
+        (status = 400, description = "Bad limit or cursor", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Lacks users.manage", body = ErrorBody),
+    ))]
+pub async fn list_invites(
+    State(state): State<AppState>,
+    _user: Require<perm::UsersManage>,
+    Query(page): Query<PageParams>,
+) -> AppResult<JsonResponse<InvitePage>> {
+    let limit = page.limit()?;
+    let after = page
+        .cursor
+        .as_deref()
+        .map(pagination::decode_time::<String>)
+        .transpose()?;
+    let mut rows = invites::list(&state.db, after, limit + 1).await?;
+    let next_cursor = if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|i| pagination::encode_time(i.created_at, &i.token))
+    } else {
+        None
+    };
+    let items = rows
+        .into_iter()
+        .map(|i| InviteResponse {
+            id: i.token,
+            email: i.email,
+            created_by: i.created_by,
+            created_at: i.created_at,
+            expires_at: i.expires_at,
+            used: i.used,
+            used_by: i.used_by,
+            used_at: i.used_at,
+        })
+        .collect();
+    Ok(JsonResponse(InvitePage { items, next_cursor }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateInviteRequest {
+    /// Only this address may use the invite.
+    pub email: Option<String>,
+    /// 1–720, default 72.
+    pub expires_in_hours: Option<u32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedInvite {
+    pub id: String,
+    /// The invite token, shown only now.
+    pub token: String,
+    /// The registration link carrying the token.
+    pub url: String,
+    pub expires_at: DateTime<Utc>,
+    pub email: Option<String>,
+}
+
+/// Create an invite.
+#[utoipa::path(post, path = "/api/invites", tag = "invites",
+    request_body = CreateInviteRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 201, description = "Created; the token is shown once", body = CreatedInvite),
+        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Lacks users.manage", body = ErrorBody),
+    ))]
+pub async fn create_invite(
+    State(state): State<AppState>,
+    Require(actor, _): Require<perm::UsersManage>,
+    Json(req): Json<CreateInviteRequest>,
+) -> AppResult<(StatusCode, JsonResponse<CreatedInvite>)> {
+    let email = req
+        .email
+        .as_deref()
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| validate::email(e, "email"))
+        .transpose()?;
+    let hours = req.expires_in_hours.unwrap_or(DEFAULT_EXPIRY_HOURS);
+    if !(1..=MAX_EXPIRY_HOURS).contains(&hours) {
+        return Err(AppError::validation(
+            "expires_in_hours",
+            format!("`expires_in_hours` must be between 1 and {MAX_EXPIRY_HOURS}."),
+        ));
+    }
+    let settings = state.auth.settings.get(&state.db, &state.config).await?;
+    let (token, hash) = token::generate(TokenKind::Invite);
+    let now = Utc::now();
+    let expires_at = now + Duration::hours(i64::from(hours));
+    let txn = state.db.begin().await?;
+    invites::create(&txn, hash.clone(), actor.id, email.clone(), now, expires_at).await?;
+    actor
+        .audit()
+        .record(
+            &txn,
+            AuditAction::InviteCreated,
+            "invite",
+            Some(hash.clone()),
+            json!({ "email": email, "expires_at": expires_at }),
+        )
+        .await?;
+    txn.commit().await?;
+    let base = settings.public_url.clone().unwrap_or_default();
+    let url = format!("{base}/register?invite={token}");
+    Ok((
+        StatusCode::CREATED,
+        JsonResponse(CreatedInvite {
+            id: hash,
+            token,
+            url,
+            expires_at,
+            email,
+        }),
+    ))
+}
+
+/// Revoke (delete) an invite. `{token}` is the invite's `id` as listed.
+#[utoipa::path(delete, path = "/api/invites/{token}", tag = "invites",
+    params(("token" = String, Path, description = "The invite's id")),
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 204, description = "Revoked"),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Lacks users.manage", body = ErrorBody),
+        (status = 404, description = "No such invite", body = ErrorBody),
+    ))]
+pub async fn revoke_invite(
+    State(state): State<AppState>,
+    Require(actor, _): Require<perm::UsersManage>,
+    Path(id): Path<String>,
+) -> AppResult<StatusCode> {
+    let not_found = || AppError::not_found("invite_not_found", "There is no such invite.");
+    if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(not_found());
+    }
+    let txn = state.db.begin().await?;
+    if !invites::delete(&txn, &id).await? {
+        return Err(not_found());
+    }
+    actor
+        .audit()
+        .record(
+            &txn,
+            AuditAction::InviteRevoked,
+            "invite",
+            Some(id),
+            serde_json::Value::Null,
+        )
+        .await?;
+    txn.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}

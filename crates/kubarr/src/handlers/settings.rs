@@ -1,0 +1,132 @@
+//! System settings: typed known keys, validated on write, audited.
+
+use axum::extract::State;
+use axum::Json as JsonResponse;
+use chrono::{DateTime, Utc};
+use kubarr_db::queries::{roles, settings as settings_rows};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+use utoipa::ToSchema;
+
+use crate::audit::AuditAction;
+use crate::auth::{perm, Require};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::extract::{Json, Path};
+use crate::settings::{self, Settings};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct SettingResponse {
+    pub key: String,
+    /// The effective value (the default when never set).
+    #[schema(value_type = Object)]
+    pub value: Value,
+    pub description: String,
+    /// When it was last changed (absent for a default).
+    pub updated_at: Option<DateTime<Utc>>,
+    pub updated_by: Option<i64>,
+}
+
+async fn responses(
+    db: &impl sea_orm::ConnectionTrait,
+    effective: &Settings,
+    only: Option<&str>,
+) -> AppResult<Vec<SettingResponse>> {
+    let rows = settings_rows::list(db).await?;
+    Ok(settings::KEYS
+        .iter()
+        .filter(|k| only.is_none_or(|o| o == **k))
+        .map(|key| {
+            let row = rows.iter().find(|r| r.key == *key);
+            SettingResponse {
+                key: (*key).to_owned(),
+                value: effective.get(key).unwrap_or(Value::Null),
+                description: settings::description(key).unwrap_or_default().to_owned(),
+                updated_at: row.map(|r| r.updated_at),
+                updated_by: row.and_then(|r| r.updated_by),
+            }
+        })
+        .collect())
+}
+
+/// Every setting with its effective value.
+#[utoipa::path(get, path = "/api/settings", tag = "settings",
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "Every setting", body = Vec<SettingResponse>),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Lacks settings.view", body = ErrorBody),
+    ))]
+pub async fn list_settings(
+    State(state): State<AppState>,
+    _user: Require<perm::SettingsView>,
+) -> AppResult<JsonResponse<Vec<SettingResponse>>> {
+    let effective = Settings::load(&state.db, &state.config).await?;
+    Ok(JsonResponse(responses(&state.db, &effective, None).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateSettingRequest {
+    /// The new value, typed per key.
+    #[schema(value_type = Object)]
+    pub value: Value,
+}
+
+/// Change one setting. Unknown key → 404; wrong type → 400; out of range → 422.
+#[utoipa::path(put, path = "/api/settings/{key}", tag = "settings",
+    params(("key" = String, Path, description = "Setting key")),
+    request_body = UpdateSettingRequest,
+    security(("bearer" = []), ("cookie" = [])),
+    responses(
+        (status = 200, description = "The changed setting", body = SettingResponse),
+        (status = 400, description = "Wrong type", body = ErrorBody),
+        (status = 401, description = "Not signed in", body = ErrorBody),
+        (status = 403, description = "Lacks settings.manage", body = ErrorBody),
+        (status = 404, description = "Unknown key", body = ErrorBody),
+        (status = 422, description = "Invalid value", body = ErrorBody),
+    ))]
+pub async fn update_setting(
+    State(state): State<AppState>,
+    Require(actor, _): Require<perm::SettingsManage>,
+    Path(key): Path<String>,
+    Json(req): Json<UpdateSettingRequest>,
+) -> AppResult<JsonResponse<SettingResponse>> {
+    let Some(description) = settings::description(&key) else {
+        return Err(AppError::not_found(
+            "setting_not_found",
+            "There is no such setting.",
+        ));
+    };
+    let txn = state.db.begin().await?;
+    let mut effective = Settings::load(&txn, &state.config).await?;
+    let old = effective.get(&key);
+    effective.apply(&key, req.value)?;
+    effective.validate()?;
+    if key == "registration_default_role"
+        && roles::find_by_name(&txn, &effective.registration_default_role)
+            .await?
+            .is_none()
+    {
+        return Err(
+            AppError::unprocessable("unknown_role", "There is no such role.").with_field("value"),
+        );
+    }
+    let new = effective.get(&key).unwrap_or(Value::Null);
+    settings_rows::upsert(&txn, &key, new.to_string(), description, Some(actor.id)).await?;
+    actor
+        .audit()
+        .record(
+            &txn,
+            AuditAction::SettingChanged,
+            "setting",
+            Some(key.clone()),
+            json!({ "old": old, "new": new }),
+        )
+        .await?;
+    let body = responses(&txn, &effective, Some(&key)).await?.remove(0);
+    txn.commit().await?;
+    state.auth.settings.invalidate();
+    Ok(JsonResponse(body))
+}

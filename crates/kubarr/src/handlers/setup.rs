@@ -1,0 +1,122 @@
+//! First-run setup: while no user exists, create the first administrator.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Json as JsonResponse;
+use kubarr_db::queries::{roles, settings, users};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::{Audit, AuditAction};
+use crate::auth::session::RequestOrigin;
+use crate::auth::{password, validate};
+use crate::error::{AppError, AppResult, ErrorBody};
+use crate::extract::Json;
+use crate::handlers::auth::{grant_session, SessionGranted};
+use crate::state::AppState;
+
+/// The internal settings row that marks setup as done; inserting it is the lock that lets
+/// exactly one setup request win.
+const SETUP_MARKER: &str = "_setup_completed";
+
+#[derive(Serialize, ToSchema)]
+pub struct SetupStatus {
+    /// True while no user exists.
+    pub setup_required: bool,
+}
+
+/// Whether the first administrator still has to be created.
+#[utoipa::path(get, path = "/api/setup/status", tag = "setup",
+    responses((status = 200, description = "Setup state", body = SetupStatus)))]
+pub async fn setup_status(State(state): State<AppState>) -> AppResult<JsonResponse<SetupStatus>> {
+    let setup_required = users::count(&state.db).await? == 0;
+    Ok(JsonResponse(SetupStatus { setup_required }))
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetupRequest {
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+fn already_done() -> AppError {
+    AppError::conflict("setup_completed", "Kubarr is already set up.")
+}
+
+/// Create the first administrator and sign them in (token in the body and the cookie).
+/// 409 once any user exists.
+#[utoipa::path(post, path = "/api/setup", tag = "setup",
+    request_body = SetupRequest,
+    responses(
+        (status = 201, description = "Administrator created and signed in", body = SessionGranted),
+        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 409, description = "Already set up", body = ErrorBody),
+    ))]
+pub async fn setup(
+    State(state): State<AppState>,
+    origin: RequestOrigin,
+    Json(req): Json<SetupRequest>,
+) -> AppResult<Response> {
+    if users::count(&state.db).await? > 0 {
+        return Err(already_done());
+    }
+    let username = validate::username(&req.username, "username")?;
+    let email = validate::email(&req.email, "email")?;
+    password::validate(&req.password, &username, "password")?;
+    let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
+    let txn = state.db.begin().await?;
+    if users::count(&txn).await? > 0
+        || !settings::insert_if_absent(&txn, SETUP_MARKER, "true".into(), "Set when setup is done.")
+            .await?
+    {
+        return Err(already_done());
+    }
+    let admin = roles::find_by_name(&txn, "admin")
+        .await?
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("the admin role is missing")))?;
+    let user = users::create(
+        &txn,
+        users::NewUser {
+            username: username.clone(),
+            email,
+            hashed_password: hashed,
+            is_active: true,
+            is_approved: true,
+        },
+        &[admin.id],
+    )
+    .await?;
+    let audit = Audit::anonymous(origin.ip).as_user(user.id, username.clone());
+    audit
+        .record(
+            &txn,
+            AuditAction::SetupCompleted,
+            "system",
+            None,
+            json!({ "admin": username }),
+        )
+        .await?;
+    audit
+        .record(
+            &txn,
+            AuditAction::UserCreated,
+            "user",
+            Some(user.id.to_string()),
+            json!({ "username": username, "roles": ["admin"], "via": "setup" }),
+        )
+        .await?;
+    grant_session(
+        &state,
+        txn,
+        user,
+        &origin,
+        StatusCode::CREATED,
+        json!({ "method": "setup" }),
+    )
+    .await
+}

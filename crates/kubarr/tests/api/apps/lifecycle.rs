@@ -1,0 +1,328 @@
+use std::time::{Duration, Instant};
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode};
+use http_body_util::BodyExt;
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::{Namespace, PersistentVolumeClaim};
+use kubarr_testbed::TestCluster;
+use kube::Api;
+use sea_orm::EntityTrait;
+use serde_json::json;
+use tower::ServiceExt;
+
+use crate::cluster_app::{suffix, ClusterApp};
+
+const LONG: Duration = Duration::from_secs(180);
+
+/// Reads `app_status` events from an SSE body until `pred` holds.
+async fn wait_event(
+    body: &mut Body,
+    timeout: Duration,
+    mut pred: impl FnMut(&serde_json::Value) -> bool,
+) -> serde_json::Value {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let mut buf = String::new();
+    loop {
+        let frame = tokio::time::timeout_at(deadline, body.frame())
+            .await
+            .expect("no matching SSE event in time");
+        let frame = frame.expect("stream ended").unwrap();
+        if let Ok(data) = frame.into_data() {
+            buf.push_str(&String::from_utf8_lossy(&data));
+        }
+        while let Some(end) = buf.find("\n\n") {
+            let block = buf[..end].to_owned();
+            buf.drain(..end + 2);
+            let is_status = block.lines().any(|l| l == "event: app_status");
+            let data: String = block
+                .lines()
+                .filter_map(|l| l.strip_prefix("data: "))
+                .collect();
+            if is_status {
+                let v: serde_json::Value = serde_json::from_str(&data).unwrap();
+                if pred(&v) {
+                    return v;
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
+    let name = format!("sonarr-{}", suffix());
+    let t = ClusterApp::new(&[("sonarr", &name)]).await;
+    let tc = TestCluster::get();
+
+    // Listen on the event stream first, as the dashboard does.
+    let req = Request::get("/api/events/stream")
+        .header("authorization", format!("Bearer {}", t.admin_token))
+        .body(Body::empty())
+        .unwrap();
+    let res = t.app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/event-stream"));
+    let mut events = res.into_body();
+
+    let started = Instant::now();
+    let res = t
+        .call(
+            Method::POST,
+            "/api/apps/install",
+            Some(json!({"app_name": name})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
+    assert_eq!(res.json(), json!({"app_name": name, "state": "installing"}));
+    let first = wait_event(&mut events, LONG, |e| e["name"] == name.as_str()).await;
+    assert_eq!(first["state"], "installing");
+    wait_event(&mut events, LONG, |e| {
+        e["name"] == name.as_str() && e["state"] == "installed"
+    })
+    .await;
+    println!(
+        "BENCH install→installed on SSE: {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let status = t.wait_state(&name, "installed", LONG).await;
+    assert_eq!(status["message"], "Running");
+
+    // Lists and details.
+    let list = t.call(Method::GET, "/api/apps", None).await.json();
+    let item = &list.as_array().unwrap()[0];
+    assert_eq!(item["name"], name.as_str());
+    assert_eq!(item["namespace"], name.as_str());
+    assert_eq!(item["version"], "1.0.0");
+    assert!(item["total_pods"].as_u64().unwrap() >= 1);
+    assert_eq!(item["ready_pods"], item["total_pods"]);
+    let catalog = t.call(Method::GET, "/api/apps/catalog", None).await.json();
+    assert_eq!(catalog[0]["installed"], true);
+    let pods = t
+        .call(Method::GET, &format!("/api/apps/{name}/pods"), None)
+        .await
+        .json();
+    let pod = pods[0]["name"].as_str().unwrap().to_owned();
+    assert_eq!(pods[0]["ready"], true);
+    assert_eq!(pods[0]["phase"], "Running");
+    assert!(pods[0]["node"].is_string());
+    let evs = t
+        .call(Method::GET, &format!("/api/apps/{name}/events"), None)
+        .await;
+    assert_eq!(evs.status, StatusCode::OK);
+    assert!(
+        evs.json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["reason"] == "Scheduled"),
+        "{}",
+        evs.text()
+    );
+
+    // Status reads come from the watch caches: no API-server request for 1,000 of them.
+    let before = t.cluster.request_count();
+    for _ in 0..1000 {
+        let res = t.call(Method::GET, "/api/apps", None).await;
+        assert_eq!(res.status, StatusCode::OK);
+    }
+    assert_eq!(
+        t.cluster.request_count(),
+        before,
+        "GET /api/apps made API-server requests"
+    );
+
+    // Logs: a line appended to the pod's log reaches a follow stream.
+    let marker = format!("kubarr-api-follow-{}", suffix());
+    let req = Request::get(format!(
+        "/api/apps/{name}/logs?pod={pod}&follow=true&tail_lines=1"
+    ))
+    .header("authorization", format!("Bearer {}", t.admin_token))
+    .body(Body::empty())
+    .unwrap();
+    let res = t.app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let mut body = res.into_body();
+    let found = tokio::time::timeout(Duration::from_secs(60), async {
+        let mut seen = String::new();
+        loop {
+            tc.append_pod_log(&marker).unwrap();
+            if let Ok(Some(Ok(frame))) =
+                tokio::time::timeout(Duration::from_millis(500), body.frame()).await
+            {
+                if let Ok(data) = frame.into_data() {
+                    seen.push_str(&String::from_utf8_lossy(&data));
+                    if seen.contains(&marker) {
+                        return true;
+                    }
+                }
+            }
+        }
+    })
+    .await
+    .unwrap_or(false);
+    assert!(found, "followed logs never showed the appended line");
+    drop(body);
+    let res = t
+        .call(
+            Method::GET,
+            &format!("/api/apps/{name}/logs?tail_lines=0"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST);
+    let res = t
+        .call(
+            Method::GET,
+            &format!("/api/apps/{name}/logs?pod=nope"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+
+    // Restart replaces the pods.
+    let res = t
+        .call(Method::POST, &format!("/api/apps/{name}/restart"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
+    let deadline = Instant::now() + LONG;
+    loop {
+        let pods = t
+            .call(Method::GET, &format!("/api/apps/{name}/pods"), None)
+            .await
+            .json();
+        let pods = pods.as_array().unwrap();
+        if !pods.is_empty()
+            && pods
+                .iter()
+                .all(|p| p["name"] != pod.as_str() && p["ready"] == true)
+        {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "pods were not replaced: {pods:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    t.wait_state(&name, "installed", LONG).await;
+
+    // Upgrade with changed values.
+    let res = t
+        .call(
+            Method::POST,
+            &format!("/api/apps/{name}/upgrade"),
+            Some(json!({"values": {"timezone": "Europe/Amsterdam"}})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
+    let client = t.cluster.client();
+    let deadline = Instant::now() + LONG;
+    loop {
+        let d: Deployment = Api::namespaced(client.clone(), &name)
+            .get(&name)
+            .await
+            .unwrap();
+        let env = d.spec.unwrap().template.spec.unwrap().containers[0]
+            .env
+            .clone()
+            .unwrap_or_default();
+        if env
+            .iter()
+            .any(|e| e.name == "TZ" && e.value.as_deref() == Some("Europe/Amsterdam"))
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "upgrade never applied");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    t.wait_state(&name, "installed", LONG).await;
+    let res = t
+        .call(
+            Method::POST,
+            &format!("/api/apps/{name}/upgrade"),
+            Some(json!({"version": "9.9.9"})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // Uninstall keeping data, then reinstall onto it.
+    let pvcs: Vec<PersistentVolumeClaim> = Api::namespaced(client.clone(), &name)
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items;
+    let uid = pvcs[0].metadata.uid.clone();
+    let res = t
+        .call(Method::DELETE, &format!("/api/apps/{name}"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED);
+    t.wait_state(&name, "not_installed", LONG).await;
+    let pvcs: Vec<PersistentVolumeClaim> = Api::namespaced(client.clone(), &name)
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(pvcs.len(), 1, "the data claim is kept");
+    let res = t
+        .call(
+            Method::POST,
+            "/api/apps/install",
+            Some(json!({"app_name": name})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED);
+    t.wait_state(&name, "installed", LONG).await;
+    let pvcs: Vec<PersistentVolumeClaim> = Api::namespaced(client.clone(), &name)
+        .list(&Default::default())
+        .await
+        .unwrap()
+        .items;
+    assert_eq!(pvcs[0].metadata.uid, uid, "reinstalled onto the kept claim");
+
+    // Uninstall with data: the namespace is gone.
+    let res = t
+        .call(
+            Method::DELETE,
+            &format!("/api/apps/{name}?delete_data=true"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED);
+    t.wait_state(&name, "not_installed", LONG).await;
+    assert!(Api::<Namespace>::all(client)
+        .get_opt(&name)
+        .await
+        .unwrap()
+        .is_none());
+
+    // Every step is in the audit log with its outcome.
+    let rows = kubarr_db::entities::audit_logs::Entity::find()
+        .all(&t.app.state.db)
+        .await
+        .unwrap();
+    let actions: Vec<String> = rows
+        .iter()
+        .filter(|r| r.resource_id.as_deref() == Some(name.as_str()))
+        .map(|r| r.action.clone())
+        .collect();
+    for a in [
+        "app_installed",
+        "app_restarted",
+        "app_upgraded",
+        "app_uninstalled",
+    ] {
+        assert!(
+            actions.iter().any(|x| x == a),
+            "{a} missing from {actions:?}"
+        );
+    }
+    t.cleanup().await;
+}

@@ -1,0 +1,160 @@
+use std::time::Duration;
+
+use axum::http::{Method, StatusCode};
+use serde_json::json;
+
+use crate::cluster_app::{suffix, ClusterApp};
+
+/// A user whose role may view and restart app A only: restarts A, gets 404 for B, and sees only
+/// A in every list.
+#[tokio::test]
+async fn per_app_grants_allow_one_app_and_hide_the_others() {
+    let tag = suffix();
+    let (a, b) = (format!("sonarr-{tag}"), format!("radarr-{tag}"));
+    let t = ClusterApp::new(&[("sonarr", &a), ("radarr", &b)]).await;
+    for app in [&a, &b] {
+        let res = t
+            .call(
+                Method::POST,
+                "/api/apps/install",
+                Some(json!({"app_name": app})),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::ACCEPTED);
+    }
+    let role = t
+        .call(
+            Method::POST,
+            "/api/roles",
+            Some(json!({"name": format!("sonarr-keeper-{tag}"), "description": "Restarts Sonarr"})),
+        )
+        .await;
+    assert_eq!(role.status, StatusCode::CREATED, "{}", role.text());
+    let role_id = role.json()["id"].as_i64().unwrap();
+    let res = t
+        .call(
+            Method::PUT,
+            &format!("/api/roles/{role_id}/apps"),
+            Some(json!({"grants": [{"app_name": a, "permission": "apps.view"}, {"app_name": a, "permission": "apps.restart"}]})),
+        )
+        .await;
+    assert!(res.status.is_success(), "{}", res.text());
+    let user = t
+        .call(
+            Method::POST,
+            "/api/users",
+            Some(json!({"username": "keeper", "email": "keeper@example.test", "password": "keeper-password-1", "role_ids": [role_id]})),
+        )
+        .await;
+    assert_eq!(user.status, StatusCode::CREATED, "{}", user.text());
+    let login = t
+        .app
+        .request(
+            Method::POST,
+            "/api/auth/login",
+            Some("application/json"),
+            json!({"username": "keeper", "password": "keeper-password-1"}).to_string(),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK, "{}", login.text());
+    let token = login.json()["token"].as_str().unwrap().to_owned();
+    for app in [&a, &b] {
+        t.wait_state(app, "installed", Duration::from_secs(180))
+            .await;
+    }
+
+    let res = t
+        .call_as(
+            &token,
+            Method::POST,
+            &format!("/api/apps/{a}/restart"),
+            None,
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
+    let res = t
+        .call_as(
+            &token,
+            Method::POST,
+            &format!("/api/apps/{b}/restart"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::NOT_FOUND,
+        "B is invisible, not forbidden: {}",
+        res.text()
+    );
+    let res = t
+        .call_as(&token, Method::GET, &format!("/api/apps/{b}/status"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    let res = t
+        .call_as(&token, Method::DELETE, &format!("/api/apps/{a}"), None)
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "viewing A does not allow deleting it"
+    );
+    let res = t
+        .call_as(&token, Method::GET, &format!("/api/apps/{a}/logs"), None)
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "no logs.view for A");
+    let res = t
+        .call_as(
+            &token,
+            Method::POST,
+            "/api/apps/install",
+            Some(json!({"app_name": b})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    let list = t
+        .call_as(&token, Method::GET, "/api/apps", None)
+        .await
+        .json();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [a.as_str()]);
+    let catalog = t
+        .call_as(&token, Method::GET, "/api/apps/catalog", None)
+        .await
+        .json();
+    let names: Vec<&str> = catalog
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, [a.as_str()]);
+
+    for app in [&a, &b] {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
+        loop {
+            let res = t
+                .call(
+                    Method::DELETE,
+                    &format!("/api/apps/{app}?delete_data=true"),
+                    None,
+                )
+                .await;
+            if res.status == StatusCode::ACCEPTED {
+                break;
+            }
+            assert_eq!(res.status, StatusCode::CONFLICT, "{}", res.text());
+            assert!(tokio::time::Instant::now() < deadline);
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    for app in [&a, &b] {
+        t.wait_state(app, "not_installed", Duration::from_secs(180))
+            .await;
+    }
+    t.cleanup().await;
+}

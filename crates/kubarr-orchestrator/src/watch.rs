@@ -8,12 +8,11 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use futures::{Stream, StreamExt};
+use futures::StreamExt;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
 use k8s_openapi::api::core::v1::Pod;
 use kube::runtime::reflector::{self, Store};
 use kube::runtime::watcher::{self, Event};
-use kube::runtime::WatchStreamExt;
 use kube::{Api, Resource, ResourceExt};
 use tokio::sync::broadcast;
 
@@ -141,42 +140,62 @@ where
         + 'static,
 {
     let (reader, writer) = reflector::store();
-    let config = watcher::Config::default().labels(APP_LABEL);
-    let stream = reflector::reflector(writer, watcher::watcher(api, config).default_backoff());
-    tokio::spawn(drive(stream, healthy, slot, changes));
+    tokio::spawn(drive(api, writer, healthy, slot, changes));
     reader
 }
 
+/// Keeps one store in sync. Every connection starts with a full list, so the store is known to
+/// be complete again after an outage (a resumed watch on a quiet cluster would otherwise never say
+/// so); errors drop the connection and retry with backoff.
 async fn drive<K>(
-    stream: impl Stream<Item = Result<Event<K>, watcher::Error>>,
+    api: Api<K>,
+    mut writer: reflector::store::Writer<K>,
     healthy: Arc<[AtomicBool; 3]>,
     slot: usize,
     changes: broadcast::Sender<String>,
 ) where
-    K: Resource + ResourceExt,
+    K: Resource<DynamicType = ()>
+        + Clone
+        + std::fmt::Debug
+        + serde::de::DeserializeOwned
+        + Send
+        + Sync
+        + 'static,
 {
-    let mut stream = std::pin::pin!(stream);
-    while let Some(item) = stream.next().await {
-        match item {
-            Ok(Event::Apply(obj)) | Ok(Event::Delete(obj)) => {
-                healthy[slot].store(true, Ordering::Relaxed);
-                if let Some(app) = obj.labels().get(APP_LABEL) {
-                    let _ = changes.send(app.clone());
+    let config = watcher::Config::default().labels(APP_LABEL);
+    let mut delay = std::time::Duration::from_millis(500);
+    loop {
+        let mut stream = std::pin::pin!(watcher::watcher(api.clone(), config.clone()));
+        while let Some(item) = stream.next().await {
+            let event = match item {
+                Ok(event) => event,
+                Err(e) => {
+                    if healthy[slot].swap(false, Ordering::Relaxed) {
+                        tracing::warn!(error = %e, "watch connection lost; reconnecting with backoff");
+                    }
+                    let _ = changes.send(String::new());
+                    break;
                 }
-            }
-            Ok(Event::Init) => {}
-            Ok(Event::InitApply(_)) => {}
-            Ok(Event::InitDone) => {
-                healthy[slot].store(true, Ordering::Relaxed);
-                // After a (re)list every app may have changed.
-                let _ = changes.send(String::new());
-            }
-            Err(e) => {
-                if healthy[slot].swap(false, Ordering::Relaxed) {
-                    tracing::warn!(error = %e, "watch connection lost; retrying with backoff");
+            };
+            writer.apply_watcher_event(&event);
+            match &event {
+                Event::Apply(obj) | Event::Delete(obj) => {
+                    if let Some(app) = obj.labels().get(APP_LABEL) {
+                        let _ = changes.send(app.clone());
+                    }
                 }
-                let _ = changes.send(String::new());
+                Event::InitDone => {
+                    if !healthy[slot].swap(true, Ordering::Relaxed) {
+                        tracing::info!(kind = %K::kind(&()), "watch cache in sync");
+                    }
+                    delay = std::time::Duration::from_millis(500);
+                    // After a (re)list every app may have changed.
+                    let _ = changes.send(String::new());
+                }
+                Event::Init | Event::InitApply(_) => {}
             }
         }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(std::time::Duration::from_secs(10));
     }
 }

@@ -144,11 +144,20 @@ impl Server {
     fn kill_hard(&mut self) {
         let pid = self.child.id().unwrap() as i32;
         let status = std::process::Command::new("kill")
-            .arg("-KILL")
-            .arg(format!("-{pid}"))
+            .args(["-s", "KILL", "--", &format!("-{pid}")])
             .status()
             .unwrap();
         assert!(status.success());
+    }
+
+    /// Whether the server process still runs (a zombie awaiting reaping counts as gone).
+    fn running(&self) -> bool {
+        let Some(pid) = self.child.id() else {
+            return false;
+        };
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        stat.rsplit_once(") ")
+            .is_some_and(|(_, rest)| !rest.starts_with('Z'))
     }
 }
 
@@ -209,11 +218,13 @@ fn dechunk(mut s: &str) -> String {
 
 async fn helm_status(app: &str) -> Option<String> {
     let tc = TestCluster::get();
-    let out = Command::new(tc.helm_path())
+    // A plain blocking call: it returns in milliseconds, and waiting on it through the runtime's
+    // child reaper has been seen to miss the exit on the single-threaded test runtime.
+    let out = std::process::Command::new(tc.helm_path())
         .args(["status", app, "-n", app, "-o", "json", "--kubeconfig"])
         .arg(tc.kubeconfig_path())
+        .stdin(Stdio::null())
         .output()
-        .await
         .unwrap();
     if !out.status.success() {
         return None;
@@ -281,7 +292,11 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     server.kill_hard();
-    let _ = server.child.wait().await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.running() {
+        assert!(Instant::now() < deadline, "the killed server did not exit");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     assert_eq!(
         helm_status(&app).await.as_deref(),
         Some("pending-install"),

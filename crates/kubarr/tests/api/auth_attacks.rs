@@ -435,7 +435,7 @@ async fn login_timing_does_not_reveal_whether_a_user_exists() {
     login_from(&app, "10.4.0.1", "nobody", "wrong-password").await;
     let mut known = Vec::new();
     let mut unknown = Vec::new();
-    for i in 0..7 {
+    for i in 0..9 {
         for (name, out) in [("admin", &mut known), ("nobody-here", &mut unknown)] {
             let ip = format!("10.4.{}.{}", if name == "admin" { 1 } else { 2 }, i);
             let start = Instant::now();
@@ -444,11 +444,10 @@ async fn login_timing_does_not_reveal_whether_a_user_exists() {
             assert_eq!(res.status, 401);
         }
     }
-    let median = |v: &mut Vec<Duration>| {
-        v.sort();
-        v[v.len() / 2]
-    };
-    let (k, u) = (median(&mut known), median(&mut unknown));
+    // The fastest of several interleaved tries: other tests running in parallel only ever add
+    // time, so the minimum shows the work each path really does.
+    let fastest = |v: &Vec<Duration>| *v.iter().min().expect("samples");
+    let (k, u) = (fastest(&known), fastest(&unknown));
     let ratio = u.as_secs_f64() / k.as_secs_f64();
     eprintln!("login timing: known {k:?}, unknown {u:?}, ratio {ratio:.2}");
     assert!(

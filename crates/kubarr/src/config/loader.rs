@@ -181,7 +181,8 @@ fn read_env(env: &[(String, String)], raw: &mut BTreeMap<String, Raw>, problems:
             continue;
         }
         if !KNOWN_KEYS.contains(&key.as_str()) {
-            problems.push(format!("{name}: unknown configuration variable"));
+            // Other tools share the prefix (scripts, test runners): say so, but carry on.
+            eprintln!("warning: {name} is not a Kubarr configuration variable; ignored");
             continue;
         }
         if is_file {

@@ -44,31 +44,31 @@ pub fn workload_health(objects: &AppObjects) -> WorkloadHealth {
     let has_workloads = !objects.deployments.is_empty() || !objects.statefulsets.is_empty();
 
     let mut problems: Vec<String> = pods.iter().filter_map(|p| pod_problem(p)).collect();
-    for d in &objects.deployments {
-        let want = d.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = d
-            .status
-            .as_ref()
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
+    let replicas = objects
+        .deployments
+        .iter()
+        .map(|d| {
+            (
+                "deployment",
+                &d.metadata,
+                d.spec.as_ref().and_then(|s| s.replicas),
+                d.status.as_ref().and_then(|s| s.ready_replicas),
+            )
+        })
+        .chain(objects.statefulsets.iter().map(|s| {
+            (
+                "statefulset",
+                &s.metadata,
+                s.spec.as_ref().and_then(|s| s.replicas),
+                s.status.as_ref().and_then(|s| s.ready_replicas),
+            )
+        }));
+    for (kind, meta, want, ready) in replicas {
+        let (want, ready) = (want.unwrap_or(1), ready.unwrap_or(0));
         if ready < want && problems.is_empty() {
             problems.push(format!(
-                "deployment {}: {ready}/{want} replicas ready",
-                d.metadata.name.as_deref().unwrap_or("?")
-            ));
-        }
-    }
-    for s in &objects.statefulsets {
-        let want = s.spec.as_ref().and_then(|s| s.replicas).unwrap_or(1);
-        let ready = s
-            .status
-            .as_ref()
-            .and_then(|s| s.ready_replicas)
-            .unwrap_or(0);
-        if ready < want && problems.is_empty() {
-            problems.push(format!(
-                "statefulset {}: {ready}/{want} replicas ready",
-                s.metadata.name.as_deref().unwrap_or("?")
+                "{kind} {}: {ready}/{want} replicas ready",
+                meta.name.as_deref().unwrap_or("?")
             ));
         }
     }

@@ -85,7 +85,29 @@ impl WatchCaches {
 
     /// Snapshot of an app's objects from the caches (no API request, no deep copies).
     pub fn app_objects(&self, app: &str) -> AppObjects {
-        self.objects_by_app().remove(app).unwrap_or_default()
+        let mine = |labels: &std::collections::BTreeMap<String, String>, ns: Option<String>| {
+            labels.get(APP_LABEL).map(String::as_str) == Some(app) && ns.as_deref() == Some(app)
+        };
+        AppObjects {
+            deployments: self
+                .deployments
+                .state()
+                .into_iter()
+                .filter(|d| mine(d.labels(), d.namespace()))
+                .collect(),
+            statefulsets: self
+                .statefulsets
+                .state()
+                .into_iter()
+                .filter(|s| mine(s.labels(), s.namespace()))
+                .collect(),
+            pods: self
+                .pods
+                .state()
+                .into_iter()
+                .filter(|p| mine(p.labels(), p.namespace()))
+                .collect(),
+        }
     }
 
     /// Every app's objects, grouped in one pass over each store.

@@ -1,7 +1,6 @@
 //! The orchestrator against the real control plane and the real helm binary (the local test
 //! bed). Each test installs a renamed copy of a catalog chart, so tests never collide on names.
 
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use k8s_openapi::api::apps::v1::Deployment;
@@ -13,56 +12,9 @@ use kubarr_orchestrator::helm::{DeployOptions, Helm};
 use kubarr_orchestrator::status::workload_health;
 use kubarr_orchestrator::watch::WatchCaches;
 use kubarr_orchestrator::{AppName, Error};
-use kubarr_testbed::{wait_until, TestCluster};
+use kubarr_testbed::{renamed_catalog, unique_suffix, wait_until, TestCluster};
 use kube::Api;
 use serde_json::json;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// Copies catalog chart `from` into a fresh catalog directory as app `to`.
-fn renamed_catalog(from: &str, to: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let dest = dir.path().join(to);
-    copy_dir(&repo().join("charts/catalog").join(from), &dest);
-    let chart = std::fs::read_to_string(dest.join("Chart.yaml")).unwrap();
-    std::fs::write(
-        dest.join("Chart.yaml"),
-        chart.replacen(&format!("name: {from}\n"), &format!("name: {to}\n"), 1),
-    )
-    .unwrap();
-    dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-fn unique(prefix: &str) -> String {
-    let n: u32 = rand_suffix();
-    format!("{prefix}-{n:06x}")
-}
-
-fn rand_suffix() -> u32 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos(),
-    );
-    (h.finish() & 0xff_ffff) as u32
-}
 
 async fn setup() -> (Cluster, Helm, tempfile::TempDir) {
     let tc = TestCluster::get();
@@ -91,8 +43,8 @@ fn opts() -> DeployOptions {
 #[tokio::test]
 async fn install_upgrade_restart_uninstall_and_reinstall_onto_kept_data() {
     let (cluster, helm, _home) = setup().await;
-    let name = unique("sonarr");
-    let catalog_dir = renamed_catalog("sonarr", &name);
+    let name = TestCluster::unique_namespace("sonarr");
+    let catalog_dir = renamed_catalog(&[("sonarr", &name)]).unwrap();
     let (catalog, problems) = Catalog::load(catalog_dir.path());
     assert!(problems.is_empty(), "{problems:?}");
     let entry = catalog.get(&name).unwrap();
@@ -297,8 +249,8 @@ async fn follow_logs_receive_a_new_line() {
     use futures::AsyncBufReadExt;
     let (cluster, helm, _home) = setup().await;
     let tc = TestCluster::get();
-    let name = unique("prowlarr");
-    let catalog_dir = renamed_catalog("prowlarr", &name);
+    let name = TestCluster::unique_namespace("prowlarr");
+    let catalog_dir = renamed_catalog(&[("prowlarr", &name)]).unwrap();
     let (catalog, _) = Catalog::load(catalog_dir.path());
     let app = AppName::parse(&name).unwrap();
     cluster.ensure_namespace(&app).await.unwrap();
@@ -323,7 +275,7 @@ async fn follow_logs_receive_a_new_line() {
         ..Default::default()
     };
     let mut lines = cluster.logs(&app, &pod, &opts).await.unwrap().lines();
-    let marker = format!("kubarr-follow-{}", unique("line"));
+    let marker = format!("kubarr-follow-{}", unique_suffix());
     // Keep appending until the stream shows the line (the first append may race the stream start).
     let found = tokio::time::timeout(Duration::from_secs(60), async {
         let appender = async {

@@ -289,6 +289,39 @@ impl Drop for NamespaceGuard {
     }
 }
 
+/// A fresh catalog directory with copies of charts from `charts/catalog`, each renamed:
+/// `(from, to)` copies chart `from` as app `to`. Tests install these copies so that they never
+/// share an app name (which is also the release and namespace name) with another test.
+pub fn renamed_catalog(charts: &[(&str, &str)]) -> Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir().context("creating a catalog directory")?;
+    for (from, to) in charts {
+        let dest = dir.path().join(to);
+        copy_dir(&repo_root().join("charts/catalog").join(from), &dest)?;
+        let chart_file = dest.join("Chart.yaml");
+        let chart = std::fs::read_to_string(&chart_file)
+            .with_context(|| format!("reading {from}'s Chart.yaml"))?;
+        let renamed = chart.replacen(&format!("name: {from}\n"), &format!("name: {to}\n"), 1);
+        std::fs::write(&chart_file, renamed)
+            .with_context(|| format!("writing {to}'s Chart.yaml"))?;
+    }
+    Ok(dir)
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)
+                .with_context(|| format!("copying {}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// A kube client from a kubeconfig file.
 pub async fn client_from_kubeconfig(path: &Path) -> Result<Client> {
     let kc = Kubeconfig::read_from(path)
@@ -429,7 +462,8 @@ fn last_line(bytes: &[u8]) -> Option<String> {
         .map(|l| l.trim().to_string())
 }
 
-fn unique_name(prefix: &str) -> String {
+/// A random 10-character lowercase hex tag, distinct on every call (for unique names).
+pub fn unique_suffix() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let mut h = RandomState::new().build_hasher();
     h.write_u32(std::process::id());
@@ -440,7 +474,11 @@ fn unique_name(prefix: &str) -> String {
             .map(|d| d.as_nanos())
             .unwrap_or_default(),
     );
-    let suffix = format!("{:010x}", h.finish() & 0xff_ffff_ffff);
+    format!("{:010x}", h.finish() & 0xff_ffff_ffff)
+}
+
+fn unique_name(prefix: &str) -> String {
+    let suffix = unique_suffix();
     let mut p: String = prefix
         .to_ascii_lowercase()
         .chars()

@@ -19,44 +19,12 @@ fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-fn suffix() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos(),
-    );
-    format!("{:05x}", h.finish() & 0xf_ffff)
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port()
-}
-
-/// A renamed copy of a catalog chart in its own catalog directory.
-fn catalog(from: &str, to: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let status = std::process::Command::new("cp")
-        .arg("-r")
-        .arg(repo().join("charts/catalog").join(from))
-        .arg(dir.path().join(to))
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let chart = dir.path().join(to).join("Chart.yaml");
-    let text = std::fs::read_to_string(&chart).unwrap();
-    std::fs::write(
-        &chart,
-        text.replacen(&format!("name: {from}\n"), &format!("name: {to}\n"), 1),
-    )
-    .unwrap();
-    dir
 }
 
 struct Server {
@@ -257,8 +225,8 @@ async fn setup_admin(server: &Server) -> String {
 #[tokio::test]
 async fn a_crash_mid_install_leaves_no_pending_release() {
     let _serial = SERIAL.lock().await;
-    let app = format!("radarr-{}", suffix());
-    let charts = catalog("radarr", &app);
+    let app = format!("radarr-{}", kubarr_testbed::unique_suffix());
+    let charts = kubarr_testbed::renamed_catalog(&[("radarr", &app)]).unwrap();
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut server = Server::start(data.path(), charts.path(), port).await;
@@ -370,8 +338,8 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
         eprintln!("not a local test bed: the outage test needs to stop the API server");
         return;
     };
-    let app = format!("bazarr-{}", suffix());
-    let charts = catalog("bazarr", &app);
+    let app = format!("bazarr-{}", kubarr_testbed::unique_suffix());
+    let charts = kubarr_testbed::renamed_catalog(&[("bazarr", &app)]).unwrap();
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path(), charts.path(), free_port()).await;
     let token = setup_admin(&server).await;

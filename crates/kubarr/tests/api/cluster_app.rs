@@ -2,7 +2,6 @@
 //! copies so that parallel tests never share an app name (= release = namespace).
 
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use axum::body::Body;
@@ -28,52 +27,10 @@ pub struct ClusterApp {
     _catalog: tempfile::TempDir,
 }
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-/// A short random suffix for app names.
-pub fn suffix() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u128(
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos(),
-    );
-    format!("{:05x}", h.finish() & 0xf_ffff)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap().flatten() {
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// Copies catalog charts into a fresh directory; `(from, to)` renames chart `from` to `to`.
-pub fn catalog_with(charts: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (from, to) in charts {
-        let dest = dir.path().join(to);
-        copy_dir(&repo().join("charts/catalog").join(from), &dest);
-        let chart = std::fs::read_to_string(dest.join("Chart.yaml")).unwrap();
-        let renamed = chart.replacen(&format!("name: {from}\n"), &format!("name: {to}\n"), 1);
-        std::fs::write(dest.join("Chart.yaml"), renamed).unwrap();
-    }
-    dir
-}
-
 impl ClusterApp {
     /// The app with the given charts, connected to the test cluster, with an admin signed in.
     pub async fn new(charts: &[(&str, &str)]) -> Self {
-        let catalog = catalog_with(charts);
+        let catalog = kubarr_testbed::renamed_catalog(charts).unwrap();
         Self::with_catalog(catalog).await
     }
 

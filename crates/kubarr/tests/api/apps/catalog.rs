@@ -1,6 +1,8 @@
 use axum::http::{Method, StatusCode};
 
-use crate::cluster_app::{suffix, ClusterApp};
+use kubarr_testbed::unique_suffix;
+
+use crate::cluster_app::ClusterApp;
 use crate::helpers::TestApp;
 
 #[tokio::test]
@@ -82,7 +84,7 @@ async fn catalog_lists_every_shipped_app_with_metadata() {
 
 #[tokio::test]
 async fn catalog_reload_picks_up_new_charts_and_reports_broken_ones() {
-    let name = format!("bazarr-{}", suffix());
+    let name = format!("bazarr-{}", unique_suffix());
     let t = ClusterApp::new(&[("bazarr", &name)]).await;
     let res = t.call(Method::GET, "/api/apps/catalog", None).await;
     assert_eq!(res.json().as_array().unwrap().len(), 1);

@@ -7,7 +7,9 @@ use k8s_openapi::api::networking::v1::NetworkPolicy;
 use kube::Api;
 use serde_json::json;
 
-use crate::cluster_app::{suffix, ClusterApp};
+use kubarr_testbed::unique_suffix;
+
+use crate::cluster_app::ClusterApp;
 
 const APPS: &[&str] = &[
     "bazarr",
@@ -28,7 +30,7 @@ const APPS: &[&str] = &[
 
 #[tokio::test]
 async fn every_catalog_app_installs_with_its_objects_and_uninstalls() {
-    let tag = suffix();
+    let tag = unique_suffix();
     let names: Vec<(String, String)> = APPS
         .iter()
         .map(|a| (a.to_string(), format!("{a}-{tag}")))

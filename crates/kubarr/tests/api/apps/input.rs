@@ -3,11 +3,13 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::cluster_app::{suffix, ClusterApp};
+use kubarr_testbed::unique_suffix;
+
+use crate::cluster_app::ClusterApp;
 
 #[tokio::test]
 async fn bad_install_requests_are_refused_with_clear_errors() {
-    let name = format!("jackett-{}", suffix());
+    let name = format!("jackett-{}", unique_suffix());
     let t = ClusterApp::new(&[("jackett", &name)]).await;
     // Not in the catalog, and namespaces that are not catalog apps.
     for bad in ["nope", "kube-system", "default", "../etc"] {
@@ -92,7 +94,7 @@ async fn bad_install_requests_are_refused_with_clear_errors() {
 
 #[tokio::test]
 async fn concurrent_installs_of_one_app_let_exactly_one_through() {
-    let name = format!("lidarr-{}", suffix());
+    let name = format!("lidarr-{}", unique_suffix());
     let t = ClusterApp::new(&[("lidarr", &name)]).await;
     let mut calls = Vec::new();
     for _ in 0..6 {

@@ -11,7 +11,9 @@ use sea_orm::EntityTrait;
 use serde_json::json;
 use tower::ServiceExt;
 
-use crate::cluster_app::{suffix, ClusterApp};
+use kubarr_testbed::unique_suffix;
+
+use crate::cluster_app::ClusterApp;
 
 const LONG: Duration = Duration::from_secs(180);
 
@@ -51,7 +53,7 @@ async fn wait_event(
 
 #[tokio::test]
 async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
-    let name = format!("sonarr-{}", suffix());
+    let name = format!("sonarr-{}", unique_suffix());
     let t = ClusterApp::new(&[("sonarr", &name)]).await;
     let tc = TestCluster::get();
 
@@ -136,7 +138,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     );
 
     // Logs: a line appended to the pod's log reaches a follow stream.
-    let marker = format!("kubarr-api-follow-{}", suffix());
+    let marker = format!("kubarr-api-follow-{}", unique_suffix());
     let req = Request::get(format!(
         "/api/apps/{name}/logs?pod={pod}&follow=true&tail_lines=1"
     ))

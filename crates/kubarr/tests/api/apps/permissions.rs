@@ -3,13 +3,15 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use serde_json::json;
 
-use crate::cluster_app::{suffix, ClusterApp};
+use kubarr_testbed::unique_suffix;
+
+use crate::cluster_app::ClusterApp;
 
 /// A user whose role may view and restart app A only: restarts A, gets 404 for B, and sees only
 /// A in every list.
 #[tokio::test]
 async fn per_app_grants_allow_one_app_and_hide_the_others() {
-    let tag = suffix();
+    let tag = unique_suffix();
     let (a, b) = (format!("sonarr-{tag}"), format!("radarr-{tag}"));
     let t = ClusterApp::new(&[("sonarr", &a), ("radarr", &b)]).await;
     for app in [&a, &b] {

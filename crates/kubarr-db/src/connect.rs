@@ -9,7 +9,10 @@ use sea_orm::sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sea_orm::sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous,
 };
-use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm::{
+    ConnectionTrait, DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector,
+    Statement, TransactionTrait,
+};
 
 /// Which database a URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,7 +132,24 @@ async fn connect_postgres(opts: &DbOptions) -> Result<DatabaseConnection, DbErr>
     }
 }
 
-/// Applies every pending migration.
+/// Key of the PostgreSQL advisory lock held while migrating ("kubarr" in ASCII).
+const MIGRATION_LOCK: i64 = 0x6b75_6261_7272;
+
+/// Applies every pending migration, in one transaction that first takes the database's write
+/// lock, so processes starting together take turns: the first migrates, the others wait for it
+/// and then find nothing left to do. (PostgreSQL: a transaction-scoped advisory lock. SQLite: a
+/// write to the file header as the first statement, which takes the write lock at once and makes
+/// the others wait through the busy timeout.)
 pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
-    Migrator::up(db, None).await
+    let backend = db.get_database_backend();
+    let lock = match backend {
+        sea_orm::DatabaseBackend::Postgres => {
+            format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})")
+        }
+        _ => "PRAGMA user_version = 1".to_owned(),
+    };
+    let txn = db.begin().await?;
+    txn.execute(Statement::from_string(backend, lock)).await?;
+    Migrator::up(&txn, None).await?;
+    txn.commit().await
 }

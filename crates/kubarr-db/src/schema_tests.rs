@@ -16,12 +16,14 @@ const TABLES: &[&str] = &[
     "app_vpn_configs",
     "audit_logs",
     "invites",
+    "leases",
     "notification_channels",
     "notification_deliveries",
     "notification_events",
     "oauth_accounts",
     "oauth_providers",
     "pending_2fa_challenges",
+    "rate_limit_counters",
     "role_app_permissions",
     "role_permissions",
     "roles",
@@ -65,6 +67,9 @@ const INDEXES: &[&str] = &[
     "idx_app_vpn_configs_app",
     "idx_app_vpn_configs_provider",
     "idx_app_installations_app",
+    "idx_leases_name",
+    "idx_rate_limit_counters_key",
+    "idx_rate_limit_counters_expires",
 ];
 
 async fn names(db: &DatabaseConnection, sqlite: &str, postgres: &str) -> BTreeSet<String> {
@@ -123,6 +128,34 @@ async fn migrations_go_down_and_up_again() {
     Migrator::up(&t.db, None).await.unwrap();
     assert_eq!(tables(&t.db).await.len(), TABLES.len());
     assert_eq!(queries::roles::list(&t.db).await.unwrap().len(), 3);
+    t.cleanup().await.unwrap();
+}
+
+#[tokio::test]
+async fn replicas_starting_together_migrate_once() {
+    let t = TestDatabase::new_unmigrated().await;
+    // Several processes on one database: separate pools, started at the same moment.
+    let mut pools = Vec::new();
+    for _ in 0..4 {
+        pools.push(
+            crate::connect(&crate::DbOptions::new(&t.url))
+                .await
+                .unwrap(),
+        );
+    }
+    let runs: Vec<_> = pools
+        .iter()
+        .cloned()
+        .map(|db| tokio::spawn(async move { crate::migrate(&db).await }))
+        .collect();
+    for run in runs {
+        run.await.unwrap().unwrap();
+    }
+    assert_eq!(tables(&t.db).await.len(), TABLES.len(), "on {}", t.label());
+    assert_eq!(queries::roles::list(&t.db).await.unwrap().len(), 3);
+    for p in pools {
+        p.close().await.ok();
+    }
     t.cleanup().await.unwrap();
 }
 

@@ -13,6 +13,7 @@ mod m20261125_000003_create_notifications;
 mod m20261125_000004_create_vpn;
 mod m20261125_000005_create_app_installations;
 mod m20261125_000006_seed_system_roles;
+mod m20261125_000007_create_coordination;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000004_create_vpn::Migration),
             Box::new(m20261125_000005_create_app_installations::Migration),
             Box::new(m20261125_000006_seed_system_roles::Migration),
+            Box::new(m20261125_000007_create_coordination::Migration),
         ]
     }
 }

@@ -3,6 +3,10 @@
 //! Kubarr only ever touches a namespace that carries `kubarr.io/app=<app>` for the app in
 //! question: every write checks that label first, so `default` or `kube-system` can never be
 //! restarted, emptied or deleted through Kubarr.
+//!
+//! In a least-privilege install (the Helm chart's default) Kubarr's service account can write
+//! only inside app namespaces: [`Cluster::ensure_namespace`] binds the app-manager ClusterRole
+//! there right after creating the namespace.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -12,8 +16,10 @@ use std::time::Duration;
 
 use futures::AsyncBufRead;
 use k8s_openapi::api::apps::v1::{Deployment, StatefulSet};
+use k8s_openapi::api::authorization::v1::SelfSubjectAccessReview;
 use k8s_openapi::api::core::v1::{Event, Namespace, PersistentVolumeClaim, Pod};
-use kube::api::{Api, DeleteParams, ListParams, LogParams, Patch, PatchParams};
+use k8s_openapi::api::rbac::v1::RoleBinding;
+use kube::api::{Api, DeleteParams, ListParams, LogParams, Patch, PatchParams, PostParams};
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use kube::{Client, Config};
 use serde_json::json;
@@ -27,7 +33,22 @@ use crate::{APP_LABEL, FIELD_MANAGER};
 pub struct Cluster {
     client: Client,
     requests: Arc<AtomicU64>,
+    app_manager: Option<Arc<AppManager>>,
 }
+
+/// In a least-privilege install, Kubarr's write rights come from a ClusterRole that it binds to
+/// its own service account inside each app namespace it creates (and nowhere else).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppManager {
+    pub cluster_role: String,
+    pub service_account_namespace: String,
+    pub service_account_name: String,
+}
+
+/// The name of the RoleBinding Kubarr keeps in every app namespace.
+pub const APP_MANAGER_BINDING: &str = "kubarr-app-manager";
+/// How long a new binding may take to reach the API server's authorizer.
+const BINDING_EFFECTIVE_WITHIN: Duration = Duration::from_secs(20);
 
 /// What to read from a pod's log.
 #[derive(Clone, Debug, Default)]
@@ -71,7 +92,18 @@ impl Cluster {
                 req
             }))
             .build();
-        Ok(Self { client, requests })
+        Ok(Self {
+            client,
+            requests,
+            app_manager: None,
+        })
+    }
+
+    /// Binds `manager`'s ClusterRole in every namespace [`ensure_namespace`](Self::ensure_namespace)
+    /// prepares (`None`: Kubarr already has the rights it needs, e.g. a development cluster).
+    pub fn with_app_manager(mut self, manager: Option<AppManager>) -> Self {
+        self.app_manager = manager.map(Arc::new);
+        self
     }
 
     pub fn client(&self) -> Client {
@@ -89,16 +121,23 @@ impl Cluster {
         Ok(self.client.apiserver_version().await?.git_version)
     }
 
-    /// Creates (or keeps) the app's namespace with Kubarr's label. Fails with
+    /// Creates (or keeps) the app's namespace with Kubarr's label and, in a least-privilege
+    /// install, the RoleBinding that gives Kubarr its rights there. Fails with
     /// [`Error::NotManaged`] when a namespace of that name exists without the label.
     pub async fn ensure_namespace(&self, app: &AppName) -> Result<()> {
         let api: Api<Namespace> = Api::all(self.client.clone());
-        if let Some(ns) = api.get_opt(app.as_str()).await? {
-            if !is_managed(&ns, app) {
-                return Err(Error::NotManaged(app.to_string()));
-            }
-            return Ok(());
+        match api.get_opt(app.as_str()).await? {
+            Some(ns) if !is_managed(&ns, app) => return Err(Error::NotManaged(app.to_string())),
+            Some(_) => {}
+            None => self.create_namespace(&api, app).await?,
         }
+        if let Some(manager) = self.app_manager.clone() {
+            self.bind_app_manager(app, &manager).await?;
+        }
+        Ok(())
+    }
+
+    async fn create_namespace(&self, api: &Api<Namespace>, app: &AppName) -> Result<()> {
         let ns = json!({
             "apiVersion": "v1",
             "kind": "Namespace",
@@ -117,6 +156,75 @@ impl Cluster {
         )
         .await?;
         Ok(())
+    }
+
+    /// Applies the app-manager RoleBinding in the app's namespace and waits until the API server
+    /// grants what helm needs first (reading its release secrets), so helm never starts early.
+    async fn bind_app_manager(&self, app: &AppName, manager: &AppManager) -> Result<()> {
+        let binding = json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {
+                "name": APP_MANAGER_BINDING,
+                "namespace": app.as_str(),
+                "labels": {
+                    APP_LABEL: app.as_str(),
+                    "app.kubernetes.io/managed-by": "kubarr",
+                },
+            },
+            "roleRef": {
+                "apiGroup": "rbac.authorization.k8s.io",
+                "kind": "ClusterRole",
+                "name": manager.cluster_role,
+            },
+            "subjects": [{
+                "kind": "ServiceAccount",
+                "name": manager.service_account_name,
+                "namespace": manager.service_account_namespace,
+            }],
+        });
+        let api: Api<RoleBinding> = Api::namespaced(self.client.clone(), app.as_str());
+        api.patch(
+            APP_MANAGER_BINDING,
+            &PatchParams::apply(FIELD_MANAGER).force(),
+            &Patch::Apply(binding),
+        )
+        .await?;
+        let deadline = tokio::time::Instant::now() + BINDING_EFFECTIVE_WITHIN;
+        while !self.can(app.as_str(), "list", "", "secrets").await? {
+            if tokio::time::Instant::now() > deadline {
+                return Err(Error::Io(std::io::Error::other(format!(
+                    "the RoleBinding in namespace {app} did not take effect within {BINDING_EFFECTIVE_WITHIN:?}"
+                ))));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        Ok(())
+    }
+
+    /// Whether this client may `verb` the `resource` in `namespace` (a SelfSubjectAccessReview,
+    /// which every authenticated user may create).
+    pub async fn can(
+        &self,
+        namespace: &str,
+        verb: &str,
+        group: &str,
+        resource: &str,
+    ) -> Result<bool> {
+        let review: SelfSubjectAccessReview = serde_json::from_value(json!({
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SelfSubjectAccessReview",
+            "spec": {"resourceAttributes": {
+                "namespace": namespace,
+                "verb": verb,
+                "group": group,
+                "resource": resource,
+            }},
+        }))
+        .map_err(|e| Error::Config(format!("access review: {e}")))?;
+        let api: Api<SelfSubjectAccessReview> = Api::all(self.client.clone());
+        let answer = api.create(&PostParams::default(), &review).await?;
+        Ok(answer.status.is_some_and(|s| s.allowed))
     }
 
     /// Whether the app's namespace exists and is Kubarr's.

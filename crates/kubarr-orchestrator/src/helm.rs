@@ -212,11 +212,13 @@ impl Helm {
         }
     }
 
-    /// Every release in every namespace, in any state.
-    pub async fn list(&self) -> Result<Vec<Release>> {
+    /// Every release in `namespace`, in any state. (Kubarr lists namespace by namespace: its
+    /// service account may read helm's release secrets only in the namespaces it manages.)
+    pub async fn list_namespace(&self, namespace: &str) -> Result<Vec<Release>> {
         let args: Vec<OsString> = vec![
             "list".into(),
-            "--all-namespaces".into(),
+            "--namespace".into(),
+            namespace.into(),
             "--all".into(),
             "--output".into(),
             "json".into(),
@@ -333,7 +335,7 @@ mod tests {
     #[tokio::test]
     async fn a_missing_binary_is_a_spawn_error() {
         let helm = Helm::new("/nonexistent/helm", None, std::env::temp_dir());
-        let err = helm.list().await.unwrap_err();
+        let err = helm.list_namespace("default").await.unwrap_err();
         assert!(matches!(err, Error::HelmSpawn { .. }), "{err}");
     }
 

@@ -403,12 +403,18 @@ fn describe(cmd: &std::process::Command) -> String {
     format!("`{prog} {}`", args.join(" "))
 }
 
-fn repo_root() -> PathBuf {
-    // crates/kubarr-testbed -> repo root
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+/// The repository root: the first ancestor of the running test's package directory (cargo sets
+/// `CARGO_MANIFEST_DIR` for test processes) holding `testbed/build.sh`. Read at run time, not
+/// baked in at build time: a build cache shared between checkouts must not point at another one.
+pub fn repo_root() -> PathBuf {
+    let start = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::current_dir().ok())
+        .unwrap_or_default();
+    start
         .ancestors()
-        .nth(2)
-        .expect("crate lives in <repo>/crates/kubarr-testbed")
+        .find(|p| p.join("testbed/build.sh").is_file())
+        .unwrap_or_else(|| panic!("no testbed/build.sh above {}", start.display()))
         .to_path_buf()
 }
 

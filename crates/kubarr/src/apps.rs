@@ -21,6 +21,7 @@ pub use operations::Operation;
 pub use status::{AppStatus, AppStatusEvent};
 
 use crate::config::{Config, KubeMode};
+use crate::coordination::Coordination;
 use crate::error::AppError;
 
 /// How long helm may take.
@@ -40,8 +41,8 @@ pub struct Apps {
     caches: Option<WatchCaches>,
     timeouts: Timeouts,
     events: broadcast::Sender<AppStatusEvent>,
-    /// When this process started; operations begun before it belong to an earlier process.
-    started_at: chrono::DateTime<chrono::Utc>,
+    /// This replica's identity (owner of the operations it runs) and leadership.
+    coordination: Arc<Coordination>,
     /// Names of apps whose operation state changed (feeds the status events).
     op_changes: broadcast::Sender<String>,
 }
@@ -49,7 +50,12 @@ pub struct Apps {
 impl Apps {
     /// Loads the catalog and connects to the cluster named by the configuration (if any).
     /// A cluster that cannot be reached at start-up is not fatal: the watch caches keep retrying.
-    pub async fn start(config: &Config, db: DatabaseConnection) -> anyhow::Result<Arc<Self>> {
+    /// Reconciliation runs whenever this replica leads.
+    pub async fn start(
+        config: &Config,
+        db: DatabaseConnection,
+        coordination: Arc<Coordination>,
+    ) -> anyhow::Result<Arc<Self>> {
         let cluster = match connect(config).await {
             Ok(c) => c,
             Err(e) => {
@@ -70,7 +76,16 @@ impl Apps {
             deploy: Duration::from_secs(900),
             uninstall: Duration::from_secs(300),
         };
-        let apps = Self::new(db, config.charts_dir.clone(), helm, cluster, timeouts);
+        let cluster =
+            cluster.map(|c| c.with_app_manager(config.kubernetes.app_manager.clone().map(binding)));
+        let apps = Self::with_coordination(
+            db,
+            config.charts_dir.clone(),
+            helm,
+            cluster,
+            timeouts,
+            coordination,
+        );
         apps.spawn_reconcile();
         Ok(apps)
     }
@@ -85,13 +100,33 @@ impl Apps {
         Self::new(db, config.charts_dir.clone(), helm, None, timeouts)
     }
 
-    /// Builds the service around given parts (tests use this to pick short timeouts).
+    /// Builds the service around given parts (tests use this to pick short timeouts), as the
+    /// only process on its database.
     pub fn new(
         db: DatabaseConnection,
         charts_dir: PathBuf,
         helm: Helm,
         cluster: Option<Cluster>,
         timeouts: Timeouts,
+    ) -> Arc<Self> {
+        Self::with_coordination(
+            db,
+            charts_dir,
+            helm,
+            cluster,
+            timeouts,
+            Coordination::single(),
+        )
+    }
+
+    /// [`new`](Self::new) for one replica among several.
+    pub fn with_coordination(
+        db: DatabaseConnection,
+        charts_dir: PathBuf,
+        helm: Helm,
+        cluster: Option<Cluster>,
+        timeouts: Timeouts,
+        coordination: Arc<Coordination>,
     ) -> Arc<Self> {
         let (catalog, problems) = Catalog::load(&charts_dir);
         for p in &problems {
@@ -110,7 +145,7 @@ impl Apps {
             caches,
             timeouts,
             events,
-            started_at: chrono::Utc::now(),
+            coordination,
             op_changes,
         });
         apps.spawn_status_events();
@@ -181,6 +216,14 @@ impl Apps {
                 last = now;
             }
         });
+    }
+}
+
+fn binding(b: crate::config::AppManagerBinding) -> kubarr_orchestrator::cluster::AppManager {
+    kubarr_orchestrator::cluster::AppManager {
+        cluster_role: b.cluster_role,
+        service_account_namespace: b.service_account_namespace,
+        service_account_name: b.service_account_name,
     }
 }
 

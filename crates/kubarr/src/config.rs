@@ -98,6 +98,26 @@ impl SessionConfig {
 pub struct KubernetesConfig {
     pub mode: KubeMode,
     pub kubeconfig: Option<PathBuf>,
+    /// In least-privilege deployments, the ClusterRole Kubarr binds to its own service account
+    /// in every app namespace it creates (its only write rights).
+    pub app_manager: Option<AppManagerBinding>,
+}
+
+/// Who gets the app-manager rights in an app namespace, and which ClusterRole grants them.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct AppManagerBinding {
+    pub cluster_role: String,
+    pub service_account_namespace: String,
+    pub service_account_name: String,
+}
+
+/// The first administrator, created at start-up while no user exists (a Helm install sets it
+/// from a generated Secret so nobody has to race to the setup page).
+#[derive(Clone, Debug, Serialize)]
+pub struct InitialAdmin {
+    pub username: String,
+    pub email: String,
+    pub password: Secret,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -137,6 +157,7 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNetwork>,
+    pub initial_admin: Option<InitialAdmin>,
 }
 
 impl Config {

@@ -58,6 +58,17 @@ impl AppError {
         }
     }
 
+    /// Adds `Retry-After: secs`.
+    pub fn with_retry_after(mut self, secs: u64) -> Self {
+        self.retry_after_secs = Some(secs.max(1));
+        self
+    }
+
+    /// The sentence shown to the client.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
     /// Names the request field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
@@ -175,6 +186,13 @@ impl From<sea_orm::DbErr> for AppError {
                     "The database is not reachable right now.",
                 )
             }
+            // Another process holds SQLite's write lock longer than the busy timeout: a passing
+            // condition the client may retry, not a fault.
+            _ if err.to_string().contains("database is locked") => {
+                tracing::warn!(error = %err, "database busy");
+                Self::unavailable("database_busy", "The database is busy; try again.")
+                    .with_retry_after(1)
+            }
             _ => Self::internal(err),
         }
     }
@@ -186,5 +204,22 @@ impl From<sea_orm::TransactionError<sea_orm::DbErr>> for AppError {
             sea_orm::TransactionError::Connection(e)
             | sea_orm::TransactionError::Transaction(e) => e.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_locked_sqlite_database_is_a_retryable_503_not_a_500() {
+        let err = sea_orm::DbErr::Custom(
+            "error returned from database: (code: 5) database is locked".into(),
+        );
+        let res = AppError::from(err).into_response();
+        assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(res.headers()[header::RETRY_AFTER], "1");
+        let other = AppError::from(sea_orm::DbErr::Custom("syntax error".into())).into_response();
+        assert_eq!(other.status(), StatusCode::INTERNAL_SERVER_ERROR);
     }
 }

@@ -3,8 +3,10 @@
 pub mod apps;
 pub mod audit;
 pub mod auth;
+pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod coordination;
 pub mod error;
 pub mod extract;
 pub mod handlers;

@@ -2,11 +2,13 @@
 //! shutdown on SIGINT/SIGTERM (in-flight requests finish).
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 
 use crate::config::Config;
+use crate::coordination::Coordination;
 use crate::secret_key::SecretKey;
 use crate::state::AppState;
 
@@ -25,27 +27,45 @@ pub async fn open_database(config: &Config) -> anyhow::Result<sea_orm::DatabaseC
     Ok(db)
 }
 
-/// Builds the shared state from the configuration.
-pub async fn build_state(config: Config) -> anyhow::Result<AppState> {
+/// Builds the shared state from the configuration, as one replica coordinated by `coordination`.
+pub async fn build_state(
+    config: Config,
+    coordination: Arc<Coordination>,
+) -> anyhow::Result<AppState> {
     let db = open_database(&config).await?;
     let secret_key = SecretKey::load_or_create(
         config.secret_key.as_ref().map(|s| s.expose()),
         &config.data_dir,
     )?;
-    let apps = crate::apps::Apps::start(&config, db.clone()).await?;
+    crate::bootstrap::create_initial_admin(&config, &db).await?;
+    let apps = crate::apps::Apps::start(&config, db.clone(), coordination).await?;
     Ok(AppState::new(config, db, secret_key).with_apps(apps))
 }
 
 /// Serves until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
-    let state = build_state(config).await?;
+    let coordination = Coordination::for_database(config.database.url.expose());
+    let state = build_state(config, coordination.clone()).await?;
+    let leases = coordination.spawn(state.db.clone());
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
-    tracing::info!(address = %listener.local_addr()?, "Kubarr is listening");
+    tracing::info!(
+        address = %listener.local_addr()?,
+        replica = coordination.replica_id(),
+        "Kubarr is listening"
+    );
     let app = crate::router::build(state.clone());
-    let purge = crate::auth::purge::spawn(state.clone(), crate::auth::purge::INTERVAL);
+    let purge_state = state.clone();
+    let purge = coordination.while_leader(move || {
+        let task = crate::auth::purge::spawn(purge_state.clone(), crate::auth::purge::INTERVAL);
+        async move {
+            // Aborting this future (on losing leadership) must stop the purge task too.
+            let _stop = AbortOnDrop(task);
+            std::future::pending::<()>().await
+        }
+    });
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -54,6 +74,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     .await
     .context("server error")?;
     purge.abort();
+    leases.abort();
+    coordination.step_down(&state.db).await;
     state.db.close().await.ok();
     tracing::info!("Kubarr stopped");
     Ok(())
@@ -79,4 +101,12 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
+}
+
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -2,224 +2,22 @@
 //! and an API-server outage. Both tests disturb shared state (a killed process, a stopped API
 //! server), so they live in their own test binary and run one after the other.
 
-use std::path::{Path, PathBuf};
+#[path = "support/server.rs"]
+mod server;
+
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use kubarr_testbed::TestCluster;
-use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio::process::{Child, Command};
+use serde_json::json;
+use server::{free_port, helm_status, Server};
 use tokio::sync::Mutex;
 
 static SERIAL: Mutex<()> = Mutex::const_new(());
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-struct Server {
-    child: Child,
-    port: u16,
-}
-
-impl Server {
-    async fn start(data: &Path, charts: &Path, port: u16) -> Self {
-        let tc = TestCluster::get();
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubarr"));
-        cmd.arg("serve")
-            .env("KUBARR_LISTEN", format!("127.0.0.1:{port}"))
-            .env("KUBARR_DATA_DIR", data)
-            .env("KUBARR_CHARTS_DIR", charts)
-            .env("KUBARR_WEB_DIR", data.join("web"))
-            .env("KUBARR_AUTH__BCRYPT_COST", "4")
-            .env("KUBARR_HELM_BIN", tc.helm_path())
-            .env("KUBECONFIG", tc.kubeconfig_path())
-            .env("KUBARR_LOG__LEVEL", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            // Its own process group, so a kill takes helm down with it, as a crash would.
-            .process_group(0)
-            .kill_on_drop(true);
-        let child = cmd.spawn().unwrap();
-        let server = Self { child, port };
-        server
-            .wait(
-                Duration::from_secs(60),
-                |s, _| s == 200,
-                "GET",
-                "/api/health",
-            )
-            .await;
-        server
-    }
-
-    async fn call(
-        &self,
-        method: &str,
-        path: &str,
-        token: Option<&str>,
-        body: Option<Value>,
-    ) -> (u16, Value) {
-        http(self.port, method, path, token, body)
-            .await
-            .unwrap_or((0, Value::Null))
-    }
-
-    /// Polls until `pred(status, body)` holds.
-    async fn wait(
-        &self,
-        timeout: Duration,
-        pred: impl Fn(u16, &Value) -> bool,
-        method: &str,
-        path: &str,
-    ) -> Value {
-        self.wait_as(None, timeout, pred, method, path).await
-    }
-
-    async fn wait_as(
-        &self,
-        token: Option<&str>,
-        timeout: Duration,
-        pred: impl Fn(u16, &Value) -> bool,
-        method: &str,
-        path: &str,
-    ) -> Value {
-        let deadline = Instant::now() + timeout;
-        loop {
-            let (status, body) = self.call(method, path, token, None).await;
-            if pred(status, &body) {
-                return body;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "{method} {path}: condition not met in {timeout:?}; last {status} {body}"
-            );
-            tokio::time::sleep(Duration::from_millis(250)).await;
-        }
-    }
-
-    /// SIGKILL to the whole process group (kubarr and any helm it runs).
-    fn kill_hard(&mut self) {
-        let pid = self.child.id().unwrap() as i32;
-        let status = std::process::Command::new("kill")
-            .args(["-s", "KILL", "--", &format!("-{pid}")])
-            .status()
-            .unwrap();
-        assert!(status.success());
-    }
-
-    /// Whether the server process still runs (a zombie awaiting reaping counts as gone).
-    fn running(&self) -> bool {
-        let Some(pid) = self.child.id() else {
-            return false;
-        };
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        stat.rsplit_once(") ")
-            .is_some_and(|(_, rest)| !rest.starts_with('Z'))
-    }
-}
-
-/// A minimal HTTP/1.1 client (one request per connection) for the loopback server.
-async fn http(
-    port: u16,
-    method: &str,
-    path: &str,
-    token: Option<&str>,
-    body: Option<Value>,
-) -> std::io::Result<(u16, Value)> {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).await?;
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
-    if !body.is_empty() {
-        req.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(t) = token {
-        req.push_str(&format!("Authorization: Bearer {t}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(&body);
-    stream.write_all(req.as_bytes()).await?;
-    let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(30), stream.read_to_end(&mut raw))
-        .await
-        .map_err(std::io::Error::other)??;
-    let text = String::from_utf8_lossy(&raw);
-    let status: u16 = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
-    let (head, rest) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    let rest = if head
-        .to_ascii_lowercase()
-        .contains("transfer-encoding: chunked")
-    {
-        dechunk(rest)
-    } else {
-        rest.to_owned()
-    };
-    Ok((status, serde_json::from_str(&rest).unwrap_or(Value::Null)))
-}
-
-fn dechunk(mut s: &str) -> String {
-    let mut out = String::new();
-    while let Some((size, rest)) = s.split_once("\r\n") {
-        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
-        if n == 0 || rest.len() < n {
-            break;
-        }
-        out.push_str(&rest[..n]);
-        s = rest[n..].trim_start_matches("\r\n");
-    }
-    out
-}
-
-async fn helm_status(app: &str) -> Option<String> {
-    let tc = TestCluster::get();
-    // A plain blocking call: it returns in milliseconds, and waiting on it through the runtime's
-    // child reaper has been seen to miss the exit on the single-threaded test runtime.
-    let out = std::process::Command::new(tc.helm_path())
-        .args(["status", app, "-n", app, "-o", "json", "--kubeconfig"])
-        .arg(tc.kubeconfig_path())
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    if !out.status.success() {
-        return None;
-    }
-    let v: Value = serde_json::from_slice(&out.stdout).ok()?;
-    v["info"]["status"].as_str().map(str::to_owned)
-}
-
-/// Sends an operation, retrying while a previous operation on the app is still finishing (409).
-async fn call_when_idle(server: &Server, method: &str, path: &str, token: &str) -> u16 {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let (status, body) = server.call(method, path, Some(token), None).await;
-        if status != 409 || Instant::now() > deadline {
-            assert_eq!(status, 202, "{method} {path}: {body}");
-            return status;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-}
-
-async fn setup_admin(server: &Server) -> String {
-    let (status, body) = server
-        .call("POST", "/api/setup", None, Some(json!({"username": "admin", "email": "admin@example.test", "password": "admin-password-1"})))
-        .await;
-    assert_eq!(status, 201, "{body}");
-    body["token"].as_str().unwrap().to_owned()
+    kubarr_testbed::repo_root()
 }
 
 #[tokio::test]
@@ -230,7 +28,7 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
     let data = tempfile::tempdir().unwrap();
     let port = free_port();
     let mut server = Server::start(data.path(), charts.path(), port).await;
-    let token = setup_admin(&server).await;
+    let token = server.setup_admin().await;
     server
         .wait(
             Duration::from_secs(60),
@@ -252,7 +50,7 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
         .await;
     assert_eq!(status, 202, "{body}");
     let deadline = Instant::now() + Duration::from_secs(60);
-    while helm_status(&app).await.as_deref() != Some("pending-install") {
+    while helm_status(&app).as_deref() != Some("pending-install") {
         assert!(
             Instant::now() < deadline,
             "the release never reached pending-install"
@@ -266,7 +64,7 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(
-        helm_status(&app).await.as_deref(),
+        helm_status(&app).as_deref(),
         Some("pending-install"),
         "the crash left the release pending"
     );
@@ -287,7 +85,7 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
         "{body}"
     );
     assert_eq!(
-        helm_status(&app).await,
+        helm_status(&app),
         None,
         "the half-installed release is gone"
     );
@@ -311,14 +109,14 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
             &format!("/api/apps/{app}/status"),
         )
         .await;
-    assert_eq!(helm_status(&app).await.as_deref(), Some("deployed"));
-    call_when_idle(
-        &server,
-        "DELETE",
-        &format!("/api/apps/{app}?delete_data=true"),
-        &token,
-    )
-    .await;
+    assert_eq!(helm_status(&app).as_deref(), Some("deployed"));
+    server
+        .call_when_idle(
+            "DELETE",
+            &format!("/api/apps/{app}?delete_data=true"),
+            &token,
+        )
+        .await;
     server
         .wait_as(
             Some(&token),
@@ -342,7 +140,7 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
     let charts = kubarr_testbed::renamed_catalog(&[("bazarr", &app)]).unwrap();
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path(), charts.path(), free_port()).await;
-    let token = setup_admin(&server).await;
+    let token = server.setup_admin().await;
     server
         .wait(
             Duration::from_secs(60),
@@ -453,13 +251,13 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
             &status_path,
         )
         .await;
-    call_when_idle(
-        &server,
-        "DELETE",
-        &format!("/api/apps/{app}?delete_data=true"),
-        &token,
-    )
-    .await;
+    server
+        .call_when_idle(
+            "DELETE",
+            &format!("/api/apps/{app}?delete_data=true"),
+            &token,
+        )
+        .await;
     server
         .wait_as(
             Some(&token),

@@ -18,6 +18,8 @@ pub struct Model {
     pub message: Option<String>,
     pub operation: Option<String>,
     pub operation_started_at: Option<DateTimeUtc>,
+    /// The replica running the operation.
+    pub operation_owner: Option<String>,
     #[sea_orm(column_type = "Text", nullable)]
     pub last_error: Option<String>,
     pub installed_by: Option<i64>,

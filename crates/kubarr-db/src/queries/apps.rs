@@ -10,6 +10,7 @@ use sea_orm::{
     Set,
 };
 
+use super::is_unique_violation;
 use crate::entities::app_installations::{self, Column, Entity, Model};
 
 /// States stored in `app_installations.state` (the live state adds `degraded`, derived from
@@ -38,6 +39,8 @@ pub struct NewInstall {
     pub app_version: Option<String>,
     pub values: serde_json::Value,
     pub installed_by: Option<i64>,
+    /// The replica that will run the install.
+    pub owner: String,
 }
 
 /// Outcome of trying to start an operation.
@@ -65,6 +68,7 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
         let updated = Entity::update_many()
             .col_expr(Column::Operation, Expr::value("install"))
             .col_expr(Column::OperationStartedAt, Expr::value(now))
+            .col_expr(Column::OperationOwner, Expr::value(new.owner.clone()))
             .col_expr(Column::State, Expr::value(state::INSTALLING))
             .col_expr(Column::Message, Expr::value("Installing"))
             .col_expr(Column::LastError, Expr::value(Option::<String>::None))
@@ -94,6 +98,7 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
         message: Set(Some("Installing".into())),
         operation: Set(Some("install".into())),
         operation_started_at: Set(Some(now)),
+        operation_owner: Set(Some(new.owner)),
         last_error: Set(None),
         installed_by: Set(new.installed_by),
         created_at: Set(now),
@@ -108,17 +113,20 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
     }
 }
 
-/// Starts `operation` (`upgrade`, `restart`, `uninstall`) on an installed app.
+/// Starts `operation` (`upgrade`, `restart`, `uninstall`) on an installed app, run by the
+/// replica `owner`.
 pub async fn begin(
     db: &impl ConnectionTrait,
     app: &str,
     operation: &str,
     shown_state: &str,
+    owner: &str,
 ) -> Result<Begin, DbErr> {
     let now = Utc::now();
     let updated = Entity::update_many()
         .col_expr(Column::Operation, Expr::value(operation))
         .col_expr(Column::OperationStartedAt, Expr::value(now))
+        .col_expr(Column::OperationOwner, Expr::value(owner))
         .col_expr(Column::State, Expr::value(shown_state))
         .col_expr(Column::UpdatedAt, Expr::value(now))
         .filter(Column::AppName.eq(app))
@@ -153,6 +161,7 @@ pub async fn finish(db: &impl ConnectionTrait, app: &str, f: Finish) -> Result<(
             Column::OperationStartedAt,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
         )
+        .col_expr(Column::OperationOwner, Expr::value(Option::<String>::None))
         .col_expr(Column::State, Expr::value(f.state))
         .col_expr(Column::Message, Expr::value(f.message))
         .col_expr(Column::LastError, Expr::value(f.last_error))
@@ -171,6 +180,30 @@ pub async fn finish(db: &impl ConnectionTrait, app: &str, f: Finish) -> Result<(
         .exec(db)
         .await
         .map(|_| ())
+}
+
+/// Moves an operation left by replica `from` (`None`: recorded before owners were kept) to
+/// replica `to`. Returns false when the row changed meanwhile (another replica took it over, or
+/// the operation finished), so exactly one replica recovers an orphaned operation.
+pub async fn take_over(
+    db: &impl ConnectionTrait,
+    app: &str,
+    from: Option<&str>,
+    to: &str,
+) -> Result<bool, DbErr> {
+    let owner = match from {
+        Some(from) => Column::OperationOwner.eq(from),
+        None => Column::OperationOwner.is_null(),
+    };
+    let updated = Entity::update_many()
+        .col_expr(Column::OperationOwner, Expr::value(to))
+        .col_expr(Column::UpdatedAt, Expr::value(Utc::now()))
+        .filter(Column::AppName.eq(app))
+        .filter(Column::Operation.is_not_null())
+        .filter(owner)
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected == 1)
 }
 
 /// Forgets an app (after an uninstall).
@@ -209,9 +242,4 @@ pub async fn adopt(
     .insert(db)
     .await
     .map(|_| ())
-}
-
-fn is_unique_violation(e: &DbErr) -> bool {
-    let s = e.to_string().to_lowercase();
-    s.contains("unique") || s.contains("duplicate key")
 }

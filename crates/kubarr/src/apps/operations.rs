@@ -81,6 +81,7 @@ impl Apps {
                 app_version: Some(entry.app_version.clone()),
                 values: stored_values.clone(),
                 installed_by: actor.user_id,
+                owner: self.coordination.replica_id().to_owned(),
             },
         )
         .await?;
@@ -215,7 +216,15 @@ impl Apps {
     ) -> Result<(), AppError> {
         let app = job.app.to_string();
         let txn = self.db.begin().await?;
-        match rows::begin(&txn, &app, job.op.name(), shown).await? {
+        match rows::begin(
+            &txn,
+            &app,
+            job.op.name(),
+            shown,
+            self.coordination.replica_id(),
+        )
+        .await?
+        {
             Begin::Started => {}
             Begin::Busy => return Err(busy(&app)),
             _ => return Err(not_installed(&app)),

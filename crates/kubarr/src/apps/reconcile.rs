@@ -1,79 +1,151 @@
-//! Start-up reconciliation: operations cut short by a crash or restart are recovered, releases
-//! stuck in `pending-*` are repaired, and the database is re-derived from helm and the cluster.
+//! Reconciliation, run by the leader: operations cut short by a crash, a restart or a dead
+//! replica are recovered, releases stuck in `pending-*` are repaired, and the database is
+//! re-derived from helm and the cluster.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use kubarr_db::queries::apps::{self as rows, state, Finish};
+use kubarr_db::queries::apps::{self as rows, state, Begin, Finish};
 use kubarr_orchestrator::helm::Release;
+use kubarr_orchestrator::watch::WatchCaches;
 use kubarr_orchestrator::AppName;
 
 use super::Apps;
 
+/// How often the leader looks for operations whose replica died.
+const ORPHAN_CHECK: Duration = Duration::from_secs(15);
+
 impl Apps {
-    /// Runs [`reconcile`](Self::reconcile) in the background once the caches are in sync
-    /// (retrying while the cluster is unreachable).
+    /// While this replica leads: a full [`reconcile`](Self::reconcile) once the caches are in
+    /// sync (retrying while the cluster is unreachable), then a cheap database check every
+    /// [`ORPHAN_CHECK`] that reconciles again when a dead replica left an operation behind.
     pub(super) fn spawn_reconcile(self: &Arc<Self>) {
         let Some(caches) = self.caches.clone() else {
             return;
         };
         let this = self.clone();
-        tokio::spawn(async move {
-            let mut delay = Duration::from_secs(1);
-            loop {
-                if caches.wait_synced(Duration::from_secs(30)).await {
-                    match this.reconcile().await {
-                        Ok(n) => {
-                            tracing::info!(repaired = n, "start-up reconciliation done");
-                            return;
-                        }
-                        Err(e) => {
-                            tracing::warn!(error = %e, "start-up reconciliation failed; retrying")
-                        }
-                    }
-                }
-                tokio::time::sleep(delay).await;
-                delay = (delay * 2).min(Duration::from_secs(60));
-            }
+        self.coordination.while_leader(move || {
+            let this = this.clone();
+            let caches = caches.clone();
+            async move { this.lead(caches).await }
         });
     }
 
-    /// Repairs what an interrupted process left behind. Returns how many apps it touched.
-    /// Operations this process started itself are not touched.
+    async fn lead(&self, caches: WatchCaches) {
+        let mut delay = Duration::from_secs(1);
+        loop {
+            if caches.wait_synced(Duration::from_secs(30)).await {
+                match self.reconcile().await {
+                    Ok(n) => {
+                        tracing::info!(repaired = n, "start-up reconciliation done");
+                        break;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "start-up reconciliation failed; retrying")
+                    }
+                }
+            }
+            tokio::time::sleep(delay).await;
+            delay = (delay * 2).min(Duration::from_secs(60));
+        }
+        let mut tick = tokio::time::interval(ORPHAN_CHECK);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            let orphaned = match self.orphaned_operations().await {
+                Ok(n) => n,
+                Err(e) => {
+                    tracing::warn!(error = %e, "checking for orphaned operations failed");
+                    continue;
+                }
+            };
+            if orphaned > 0 {
+                match self.reconcile().await {
+                    Ok(n) => tracing::info!(repaired = n, "recovered orphaned operations"),
+                    Err(e) => tracing::warn!(error = %e, "recovering orphaned operations failed"),
+                }
+            }
+        }
+    }
+
+    /// How many running operations belong to no live replica.
+    async fn orphaned_operations(&self) -> anyhow::Result<usize> {
+        let mut n = 0;
+        for row in rows::list(&self.db).await? {
+            if row.operation.is_some() && !self.owner_alive(row.operation_owner.as_deref()).await? {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    async fn owner_alive(&self, owner: Option<&str>) -> anyhow::Result<bool> {
+        Ok(match owner {
+            Some(owner) => self.coordination.is_alive(&self.db, owner).await?,
+            None => false,
+        })
+    }
+
+    /// Repairs what an interrupted or dead replica left behind. Returns how many apps it
+    /// touched. Operations of live replicas (this one included) are not touched.
     pub async fn reconcile(&self) -> anyhow::Result<usize> {
-        let releases = self.helm.list().await?;
+        let Some(cluster) = self.cluster.as_ref() else {
+            return Ok(0);
+        };
+        // Releases are read before rows: an operation that makes a release pending is recorded
+        // in its row first, so a pending release seen here always shows up as that operation.
+        let managed = cluster.managed_namespaces().await?;
+        let mut releases = Vec::new();
+        for ns in managed.keys() {
+            // One unreadable namespace (e.g. labelled by hand, without Kubarr's RoleBinding) must
+            // not stop the others from being repaired.
+            match self.helm.list_namespace(ns).await {
+                Ok(found) => releases.extend(found),
+                Err(e) if e.is_unavailable() => return Err(e.into()),
+                Err(e) => tracing::warn!(namespace = %ns, error = %e, "cannot list helm releases"),
+            }
+        }
         let find = |app: &str| {
             releases
                 .iter()
                 .find(|r| r.name == app && r.namespace == app)
                 .cloned()
         };
+        let me = self.coordination.replica_id().to_owned();
         let mut repaired = 0;
         for row in rows::list(&self.db).await? {
             let Ok(app) = AppName::parse(&row.app_name) else {
                 continue;
             };
             let release = find(app.as_str());
-            if row
-                .operation_started_at
-                .is_some_and(|t| t >= self.started_at)
-            {
-                continue;
-            }
             let Some(op) = row.operation.clone() else {
                 if let Some(r) = release.filter(Release::is_pending) {
+                    // Claim the app first, so no operation starts while the release is repaired.
+                    if rows::begin(&self.db, app.as_str(), "repair", &row.state, &me).await?
+                        != Begin::Started
+                    {
+                        continue;
+                    }
                     let finish = self.repair_pending(&app, &r).await?;
                     rows::finish(&self.db, app.as_str(), finish).await?;
                     repaired += 1;
                 }
                 continue;
             };
+            if self.owner_alive(row.operation_owner.as_deref()).await?
+                || !rows::take_over(&self.db, app.as_str(), row.operation_owner.as_deref(), &me)
+                    .await?
+            {
+                continue;
+            }
             tracing::warn!(app = %app, operation = %op, "recovering an interrupted operation");
             repaired += 1;
             let finish = match (op.as_str(), release) {
                 ("uninstall", _) => {
                     self.helm.uninstall(&app, self.timeouts.uninstall).await?;
                     rows::delete(&self.db, app.as_str()).await?;
+                    let _ = self.op_changes.send(app.to_string());
                     continue;
                 }
                 (_, Some(r)) if r.is_pending() => self.repair_pending(&app, &r).await?,
@@ -93,15 +165,8 @@ impl Apps {
             let _ = self.op_changes.send(app.to_string());
         }
         // Releases Kubarr installed whose rows are missing (e.g. a database restored from backup).
-        let Some(cluster) = self.cluster.as_ref() else {
-            return Ok(repaired);
-        };
-        let managed = cluster.managed_namespaces().await?;
         let catalog = self.catalog();
-        for r in releases
-            .iter()
-            .filter(|r| r.name == r.namespace && managed.contains_key(&r.name))
-        {
+        for r in releases.iter().filter(|r| r.name == r.namespace) {
             if catalog.get(&r.name).is_some()
                 && rows::find(&self.db, &r.name).await?.is_none()
                 && r.status == "deployed"

@@ -1,5 +1,5 @@
-//! The periodic clean-up of sessions and 2FA challenges that can no longer be used, and of the
-//! rate limiter's stale entries.
+//! The periodic clean-up, run by the leader replica: sessions and 2FA challenges that can no longer
+//! be used, the rate limiter's expired counters, and the leases of replicas that stopped.
 
 use std::time::Duration;
 
@@ -28,10 +28,14 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
     let challenges =
         kubarr_db::queries::two_factor::purge_challenges(&state.db, now, MAX_CHALLENGE_ATTEMPTS)
             .await?;
-    state.auth.limiter.prune();
     if sessions + challenges > 0 {
         state.auth.sessions_changed();
     }
+    // Shared by every replica; whichever runs the purge deletes the expired counters for all.
+    state.auth.limiter.prune(&state.db).await?;
+    // Leases of replicas that stopped: an expired lease already counts as absent, so this only
+    // keeps the table small (an hour's grace keeps them visible for debugging).
+    kubarr_db::queries::leases::purge_expired(&state.db, now - chrono::Duration::hours(1)).await?;
     Ok(Purged {
         sessions,
         challenges,

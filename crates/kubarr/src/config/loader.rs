@@ -35,6 +35,11 @@ const KNOWN_KEYS: &[&str] = &[
     "helm_bin",
     "kubernetes.mode",
     "kubernetes.kubeconfig",
+    "kubernetes.app_manager_role",
+    "kubernetes.service_account",
+    "initial_admin.username",
+    "initial_admin.email",
+    "initial_admin.password",
     "log.level",
     "log.format",
     "http.body_limit_bytes",
@@ -383,6 +388,7 @@ fn build(r: &mut Reader) -> Config {
             ],
         ),
         kubeconfig: r.string("kubernetes.kubeconfig").map(PathBuf::from),
+        app_manager: app_manager_binding(r),
     };
     if kubernetes.mode == KubeMode::Kubeconfig && kubernetes.kubeconfig.is_none() {
         r.problem(
@@ -390,6 +396,7 @@ fn build(r: &mut Reader) -> Config {
             "is required when kubernetes.mode is kubeconfig".into(),
         );
     }
+    let initial_admin = initial_admin(r);
     let level = r.string("log.level").unwrap_or_else(|| "info".into());
     if tracing_subscriber::EnvFilter::try_new(&level).is_err() {
         r.problem("log.level", format!("`{level}` is not a valid log filter"));
@@ -435,5 +442,82 @@ fn build(r: &mut Reader) -> Config {
         http,
         auth,
         trusted_proxies,
+        initial_admin,
+    }
+}
+
+/// `kubernetes.app_manager_role` and `kubernetes.service_account` go together.
+fn app_manager_binding(r: &mut Reader) -> Option<AppManagerBinding> {
+    let role = r.string("kubernetes.app_manager_role");
+    let account = r.string("kubernetes.service_account");
+    match (role, account) {
+        (None, None) => None,
+        (Some(role), Some(account)) => {
+            let parsed = account
+                .split_once('/')
+                .filter(|(ns, name)| !ns.is_empty() && !name.is_empty() && !name.contains('/'));
+            match parsed {
+                Some((ns, name)) if !role.trim().is_empty() => Some(AppManagerBinding {
+                    cluster_role: role.trim().to_owned(),
+                    service_account_namespace: ns.to_owned(),
+                    service_account_name: name.to_owned(),
+                }),
+                Some(_) => {
+                    r.problem("kubernetes.app_manager_role", "must not be empty".into());
+                    None
+                }
+                None => {
+                    r.problem(
+                        "kubernetes.service_account",
+                        format!("`{account}` must be `<namespace>/<name>`"),
+                    );
+                    None
+                }
+            }
+        }
+        (Some(_), None) => {
+            r.problem(
+                "kubernetes.service_account",
+                "is required with kubernetes.app_manager_role".into(),
+            );
+            None
+        }
+        (None, Some(_)) => {
+            r.problem(
+                "kubernetes.app_manager_role",
+                "is required with kubernetes.service_account".into(),
+            );
+            None
+        }
+    }
+}
+
+/// The administrator created at start-up while no user exists (all three keys, or none).
+fn initial_admin(r: &mut Reader) -> Option<InitialAdmin> {
+    let username = r.string("initial_admin.username");
+    let email = r.string("initial_admin.email");
+    let password = r.string("initial_admin.password");
+    match (username, password) {
+        (None, None) if email.is_none() => None,
+        (Some(username), Some(password)) => Some(InitialAdmin {
+            email: email.unwrap_or_else(|| format!("{}@kubarr.local", username.trim())),
+            username,
+            password: Secret::new(password),
+        }),
+        (None, _) => {
+            r.problem(
+                "initial_admin.username",
+                "is required with initial_admin.password".into(),
+            );
+            None
+        }
+        (Some(_), None) => {
+            r.problem(
+                "initial_admin.password",
+                "is required with initial_admin.username (set it or initial_admin.password via a _FILE variable)"
+                    .into(),
+            );
+            None
+        }
     }
 }

@@ -107,8 +107,8 @@ pub async fn enable_2fa(
     state
         .auth
         .limiter
-        .check_ip(Action::TwoFactor, user.ip)
-        .map_err(|r| AppError::too_many_requests(r.0))?;
+        .check_ip(&state.db, Action::TwoFactor, user.ip)
+        .await?;
     let model = users::find_by_id(&state.db, user.id)
         .await?
         .ok_or_else(load_user_error)?;
@@ -187,9 +187,9 @@ pub async fn disable_2fa(
     let limiter = &state.auth.limiter;
     let account = account_key(&user.username);
     limiter
-        .check_ip(Action::TwoFactor, user.ip)
-        .and_then(|_| limiter.check_account(&account, user.ip))
-        .map_err(|r| AppError::too_many_requests(r.0))?;
+        .check_ip(&state.db, Action::TwoFactor, user.ip)
+        .await?;
+    limiter.check_account(&state.db, &account, user.ip).await?;
     if !user.totp_enabled {
         return Err(AppError::conflict(
             "two_factor_not_enabled",
@@ -219,7 +219,7 @@ pub async fn disable_2fa(
         model.totp_last_used_step,
     );
     let (true, Some(step)) = (password_ok, step) else {
-        limiter.record_failure(&account, user.ip);
+        limiter.record_failure(&state.db, &account, user.ip).await?;
         return Err(AppError::bad_request(
             "invalid_credentials",
             "The password or the code is not correct.",
@@ -245,7 +245,10 @@ pub async fn disable_2fa(
         .await?;
     txn.commit().await?;
     state.auth.sessions_changed();
-    limiter.record_success(&account, user.ip);
+    if let Err(e) = limiter.record_success(&state.db, &account, user.ip).await {
+        // 2FA is off already: a failure count left behind only delays this address a little.
+        tracing::warn!(error = %e, "could not clear the failed attempts after disabling 2FA");
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -273,22 +276,20 @@ pub async fn change_password(
 ) -> AppResult<StatusCode> {
     let limiter = &state.auth.limiter;
     let account = account_key(&user.username);
-    limiter
-        .check_account(&account, user.ip)
-        .map_err(|r| AppError::too_many_requests(r.0))?;
+    limiter.check_account(&state.db, &account, user.ip).await?;
     password::validate(&req.new_password, &user.username, "new_password")?;
     let model = users::find_by_id(&state.db, user.id)
         .await?
         .ok_or_else(load_user_error)?;
     if !password::verify(&req.current_password, &model.hashed_password).await? {
-        limiter.record_failure(&account, user.ip);
+        limiter.record_failure(&state.db, &account, user.ip).await?;
         return Err(AppError::bad_request(
             "invalid_credentials",
             "The current password is not correct.",
         )
         .with_field("current_password"));
     }
-    limiter.record_success(&account, user.ip);
+    limiter.record_success(&state.db, &account, user.ip).await?;
     let hashed = password::hash(&req.new_password, state.config.auth.bcrypt_cost).await?;
     let txn = state.db.begin().await?;
     users::set_password(&txn, user.id, hashed).await?;

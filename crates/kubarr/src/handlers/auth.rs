@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::audit::{Audit, AuditAction};
 use crate::auth::purge::MAX_CHALLENGE_ATTEMPTS;
-use crate::auth::rate_limit::{account_key, Action, RetryAfter};
+use crate::auth::rate_limit::{account_key, Action};
 use crate::auth::session::{self, RequestOrigin};
 use crate::auth::token::{self, TokenKind};
 use crate::auth::{password, totp, validate, CurrentUser, EnrollingUser, Permission};
@@ -54,10 +54,6 @@ pub struct TwoFactorChallenge {
 pub enum LoginResponse {
     Session(SessionGranted),
     TwoFactor(TwoFactorChallenge),
-}
-
-fn rate_limited(r: RetryAfter) -> AppError {
-    AppError::too_many_requests(r.0)
 }
 
 fn invalid_credentials() -> AppError {
@@ -122,12 +118,12 @@ pub async fn login(
 ) -> AppResult<Response> {
     let limiter = &state.auth.limiter;
     limiter
-        .check_ip(Action::Login, origin.ip)
-        .map_err(rate_limited)?;
+        .check_ip(&state.db, Action::Login, origin.ip)
+        .await?;
     let account = account_key(&req.username);
     limiter
-        .check_account(&account, origin.ip)
-        .map_err(rate_limited)?;
+        .check_account(&state.db, &account, origin.ip)
+        .await?;
 
     let login = req.username.trim();
     // Control characters cannot be in a login (and PostgreSQL refuses NUL in text).
@@ -156,7 +152,9 @@ pub async fn login(
         Some(_) => None,
     };
     if let Some(reason) = failure {
-        limiter.record_failure(&account, origin.ip);
+        limiter
+            .record_failure(&state.db, &account, origin.ip)
+            .await?;
         let mut audit = Audit::anonymous(origin.ip);
         audit.username = Some(login.chars().filter(|c| !c.is_control()).take(64).collect());
         audit.user_id = user.as_ref().map(|u| u.id);
@@ -172,7 +170,9 @@ pub async fn login(
         return Err(invalid_credentials());
     }
     let user = user.expect("checked above");
-    limiter.record_success(&account, origin.ip);
+    limiter
+        .record_success(&state.db, &account, origin.ip)
+        .await?;
 
     if user.totp_enabled {
         let (challenge_id, id_hash) = token::generate(TokenKind::Challenge);
@@ -284,8 +284,8 @@ pub async fn verify_2fa(
     state
         .auth
         .limiter
-        .check_ip(Action::TwoFactor, origin.ip)
-        .map_err(rate_limited)?;
+        .check_ip(&state.db, Action::TwoFactor, origin.ip)
+        .await?;
     let (challenge, user) = open_challenge(&state, &req.challenge_id).await?;
     let secret = user
         .totp_secret
@@ -343,8 +343,8 @@ pub async fn recover_2fa(
     state
         .auth
         .limiter
-        .check_ip(Action::TwoFactor, origin.ip)
-        .map_err(rate_limited)?;
+        .check_ip(&state.db, Action::TwoFactor, origin.ip)
+        .await?;
     let (challenge, user) = open_challenge(&state, &req.challenge_id).await?;
     let txn = state.db.begin().await?;
     let now = Utc::now();
@@ -581,8 +581,8 @@ pub async fn register(
     state
         .auth
         .limiter
-        .check_ip(Action::Register, origin.ip)
-        .map_err(rate_limited)?;
+        .check_ip(&state.db, Action::Register, origin.ip)
+        .await?;
     let settings = state.auth.settings.get(&state.db, &state.config).await?;
     let bad_invite = || {
         AppError::bad_request(

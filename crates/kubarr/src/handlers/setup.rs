@@ -20,7 +20,7 @@ use crate::state::AppState;
 
 /// The internal settings row that marks setup as done; inserting it is the lock that lets
 /// exactly one setup request win.
-const SETUP_MARKER: &str = "_setup_completed";
+pub(crate) const SETUP_MARKER: &str = "_setup_completed";
 
 #[derive(Serialize, ToSchema)]
 pub struct SetupStatus {

@@ -16,6 +16,7 @@ mod errors;
 mod health;
 mod invites;
 mod openapi;
+mod rate_limit_replicas;
 mod roles;
 mod settings;
 mod spa;

@@ -257,6 +257,9 @@ impl Helm {
             .env("HELM_CACHE_HOME", self.home.join("cache"))
             .env("HELM_CONFIG_HOME", self.home.join("config"))
             .env("HELM_DATA_HOME", self.home.join("data"))
+            // helm caches API discovery under $HOME/.kube: keep that in Kubarr's helm home too,
+            // whatever HOME the server runs with (none at all in some containers).
+            .env("HOME", &self.home)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

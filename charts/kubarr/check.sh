@@ -57,6 +57,14 @@ secret = by["Secret"][0]
 check(("database-url" in secret["data"]) == mode.startswith("postgres"), "database URL in the Secret only when given")
 env = {e["name"]: e for e in backend["spec"]["template"]["spec"]["containers"][0]["env"]}
 check("KUBARR_SECRET_KEY" not in env and "KUBARR_SECRET_KEY_FILE" in env, "secrets come from files")
+policies = {p["metadata"]["name"]: p["spec"] for p in by["NetworkPolicy"]}
+np = policies["kubarr-backend"]
+check([p["port"] for r in np["ingress"] for p in r["ports"]] == [8080], "backend ingress: the web port only")
+egress = sorted({p["port"] for r in np["egress"] for p in r["ports"]})
+check(egress == sorted([53, 443, 6443] + ([5432] if postgres else [])), f"backend egress ports {egress}")
+if ingress:
+    fe = policies["kubarr-frontend"]
+    check("Egress" in fe["policyTypes"] and not fe.get("egress"), "the frontend sends nothing out")
 PY
 )
 

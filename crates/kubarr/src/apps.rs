@@ -149,6 +149,7 @@ impl Apps {
             op_changes,
         });
         apps.spawn_status_events();
+        apps.spawn_peer_changes();
         apps.spawn_request_meter();
         apps
     }

@@ -61,6 +61,11 @@ impl Coordination {
         }
     }
 
+    /// Whether other replicas may share the database.
+    pub fn is_shared(&self) -> bool {
+        self.shared
+    }
+
     /// This replica's id (recorded as the owner of the operations it runs).
     pub fn replica_id(&self) -> &str {
         &self.replica

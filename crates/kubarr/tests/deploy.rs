@@ -28,9 +28,19 @@ struct Release {
 }
 
 impl Release {
+    /// Installs into a fresh namespace that enforces the `restricted` Pod Security Standard, so
+    /// the API server itself refuses pods that are not locked down.
     async fn install(prefix: &str, args: &[&str]) -> Result<Self> {
         let tc = TestCluster::get();
         let ns = tc.namespace(prefix).await?;
+        let mut label = tc.kubectl();
+        label.args([
+            "label",
+            "namespace",
+            ns.name(),
+            "pod-security.kubernetes.io/enforce=restricted",
+        ]);
+        output_ok(&mut label).await?;
         let name = format!("kubarr-{}", kubarr_testbed::unique_suffix());
         let release = Self { name, ns };
         release.helm("install", args).await?;

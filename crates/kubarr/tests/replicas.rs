@@ -17,7 +17,7 @@ use kubarr_db::queries::leases;
 use kubarr_db::testing::TestDatabase;
 use kubarr_db::Backend;
 use serde_json::json;
-use server::{free_port, helm_json, helm_status, local_command, Server};
+use server::{free_port, helm_json, helm_status, local_command, stream_until, Server};
 use tokio::sync::Mutex;
 
 static SERIAL: Mutex<()> = Mutex::const_new(());
@@ -81,6 +81,27 @@ async fn concurrent_installs_through_two_replicas_run_once_per_app() {
     a.wait_ready().await;
     b.wait_ready().await;
 
+    // Both replicas' event streams must report both installs, whichever replica runs them.
+    let watchers: Vec<_> = [a.port, b.port]
+        .into_iter()
+        .map(|port| {
+            let (token, apps) = (token.clone(), apps.clone());
+            tokio::spawn(async move {
+                stream_until(
+                    port,
+                    "/api/events/stream",
+                    &token,
+                    Duration::from_secs(180),
+                    |seen| {
+                        apps.iter().all(|app| {
+                            seen.contains(&format!(r#""name":"{app}","state":"installed""#))
+                        })
+                    },
+                )
+                .await
+            })
+        })
+        .collect();
     // Each app is asked for through both replicas at the same moment.
     for app in &apps {
         let body = json!({"app_name": app});
@@ -127,6 +148,12 @@ async fn concurrent_installs_through_two_replicas_run_once_per_app() {
             .count();
         assert_eq!(started, 1, "{app}: {audit}");
     }
+    for (watcher, replica) in watchers.into_iter().zip(["a", "b"]) {
+        assert!(
+            watcher.await.unwrap(),
+            "replica {replica}'s event stream missed an install"
+        );
+    }
     // Both replicas see the same state.
     for server in [&a, &b] {
         let (_, list) = server.call("GET", "/api/apps", Some(&token), None).await;
@@ -140,6 +167,22 @@ async fn concurrent_installs_through_two_replicas_run_once_per_app() {
             );
         }
     }
+    // A session ended on one replica stops working on the other within its cache lifetime.
+    let second = b.login("admin", "admin-password-1").await;
+    let (status, _) = b.call("GET", "/api/auth/me", Some(&second), None).await;
+    assert_eq!(status, 200);
+    let (status, body) = a
+        .call("POST", "/api/auth/logout", Some(&second), None)
+        .await;
+    assert!(status == 200 || status == 204, "{status} {body}");
+    b.wait_as(
+        Some(&second),
+        kubarr::auth::grants::SESSION_CACHE_TTL + Duration::from_secs(5),
+        |s, _| s == 401,
+        "GET",
+        "/api/auth/me",
+    )
+    .await;
     for app in &apps {
         b.call_when_idle(
             "DELETE",
@@ -192,6 +235,7 @@ async fn the_leader_role_moves_and_a_dead_replicas_operation_is_recovered() {
     .await;
     // ...when a dies without a word.
     a.kill_hard();
+    let crash = Instant::now();
     a.wait_exit().await;
 
     // b takes over the lead once a's lease runs out, finds a's orphaned operation once a's
@@ -201,6 +245,7 @@ async fn the_leader_role_moves_and_a_dead_replicas_operation_is_recovered() {
     })
     .await;
     assert_ne!(next, first);
+    let takeover = crash.elapsed();
     let body = b
         .wait_app(&token, &app, Duration::from_secs(120), |s| {
             s["state"] == "error"
@@ -215,11 +260,17 @@ async fn the_leader_role_moves_and_a_dead_replicas_operation_is_recovered() {
         None,
         "the half-installed release is gone"
     );
+    eprintln!(
+        "after a crash: new leader in {:.1} s, orphaned install repaired in {:.1} s",
+        takeover.as_secs_f64(),
+        crash.elapsed().as_secs_f64()
+    );
 
     // A clean shutdown hands the lead over at once.
     let c = replica(&db, tempfile::tempdir().unwrap().path(), charts.path()).await;
     let mut b = b;
     b.terminate();
+    let shutdown = Instant::now();
     b.wait_exit().await;
     let after = wait_for(
         kubarr::coordination::RENEW_EVERY * 3,
@@ -228,6 +279,10 @@ async fn the_leader_role_moves_and_a_dead_replicas_operation_is_recovered() {
     )
     .await;
     assert_ne!(after, next);
+    eprintln!(
+        "after a clean shutdown: new leader in {:.1} s",
+        shutdown.elapsed().as_secs_f64()
+    );
     c.call_when_idle(
         "DELETE",
         &format!("/api/apps/{app}?delete_data=true"),

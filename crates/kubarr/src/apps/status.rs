@@ -14,6 +14,9 @@ use utoipa::ToSchema;
 
 use super::Apps;
 
+/// How often a replica among several looks for operation changes made by the others.
+const PEER_CHANGES_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// An installed (or installing) app as the API shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, ToSchema)]
 pub struct AppStatus {
@@ -148,6 +151,41 @@ impl Apps {
                 message: status.message,
             });
         }
+    }
+
+    /// With several replicas, operations started elsewhere change rows this replica never hears
+    /// of: it looks at the rows every [`PEER_CHANGES_EVERY`] and announces the apps whose row
+    /// changed or went away, so its event stream follows every replica's operations.
+    pub(super) fn spawn_peer_changes(self: &Arc<Self>) {
+        if !self.coordination.is_shared() {
+            return;
+        }
+        let this = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut seen: HashMap<String, chrono::DateTime<chrono::Utc>> = HashMap::new();
+            let mut tick = tokio::time::interval(PEER_CHANGES_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let Some(apps) = this.upgrade() else { return };
+                let Ok(rows) = kubarr_db::queries::apps::list(&apps.db).await else {
+                    continue;
+                };
+                let now: HashMap<_, _> = rows
+                    .into_iter()
+                    .map(|r| (r.app_name, r.updated_at))
+                    .collect();
+                for (app, updated) in &now {
+                    if seen.get(app) != Some(updated) {
+                        let _ = apps.op_changes.send(app.clone());
+                    }
+                }
+                for gone in seen.keys().filter(|a| !now.contains_key(*a)) {
+                    let _ = apps.op_changes.send(gone.clone());
+                }
+                seen = now;
+            }
+        });
     }
 
     /// Turns cache changes and operation transitions into deduplicated status events.

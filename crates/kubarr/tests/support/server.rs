@@ -321,3 +321,34 @@ pub fn helm_json(args: &[&str]) -> Option<Value> {
     }
     serde_json::from_slice(&out.stdout).ok()
 }
+
+/// Opens the event stream at `path` and reads until the text received so far satisfies `done`;
+/// returns whether it did within `timeout`.
+pub async fn stream_until(
+    port: u16,
+    path: &str,
+    token: &str,
+    timeout: Duration,
+    done: impl Fn(&str) -> bool,
+) -> bool {
+    let read = async {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.ok()?;
+        let req = format!(
+            "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\nAuthorization: Bearer {token}\r\n\r\n"
+        );
+        stream.write_all(req.as_bytes()).await.ok()?;
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).await.ok()?;
+            if n == 0 {
+                return Some(false);
+            }
+            seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+            if done(&seen) {
+                return Some(true);
+            }
+        }
+    };
+    matches!(tokio::time::timeout(timeout, read).await, Ok(Some(true)))
+}

@@ -1,0 +1,146 @@
+//! Self-registration, with an invite or (when enabled) openly.
+
+use super::*;
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RegisterRequest {
+    /// Required unless open registration is enabled.
+    pub invite_token: Option<String>,
+    pub username: String,
+    pub email: String,
+    pub password: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RegisterResponse {
+    pub id: i64,
+    pub username: String,
+    pub email: String,
+    /// An administrator must approve the account before it can sign in.
+    pub pending_approval: bool,
+}
+
+/// Create an account with an invite (single use, unexpired), or by open registration when the
+/// settings allow it.
+#[utoipa::path(post, path = "/api/auth/register", tag = "auth",
+    request_body = RegisterRequest,
+    responses(
+        (status = 201, description = "Account created", body = RegisterResponse),
+        (status = 400, description = "Invalid field, or invalid, used or expired invite", body = ErrorBody),
+        (status = 403, description = "Registration needs an invite", body = ErrorBody),
+        (status = 409, description = "Username or e-mail taken", body = ErrorBody),
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
+    ))]
+pub async fn register(
+    State(state): State<AppState>,
+    origin: RequestOrigin,
+    Json(req): Json<RegisterRequest>,
+) -> AppResult<(StatusCode, JsonResponse<RegisterResponse>)> {
+    state
+        .auth
+        .limiter
+        .check_ip(&state.db, Action::Register, origin.ip)
+        .await?;
+    let settings = state.auth.settings.get(&state.db, &state.config).await?;
+    let bad_invite = || {
+        AppError::bad_request(
+            "invalid_invite",
+            "The invite is not valid, was used or has expired.",
+        )
+        .with_field("invite_token")
+    };
+    let invite = match req
+        .invite_token
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        Some(t) => {
+            let hash = token::parse(TokenKind::Invite, t).ok_or_else(bad_invite)?;
+            let invite = invites::find(&state.db, &hash)
+                .await?
+                .filter(|i| !i.used && i.expires_at > Utc::now())
+                .ok_or_else(bad_invite)?;
+            Some(invite)
+        }
+        None if settings.registration_enabled => None,
+        None => {
+            return Err(AppError::forbidden(
+                "registration_closed",
+                "Registration needs an invite.",
+            ))
+        }
+    };
+    let username = validate::username(&req.username, "username")?;
+    let email = validate::email(&req.email, "email")?;
+    if let Some(expected) = invite.as_ref().and_then(|i| i.email.as_deref()) {
+        if !expected.eq_ignore_ascii_case(&email) {
+            return Err(AppError::unprocessable(
+                "invite_email_mismatch",
+                "This invite is for another e-mail address.",
+            )
+            .with_field("email"));
+        }
+    }
+    password::validate(&req.password, &username, "password")?;
+    ensure_unique(&state.db, Some(&username), Some(&email), None).await?;
+    let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
+    let pending_approval = invite.is_none() && settings.registration_requires_approval;
+    let txn = state.db.begin().await?;
+    let role = match roles::find_by_name(&txn, &settings.registration_default_role).await? {
+        Some(r) => Some(r),
+        None => roles::find_by_name(&txn, "viewer").await?,
+    };
+    let created = users::create(
+        &txn,
+        users::NewUser {
+            username: username.clone(),
+            email: email.clone(),
+            hashed_password: hashed,
+            is_active: true,
+            is_approved: !pending_approval,
+        },
+        &role.iter().map(|r| r.id).collect::<Vec<_>>(),
+    )
+    .await
+    .map_err(|e| {
+        if is_unique_violation(&e) {
+            AppError::conflict("username_taken", "That username or e-mail is taken.")
+        } else {
+            e.into()
+        }
+    })?;
+    if let Some(invite) = &invite {
+        // Conditional update: of concurrent redemptions exactly one succeeds.
+        if !invites::redeem(&txn, &invite.token, created.id, Utc::now()).await? {
+            txn.rollback().await?;
+            return Err(bad_invite());
+        }
+    }
+    Audit::anonymous(origin.ip)
+        .as_user(created.id, username.clone())
+        .record(
+            &txn,
+            AuditAction::UserRegistered,
+            "user",
+            Some(created.id.to_string()),
+            json!({
+                "via": if invite.is_some() { "invite" } else { "open_registration" },
+                "role": role.as_ref().map(|r| r.name.clone()),
+                "pending_approval": pending_approval,
+            }),
+        )
+        .await?;
+    txn.commit().await?;
+    state.auth.grants.invalidate();
+    Ok((
+        StatusCode::CREATED,
+        JsonResponse(RegisterResponse {
+            id: created.id,
+            username,
+            email,
+            pending_approval,
+        }),
+    ))
+}

@@ -43,6 +43,8 @@ pub struct Apps {
     events: broadcast::Sender<AppStatusEvent>,
     /// This replica's identity (owner of the operations it runs) and leadership.
     coordination: Arc<Coordination>,
+    /// The namespace Kubarr runs in, when known (installed by its chart).
+    own_namespace: std::sync::OnceLock<String>,
     /// Names of apps whose operation state changed (feeds the status events).
     op_changes: broadcast::Sender<String>,
 }
@@ -86,6 +88,11 @@ impl Apps {
             timeouts,
             coordination,
         );
+        if let Some(binding) = &config.kubernetes.app_manager {
+            let _ = apps
+                .own_namespace
+                .set(binding.service_account_namespace.clone());
+        }
         apps.spawn_reconcile();
         Ok(apps)
     }
@@ -146,6 +153,7 @@ impl Apps {
             timeouts,
             events,
             coordination,
+            own_namespace: std::sync::OnceLock::new(),
             op_changes,
         });
         apps.spawn_status_events();

@@ -548,6 +548,15 @@ async fn the_chart_rbac_is_sufficient_for_the_lifecycle_and_nothing_more() -> Re
     assert_eq!(installed["state"], "installed", "{installed}");
     let binding = kubectl_json(&["get", "rolebinding", "kubarr-app-manager", "-n", &app]).await?;
     assert_eq!(binding["roleRef"]["name"], format!("{name}-app-manager"));
+    // The app lets in Kubarr's own namespace, wherever the chart was installed.
+    let policies = kubectl_json(&["get", "networkpolicy", "-n", &app]).await?;
+    assert!(
+        policies.to_string().contains(&format!(
+            r#""kubernetes.io/metadata.name":"{}""#,
+            release.namespace()
+        )),
+        "{policies}"
+    );
     let (status, pods) = server
         .call("GET", &format!("/api/apps/{app}/pods"), Some(&token), None)
         .await;

@@ -70,8 +70,7 @@ impl Apps {
         let entry = catalog.get(app).ok_or_else(|| not_in_catalog(app))?;
         self.require_cluster()?;
         let (values, stored_values) = self.check_values(entry, values)?;
-        let media = self.media_values().await?;
-        let full = media.map(|m| merge(&m, &values)).unwrap_or(values);
+        let full = self.deploy_values(values).await?;
         let txn = self.db.begin().await?;
         let begun = rows::begin_install(
             &txn,
@@ -144,8 +143,7 @@ impl Apps {
         let (full, stored_values, reuse) = match values {
             Some(v) => {
                 let (v, stored) = self.check_values(entry, v)?;
-                let media = self.media_values().await?;
-                (media.map(|m| merge(&m, &v)).unwrap_or(v), stored, false)
+                (self.deploy_values(v).await?, stored, false)
             }
             None => (json!({}), Value::Null, true),
         };
@@ -393,6 +391,19 @@ impl Apps {
             }
             None => Ok((values.clone(), values)),
         }
+    }
+
+    /// What helm gets: the media-storage setting, the user's values over it, and where Kubarr
+    /// runs (the app's NetworkPolicy lets that namespace in) over both.
+    async fn deploy_values(&self, user: Value) -> Result<Value, AppError> {
+        let with_media = match self.media_values().await? {
+            Some(media) => merge(&media, &user),
+            None => user,
+        };
+        Ok(match self.own_namespace.get() {
+            Some(ns) => merge(&with_media, &json!({"kubarr": {"namespace": ns}})),
+            None => with_media,
+        })
     }
 
     async fn media_values(&self) -> Result<Option<Value>, AppError> {

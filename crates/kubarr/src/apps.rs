@@ -31,6 +31,15 @@ pub struct Timeouts {
     pub uninstall: Duration,
 }
 
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            deploy: Duration::from_secs(900),
+            uninstall: Duration::from_secs(300),
+        }
+    }
+}
+
 /// The app lifecycle service, shared by every handler.
 pub struct Apps {
     db: DatabaseConnection,
@@ -74,18 +83,13 @@ impl Apps {
                 .filter(|_| config.kubernetes.mode != KubeMode::InCluster),
             config.data_dir.join("helm"),
         );
-        let timeouts = Timeouts {
-            deploy: Duration::from_secs(900),
-            uninstall: Duration::from_secs(300),
-        };
-        let cluster =
-            cluster.map(|c| c.with_app_manager(config.kubernetes.app_manager.clone().map(binding)));
+        let cluster = cluster.map(|c| c.with_app_manager(config.kubernetes.app_manager.clone()));
         let apps = Self::with_coordination(
             db,
             config.charts_dir.clone(),
             helm,
             cluster,
-            timeouts,
+            Timeouts::default(),
             coordination,
         );
         if let Some(binding) = &config.kubernetes.app_manager {
@@ -100,11 +104,13 @@ impl Apps {
     /// The service with no cluster: the catalog works, operations answer 503.
     pub fn without_cluster(config: &Config, db: DatabaseConnection) -> Arc<Self> {
         let helm = Helm::new(&config.helm_bin, None, config.data_dir.join("helm"));
-        let timeouts = Timeouts {
-            deploy: Duration::from_secs(900),
-            uninstall: Duration::from_secs(300),
-        };
-        Self::new(db, config.charts_dir.clone(), helm, None, timeouts)
+        Self::new(
+            db,
+            config.charts_dir.clone(),
+            helm,
+            None,
+            Timeouts::default(),
+        )
     }
 
     /// Builds the service around given parts (tests use this to pick short timeouts), as the
@@ -225,14 +231,6 @@ impl Apps {
                 last = now;
             }
         });
-    }
-}
-
-fn binding(b: crate::config::AppManagerBinding) -> kubarr_orchestrator::cluster::AppManager {
-    kubarr_orchestrator::cluster::AppManager {
-        cluster_role: b.cluster_role,
-        service_account_namespace: b.service_account_namespace,
-        service_account_name: b.service_account_name,
     }
 }
 

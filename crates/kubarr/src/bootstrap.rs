@@ -3,12 +3,11 @@
 //! page first. Created once, only while no user exists; later restarts change nothing, even if
 //! the password in the Secret changes (the user may have changed theirs).
 
-use kubarr_db::queries::{audit, roles, settings, users};
+use kubarr_db::queries::{audit, users};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
 use crate::auth::{password, validate};
 use crate::config::Config;
-use crate::handlers::setup::SETUP_MARKER;
 
 /// Whether the initial administrator was created now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -19,7 +18,7 @@ pub enum Outcome {
 }
 
 /// Creates the configured administrator if no user exists yet. Safe to run on several replicas
-/// at once: the setup marker lets exactly one of them win.
+/// at once: exactly one of them creates the user.
 pub async fn create_initial_admin(
     config: &Config,
     db: &DatabaseConnection,
@@ -40,16 +39,7 @@ pub async fn create_initial_admin(
         .await
         .map_err(problem)?;
     let txn = db.begin().await?;
-    if users::count(&txn).await? > 0
-        || !settings::insert_if_absent(&txn, SETUP_MARKER, "true".into(), "Set when setup is done.")
-            .await?
-    {
-        return Ok(Outcome::AlreadySetUp);
-    }
-    let role = roles::find_by_name(&txn, "admin")
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the admin role is missing"))?;
-    let user = users::create(
+    let Some(user) = users::create_first_admin(
         &txn,
         users::NewUser {
             username: username.clone(),
@@ -58,9 +48,11 @@ pub async fn create_initial_admin(
             is_active: true,
             is_approved: true,
         },
-        &[role.id],
     )
-    .await?;
+    .await?
+    else {
+        return Ok(Outcome::AlreadySetUp);
+    };
     audit::record(
         &txn,
         audit::Entry::cli("user_created", "user", user.id.to_string()).details(

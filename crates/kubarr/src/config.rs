@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
+pub use kubarr_orchestrator::cluster::AppManager;
 pub use loader::{ConfigError, Sources};
 pub use net::IpNetwork;
 
@@ -100,15 +101,7 @@ pub struct KubernetesConfig {
     pub kubeconfig: Option<PathBuf>,
     /// In least-privilege deployments, the ClusterRole Kubarr binds to its own service account
     /// in every app namespace it creates (its only write rights).
-    pub app_manager: Option<AppManagerBinding>,
-}
-
-/// Who gets the app-manager rights in an app namespace, and which ClusterRole grants them.
-#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
-pub struct AppManagerBinding {
-    pub cluster_role: String,
-    pub service_account_namespace: String,
-    pub service_account_name: String,
+    pub app_manager: Option<AppManager>,
 }
 
 /// The first administrator, created at start-up while no user exists (a Helm install sets it

@@ -39,7 +39,7 @@ pub async fn build_state(
     )?;
     crate::bootstrap::create_initial_admin(&config, &db).await?;
     let apps = crate::apps::Apps::start(&config, db.clone(), coordination).await?;
-    Ok(AppState::new(config, db, secret_key).with_apps(apps))
+    Ok(AppState::from_parts(config, db, secret_key, apps))
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -59,12 +59,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let app = crate::router::build(state.clone());
     let purge_state = state.clone();
     let purge = coordination.while_leader(move || {
-        let task = crate::auth::purge::spawn(purge_state.clone(), crate::auth::purge::INTERVAL);
-        async move {
-            // Aborting this future (on losing leadership) must stop the purge task too.
-            let _stop = AbortOnDrop(task);
-            std::future::pending::<()>().await
-        }
+        crate::auth::purge::run(purge_state.clone(), crate::auth::purge::INTERVAL)
     });
     axum::serve(
         listener,
@@ -101,12 +96,4 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing in-flight requests");
-}
-
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
-    }
 }

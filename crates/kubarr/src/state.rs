@@ -20,9 +20,19 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// State without a cluster (app endpoints answer 503); see [`with_apps`](Self::with_apps).
+    /// State without a cluster (app endpoints answer 503); see [`from_parts`](Self::from_parts).
     pub fn new(config: Config, db: DatabaseConnection, secret_key: SecretKey) -> Self {
         let apps = crate::apps::Apps::without_cluster(&config, db.clone());
+        Self::from_parts(config, db, secret_key, apps)
+    }
+
+    /// State around an app service built by the caller.
+    pub fn from_parts(
+        config: Config,
+        db: DatabaseConnection,
+        secret_key: SecretKey,
+        apps: Arc<crate::apps::Apps>,
+    ) -> Self {
         Self {
             config: Arc::new(config),
             db,
@@ -30,11 +40,5 @@ impl AppState {
             auth: Arc::default(),
             apps,
         }
-    }
-
-    /// Replaces the app service (one connected to a cluster).
-    pub fn with_apps(mut self, apps: Arc<crate::apps::Apps>) -> Self {
-        self.apps = apps;
-        self
     }
 }

@@ -29,14 +29,7 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
     let port = free_port();
     let mut server = Server::start(data.path(), charts.path(), port).await;
     let token = server.setup_admin().await;
-    server
-        .wait(
-            Duration::from_secs(60),
-            |s, b| s == 200 && b["cluster"] == "ok",
-            "GET",
-            "/api/ready",
-        )
-        .await;
+    server.wait_ready().await;
 
     // Ask for more CPU than any node has: the pod stays Pending and helm keeps waiting.
     let values = json!({"resources": {"requests": {"cpu": "64"}, "limits": {"cpu": "64"}}});
@@ -72,13 +65,9 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
     // A restart repairs it: no release stuck, the app reported as failed with the reason.
     let server = Server::start(data.path(), charts.path(), port).await;
     let body = server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(120),
-            |s, b| s == 200 && b["state"] == "error",
-            "GET",
-            &format!("/api/apps/{app}/status"),
-        )
+        .wait_app(&token, &app, Duration::from_secs(120), |b| {
+            b["state"] == "error"
+        })
         .await;
     assert!(
         body["message"].as_str().unwrap().contains("interrupted"),
@@ -101,13 +90,9 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
         .await;
     assert_eq!(status, 202);
     server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(180),
-            |_, b| b["state"] == "installed",
-            "GET",
-            &format!("/api/apps/{app}/status"),
-        )
+        .wait_app(&token, &app, Duration::from_secs(180), |b| {
+            b["state"] == "installed"
+        })
         .await;
     assert_eq!(helm_status(&app).as_deref(), Some("deployed"));
     server
@@ -118,13 +103,9 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
         )
         .await;
     server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(180),
-            |_, b| b["state"] == "not_installed",
-            "GET",
-            &format!("/api/apps/{app}/status"),
-        )
+        .wait_app(&token, &app, Duration::from_secs(180), |b| {
+            b["state"] == "not_installed"
+        })
         .await;
 }
 
@@ -141,14 +122,7 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
     let data = tempfile::tempdir().unwrap();
     let server = Server::start(data.path(), charts.path(), free_port()).await;
     let token = server.setup_admin().await;
-    server
-        .wait(
-            Duration::from_secs(60),
-            |s, b| s == 200 && b["cluster"] == "ok",
-            "GET",
-            "/api/ready",
-        )
-        .await;
+    server.wait_ready().await;
     let (status, _) = server
         .call(
             "POST",
@@ -158,15 +132,10 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
         )
         .await;
     assert_eq!(status, 202);
-    let status_path = format!("/api/apps/{app}/status");
     server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(180),
-            |_, b| b["state"] == "installed",
-            "GET",
-            &status_path,
-        )
+        .wait_app(&token, &app, Duration::from_secs(180), |b| {
+            b["state"] == "installed"
+        })
         .await;
 
     // Stop the API server.
@@ -224,13 +193,9 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
         )
         .await;
     let body = server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(60),
-            |_, b| b["state"] == "installed",
-            "GET",
-            &status_path,
-        )
+        .wait_app(&token, &app, Duration::from_secs(60), |b| {
+            b["state"] == "installed"
+        })
         .await;
     assert_eq!(body["stale"], false);
     let (status, body) = server
@@ -243,13 +208,9 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
         .await;
     assert_eq!(status, 202, "{body}");
     server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(180),
-            |_, b| b["state"] == "installed",
-            "GET",
-            &status_path,
-        )
+        .wait_app(&token, &app, Duration::from_secs(180), |b| {
+            b["state"] == "installed"
+        })
         .await;
     server
         .call_when_idle(
@@ -259,12 +220,8 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
         )
         .await;
     server
-        .wait_as(
-            Some(&token),
-            Duration::from_secs(180),
-            |_, b| b["state"] == "not_installed",
-            "GET",
-            &status_path,
-        )
+        .wait_app(&token, &app, Duration::from_secs(180), |b| {
+            b["state"] == "not_installed"
+        })
         .await;
 }

@@ -45,6 +45,33 @@ pub async fn find_by_id(db: &impl ConnectionTrait, id: i64) -> Result<Option<use
     users::Entity::find_by_id(id).one(db).await
 }
 
+/// The settings row that marks setup as done; inserting it is the lock that lets exactly one
+/// first administrator be created, however many requests or replicas try at once.
+pub const SETUP_MARKER: &str = "_setup_completed";
+
+/// Creates the first administrator (an active user with the `admin` role) — only while no user
+/// exists and setup was never completed. `None` when it was. Run it in a transaction.
+pub async fn create_first_admin(
+    db: &impl ConnectionTrait,
+    new: NewUser,
+) -> Result<Option<users::Model>, DbErr> {
+    if count(db).await? > 0
+        || !super::settings::insert_if_absent(
+            db,
+            SETUP_MARKER,
+            "true".into(),
+            "Set when setup is done.",
+        )
+        .await?
+    {
+        return Ok(None);
+    }
+    let admin = super::roles::find_by_name(db, "admin")
+        .await?
+        .ok_or_else(|| DbErr::Custom("the admin role is missing".into()))?;
+    create(db, new, &[admin.id]).await.map(Some)
+}
+
 /// Inserts a user and assigns the given roles.
 pub async fn create(
     db: &impl ConnectionTrait,

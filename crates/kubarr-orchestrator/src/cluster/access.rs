@@ -15,7 +15,7 @@ use crate::{APP_LABEL, FIELD_MANAGER};
 
 /// In a least-privilege install, Kubarr's write rights come from a ClusterRole that it binds to
 /// its own service account inside each app namespace it creates (and nowhere else).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct AppManager {
     pub cluster_role: String,
     pub service_account_namespace: String,

@@ -42,24 +42,22 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
     })
 }
 
-/// Runs [`purge_once`] every `interval` until the returned task is aborted (or the runtime ends).
-pub fn spawn(state: AppState, interval: Duration) -> tokio::task::JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut ticker = tokio::time::interval(interval);
-        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticker.tick().await;
-            match purge_once(&state).await {
-                Ok(p) if p.sessions + p.challenges > 0 => {
-                    tracing::info!(
-                        sessions = p.sessions,
-                        challenges = p.challenges,
-                        "purged expired sessions and challenges"
-                    );
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
+/// Runs [`purge_once`] every `interval`, until the future is dropped.
+pub async fn run(state: AppState, interval: Duration) {
+    let mut ticker = tokio::time::interval(interval);
+    ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticker.tick().await;
+        match purge_once(&state).await {
+            Ok(p) if p.sessions + p.challenges > 0 => {
+                tracing::info!(
+                    sessions = p.sessions,
+                    challenges = p.challenges,
+                    "purged expired sessions and challenges"
+                );
             }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging expired sessions failed"),
         }
-    })
+    }
 }

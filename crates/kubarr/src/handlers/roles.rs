@@ -9,7 +9,7 @@ use axum::Json as JsonResponse;
 use chrono::{DateTime, Utc};
 use kubarr_db::entities::roles as role_entity;
 use kubarr_db::queries::roles;
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -122,6 +122,35 @@ async fn find_role(db: &impl ConnectionTrait, id: i64) -> AppResult<role_entity:
     roles::find_by_id(db, id)
         .await?
         .ok_or_else(|| AppError::not_found("role_not_found", "There is no such role."))
+}
+
+/// A role that may be changed: custom, not system.
+async fn find_custom_role(db: &impl ConnectionTrait, id: i64) -> AppResult<role_entity::Model> {
+    let role = find_role(db, id).await?;
+    if role.is_system {
+        return Err(system_role());
+    }
+    Ok(role)
+}
+
+/// Ends a role change: the role as answered, the commit, and fresh grants for every request after.
+async fn commit_role_change(
+    state: &AppState,
+    txn: DatabaseTransaction,
+    role: role_entity::Model,
+) -> AppResult<RoleResponse> {
+    let body = role_responses(&txn, vec![role]).await?.remove(0);
+    txn.commit().await?;
+    state.auth.grants.invalidate();
+    Ok(body)
+}
+
+/// Per-app grants as stored: `(app, permission)` pairs.
+fn grant_pairs(grants: &[AppGrant]) -> Vec<(String, String)> {
+    grants
+        .iter()
+        .map(|g| (g.app_name.clone(), g.permission.as_str().to_owned()))
+        .collect()
 }
 
 fn system_role() -> AppError {
@@ -283,11 +312,7 @@ pub async fn create_role(
     })?;
     let names: Vec<String> = permissions.iter().map(|p| p.as_str().to_owned()).collect();
     roles::set_permissions(&txn, role.id, &names).await?;
-    let pairs: Vec<(String, String)> = grants
-        .iter()
-        .map(|g| (g.app_name.clone(), g.permission.as_str().to_owned()))
-        .collect();
-    roles::set_app_grants(&txn, role.id, &pairs).await?;
+    roles::set_app_grants(&txn, role.id, &grant_pairs(&grants)).await?;
     actor
         .audit()
         .record(
@@ -298,9 +323,7 @@ pub async fn create_role(
             json!({ "name": name, "permissions": permissions, "app_grants": grants, "requires_2fa": req.requires_2fa }),
         )
         .await?;
-    let body = role_responses(&txn, vec![role]).await?.remove(0);
-    txn.commit().await?;
-    state.auth.grants.invalidate();
+    let body = commit_role_change(&state, txn, role).await?;
     Ok((StatusCode::CREATED, JsonResponse(body)))
 }
 
@@ -404,10 +427,7 @@ pub async fn update_role(
         )
         .await?;
     let role = find_role(&txn, id).await?;
-    let body = role_responses(&txn, vec![role]).await?.remove(0);
-    txn.commit().await?;
-    state.auth.grants.invalidate();
-    Ok(JsonResponse(body))
+    Ok(JsonResponse(commit_role_change(&state, txn, role).await?))
 }
 
 /// Delete a custom role (its holders lose it).
@@ -427,10 +447,7 @@ pub async fn delete_role(
     Path(id): Path<i64>,
 ) -> AppResult<StatusCode> {
     let txn = state.db.begin().await?;
-    let role = find_role(&txn, id).await?;
-    if role.is_system {
-        return Err(system_role());
-    }
+    let role = find_custom_role(&txn, id).await?;
     ensure_can_grant(
         &actor.permissions,
         &crate::handlers::users::permissions_of_roles(&txn, &[id]).await?,
@@ -479,10 +496,7 @@ pub async fn set_role_permissions(
 ) -> AppResult<JsonResponse<RoleResponse>> {
     let permissions = parse_permissions(&req.permissions)?;
     let txn = state.db.begin().await?;
-    let role = find_role(&txn, id).await?;
-    if role.is_system {
-        return Err(system_role());
-    }
+    let role = find_custom_role(&txn, id).await?;
     ensure_can_grant(&actor.permissions, &as_permissions(&permissions, &[]))?;
     let old = roles::permissions(&txn, id).await?;
     let names: Vec<String> = permissions.iter().map(|p| p.as_str().to_owned()).collect();
@@ -497,10 +511,7 @@ pub async fn set_role_permissions(
             json!({ "name": role.name, "permissions": { "old": old, "new": names } }),
         )
         .await?;
-    let body = role_responses(&txn, vec![role]).await?.remove(0);
-    txn.commit().await?;
-    state.auth.grants.invalidate();
-    Ok(JsonResponse(body))
+    Ok(JsonResponse(commit_role_change(&state, txn, role).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -531,16 +542,9 @@ pub async fn set_role_apps(
 ) -> AppResult<JsonResponse<RoleResponse>> {
     let grants = check_grants(&req.grants)?;
     let txn = state.db.begin().await?;
-    let role = find_role(&txn, id).await?;
-    if role.is_system {
-        return Err(system_role());
-    }
+    let role = find_custom_role(&txn, id).await?;
     ensure_can_grant(&actor.permissions, &as_permissions(&[], &grants))?;
-    let pairs: Vec<(String, String)> = grants
-        .iter()
-        .map(|g| (g.app_name.clone(), g.permission.as_str().to_owned()))
-        .collect();
-    roles::set_app_grants(&txn, id, &pairs).await?;
+    roles::set_app_grants(&txn, id, &grant_pairs(&grants)).await?;
     actor
         .audit()
         .record(
@@ -551,8 +555,5 @@ pub async fn set_role_apps(
             json!({ "name": role.name, "app_grants": grants }),
         )
         .await?;
-    let body = role_responses(&txn, vec![role]).await?.remove(0);
-    txn.commit().await?;
-    state.auth.grants.invalidate();
-    Ok(JsonResponse(body))
+    Ok(JsonResponse(commit_role_change(&state, txn, role).await?))
 }

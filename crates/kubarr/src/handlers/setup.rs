@@ -4,7 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Json as JsonResponse;
-use kubarr_db::queries::{roles, settings, users};
+use kubarr_db::queries::users;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -17,10 +17,6 @@ use crate::error::{AppError, AppResult, ErrorBody};
 use crate::extract::Json;
 use crate::handlers::auth::{grant_session, SessionGranted};
 use crate::state::AppState;
-
-/// The internal settings row that marks setup as done; inserting it is the lock that lets
-/// exactly one setup request win.
-pub(crate) const SETUP_MARKER: &str = "_setup_completed";
 
 #[derive(Serialize, ToSchema)]
 pub struct SetupStatus {
@@ -70,16 +66,7 @@ pub async fn setup(
     password::validate(&req.password, &username, "password")?;
     let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
     let txn = state.db.begin().await?;
-    if users::count(&txn).await? > 0
-        || !settings::insert_if_absent(&txn, SETUP_MARKER, "true".into(), "Set when setup is done.")
-            .await?
-    {
-        return Err(already_done());
-    }
-    let admin = roles::find_by_name(&txn, "admin")
-        .await?
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("the admin role is missing")))?;
-    let user = users::create(
+    let user = users::create_first_admin(
         &txn,
         users::NewUser {
             username: username.clone(),
@@ -88,9 +75,9 @@ pub async fn setup(
             is_active: true,
             is_approved: true,
         },
-        &[admin.id],
     )
-    .await?;
+    .await?
+    .ok_or_else(already_done)?;
     let audit = Audit::anonymous(origin.ip).as_user(user.id, username.clone());
     audit
         .record(

@@ -68,7 +68,7 @@ impl ClusterApp {
             "watch caches sync"
         );
         let secret_key = SecretKey::from_material(config.secret_key.as_ref().unwrap().expose());
-        let state = AppState::new(config, database.db.clone(), secret_key).with_apps(apps.clone());
+        let state = AppState::from_parts(config, database.db.clone(), secret_key, apps.clone());
         let router = kubarr::router::build(state.clone())
             .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40000))));
         let app = TestApp {

@@ -5,7 +5,7 @@
 use super::*;
 
 /// `kubernetes.app_manager_role` and `kubernetes.service_account` go together.
-pub(super) fn app_manager_binding(r: &mut Reader) -> Option<AppManagerBinding> {
+pub(super) fn app_manager_binding(r: &mut Reader) -> Option<AppManager> {
     let role = r.string("kubernetes.app_manager_role");
     let account = r.string("kubernetes.service_account");
     match (role, account) {
@@ -15,7 +15,7 @@ pub(super) fn app_manager_binding(r: &mut Reader) -> Option<AppManagerBinding> {
                 .split_once('/')
                 .filter(|(ns, name)| !ns.is_empty() && !name.is_empty() && !name.contains('/'));
             match parsed {
-                Some((ns, name)) if !role.trim().is_empty() => Some(AppManagerBinding {
+                Some((ns, name)) if !role.trim().is_empty() => Some(AppManager {
                     cluster_role: role.trim().to_owned(),
                     service_account_namespace: ns.to_owned(),
                     service_account_name: name.to_owned(),

@@ -801,7 +801,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** @description Extra facts; never secrets. */
-            details?: Record<string, never> | null;
+            details?: Record<string, unknown> | null;
             /** Format: int64 */
             id: number;
             ip_address?: string | null;
@@ -818,9 +818,9 @@ export interface components {
         /** @description One catalog app with what the install form needs. */
         CatalogDetail: components["schemas"]["CatalogItem"] & {
             /** @description The chart's default values. */
-            default_values: Record<string, never>;
+            default_values: Record<string, unknown>;
             /** @description JSON Schema (draft-07) of the values a user may set. */
-            values_schema: Record<string, never>;
+            values_schema: Record<string, unknown>;
         };
         /** @description One catalog app. */
         CatalogItem: {
@@ -924,7 +924,7 @@ export interface components {
             /** @description Catalog app name. */
             app_name: string;
             /** @description Values for the chart, checked against its schema. */
-            values?: Record<string, never> | null;
+            values?: Record<string, unknown> | null;
         };
         InvitePage: {
             items: components["schemas"]["InviteResponse"][];
@@ -1094,7 +1094,7 @@ export interface components {
             /** Format: int64 */
             updated_by?: number | null;
             /** @description The effective value (the default when never set). */
-            value: Record<string, never>;
+            value: Record<string, unknown>;
         };
         SetupRequest: {
             email: string;
@@ -1136,7 +1136,7 @@ export interface components {
         };
         UpdateSettingRequest: {
             /** @description The new value, typed per key. */
-            value: Record<string, never>;
+            value: Record<string, unknown>;
         };
         UpdateUserRequest: {
             email?: string | null;
@@ -1147,7 +1147,7 @@ export interface components {
         };
         UpgradeRequest: {
             /** @description New values (replacing the previous ones); default: keep the previous values. */
-            values?: Record<string, never> | null;
+            values?: Record<string, unknown> | null;
             /** @description Chart version to move to (the catalog's); default: the catalog's. */
             version?: string | null;
         };

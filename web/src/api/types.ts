@@ -1,10 +1,11 @@
 // Types of the Kubarr REST API, as feature code sees them.
 //
 // Everything here is an alias of the schema generated from the server's OpenAPI document
-// (`npm run gen:api` → schema.gen.ts; `npm run check:api` guards drift). A few types narrow what
-// the document can only say loosely: app states as a union (the server sends them as strings),
-// free-form JSON as `unknown` (utoipa documents it as an empty object), and the login response's
-// `requires_2fa: true` discriminant. Feature code imports only the names exported here.
+// (`npm run gen:api` → schema.gen.ts; `npm run check:api` guards drift), so what the typed client
+// (`lib/api-client.ts`) returns is what these names say, without casts. The few types of our own
+// describe what the client parses itself: a chart's values schema (`lib/json-schema.ts`), the
+// status events of the SSE stream, and the setting values the settings page edits. Feature code
+// imports only the names exported here.
 
 import type { components } from './schema.gen';
 
@@ -32,10 +33,8 @@ export type CurrentUser = Schemas['MeResponse'];
 
 export type LoginRequest = Schemas['LoginRequest'];
 export type SessionGranted = Schemas['SessionGranted'];
-export type TwoFactorChallenge = Omit<Schemas['TwoFactorChallenge'], 'requires_2fa'> & {
-  requires_2fa: true;
-};
-export type LoginResponse = SessionGranted | TwoFactorChallenge;
+export type TwoFactorChallenge = Schemas['TwoFactorChallenge'];
+export type LoginResponse = Schemas['LoginResponse'];
 export type VerifyTwoFactorRequest = Schemas['VerifyTwoFactorRequest'];
 export type RecoverTwoFactorRequest = Schemas['RecoverTwoFactorRequest'];
 export type RegisterRequest = Schemas['RegisterRequest'];
@@ -43,6 +42,7 @@ export type RegisterResponse = Schemas['RegisterResponse'];
 
 // ---- apps ----------------------------------------------------------------------------------------
 
+/** The states the UI knows how to show; a newer server's other states get a neutral badge. */
 export type AppState =
   | 'not_installed'
   | 'installing'
@@ -53,12 +53,12 @@ export type AppState =
   | 'error';
 
 /** GET /api/apps item */
-export type InstalledApp = Omit<Schemas['AppStatus'], 'state'> & { state: AppState };
+export type InstalledApp = Schemas['AppStatus'];
 
 /** GET /api/apps/{app}/status */
-export type AppStatusResponse = Omit<Schemas['StatusResponse'], 'state'> & { state: AppState };
+export type AppStatusResponse = Schemas['StatusResponse'];
 
-/** The payload of an `app_status` server-sent event. */
+/** The payload of an `app_status` server-sent event, as `parseAppStatusEvent` reads it. */
 export type AppStatusEvent = Omit<Schemas['AppStatusEvent'], 'state'> & { state: AppState };
 
 /** GET /api/apps/catalog item */
@@ -93,25 +93,22 @@ export interface JsonSchema {
 export type JsonSchemaType =
   'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
-/** GET /api/apps/catalog/{app}: one entry plus its values schema and default values. */
-export type CatalogAppDetail = CatalogEntry & {
+/**
+ * GET /api/apps/catalog/{app}: one entry plus its values schema (read by `parseJsonSchema`, null
+ * when the chart has none) and default values (the chart's values.yaml).
+ */
+export type CatalogAppDetail = Omit<Schemas['CatalogDetail'], 'values_schema'> & {
   values_schema: JsonSchema | null;
-  /** The chart's default values (values.yaml). */
-  default_values?: Record<string, unknown> | null;
 };
 
-export type InstallRequest = Omit<Schemas['InstallRequest'], 'values'> & {
-  values?: Record<string, unknown>;
-};
+export type InstallRequest = Schemas['InstallRequest'];
 
 /** 202 answer of install, upgrade, restart and uninstall. */
 export type OperationAccepted = Schemas['OperationAccepted'];
 export type InstallAccepted = OperationAccepted;
 
 /** POST /api/apps/{app}/upgrade */
-export type UpgradeRequest = Omit<Schemas['UpgradeRequest'], 'values'> & {
-  values?: Record<string, unknown>;
-};
+export type UpgradeRequest = Schemas['UpgradeRequest'];
 
 /** GET /api/apps/{app}/pods item */
 export type PodInfo = Schemas['PodInfo'];
@@ -121,11 +118,10 @@ export type KubeEvent = Schemas['EventInfo'];
 
 // ---- pagination ----------------------------------------------------------------------------------
 
-/** Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`. */
-export interface Page<T> {
-  items: T[];
-  next_cursor?: string | null;
-}
+// Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`.
+export type UserPage = Schemas['UserPage'];
+export type InvitePage = Schemas['InvitePage'];
+export type AuditPage = Schemas['AuditPage'];
 
 // ---- account -------------------------------------------------------------------------------------
 
@@ -134,6 +130,7 @@ export type SessionInfo = Schemas['SessionResponse'];
 export type TwoFactorSetup = Schemas['TwoFactorSetupResponse'];
 export type TwoFactorEnabled = Schemas['RecoveryCodesResponse'];
 export type ChangePasswordRequest = Schemas['ChangePasswordRequest'];
+export type DisableTwoFactorRequest = Schemas['DisableTwoFactorRequest'];
 
 // ---- users ---------------------------------------------------------------------------------------
 
@@ -160,7 +157,7 @@ export type UpdateRoleRequest = Schemas['UpdateRoleRequest'];
 // ---- audit ---------------------------------------------------------------------------------------
 
 /** GET /api/audit item */
-export type AuditEntry = Omit<Schemas['AuditEntry'], 'details'> & { details?: unknown };
+export type AuditEntry = Schemas['AuditEntry'];
 
 /** GET /api/audit filters (all optional; times RFC 3339). */
 export interface AuditFilters {
@@ -182,7 +179,11 @@ export interface MediaStorage {
   nfs_path?: string | null;
 }
 
-/** GET /api/settings item: a known key with its effective value. */
+/**
+ * GET /api/settings item: a known key with its effective value. The document calls every value
+ * an object; they are booleans, strings, numbers or objects depending on the key, so readers
+ * check them (`settings-model.ts`).
+ */
 export type Setting = Omit<Schemas['SettingResponse'], 'value'> & { value: unknown };
 
 /** The typed values of the keys the settings page edits. */

@@ -3,7 +3,7 @@ import { useEffect } from 'react';
 
 import { queryKeys } from '@/api/query-keys';
 import type { AppStatusEvent, InstalledApp } from '@/api/types';
-import { apiUrl } from '@/lib/api-client';
+import { apiHref } from '@/lib/api-client';
 
 const APP_STATES = new Set([
   'not_installed',
@@ -107,7 +107,7 @@ export function useAppStatusStream(enabled = true): void {
 
     const connect = () => {
       if (stopped) return;
-      source = new EventSource(apiUrl('/events/stream'));
+      source = new EventSource(apiHref('/api/events/stream'));
       source.addEventListener('app_status', onStatus);
       source.addEventListener('open', () => {
         // Events may have been missed while disconnected: catch up.

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { CatalogEntry } from '@/api/types';
-import { api, apiUrl } from '@/lib/api-client';
+import { apiClient, apiHref, unwrap } from '@/lib/api-client';
 
 /** GET /api/apps/catalog — every app that can be installed. */
 export function getCatalog(signal?: AbortSignal): Promise<CatalogEntry[]> {
-  return api.get<CatalogEntry[]>('/apps/catalog', { signal });
+  return unwrap(apiClient.GET('/api/apps/catalog', { signal }));
 }
 
 export const getCatalogQueryOptions = () =>
@@ -22,5 +22,5 @@ export function useCatalog(options: { enabled?: boolean } = {}) {
 
 /** GET /api/apps/catalog/{app}/icon — public and cacheable, so a plain <img> can load it. */
 export function catalogIconUrl(app: string): string {
-  return apiUrl(`/apps/catalog/${encodeURIComponent(app)}/icon`);
+  return apiHref('/api/apps/catalog/{app}/icon', { app });
 }

@@ -1,7 +1,7 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 
-import type { AppState, CatalogEntry } from '@/api/types';
+import type { CatalogEntry, InstalledApp } from '@/api/types';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
@@ -14,7 +14,7 @@ import { InstallDialog } from './install-dialog';
 export interface CatalogViewProps {
   entries: CatalogEntry[];
   /** Live state of installed apps by name, to show progress on installed entries. */
-  appStates?: Record<string, AppState>;
+  appStates?: Record<string, InstalledApp['state']>;
   /** Whether the user may install this app (global or per-app `apps.install`). */
   canInstall: (app: string) => boolean;
 }
@@ -131,7 +131,7 @@ function CatalogCard({
   onInstall,
 }: {
   entry: CatalogEntry;
-  state: AppState | undefined;
+  state: InstalledApp['state'] | undefined;
   canInstall: boolean;
   onInstall: () => void;
 }) {

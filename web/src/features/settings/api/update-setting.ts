@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { Setting, SettingKey, SettingValues } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /**
  * PUT /api/settings/{key} {value} → the changed setting. 400 for a wrong type, 422 for a value
@@ -12,7 +12,13 @@ export function updateSetting<K extends SettingKey>(
   key: K,
   value: SettingValues[K],
 ): Promise<Setting> {
-  return api.put<Setting>(`/settings/${encodeURIComponent(key)}`, { value });
+  return unwrap(
+    apiClient.PUT('/api/settings/{key}', {
+      params: { path: { key } },
+      // The document still calls every value an object; each key's real type is SettingValues'.
+      body: { value: value as unknown as Record<string, unknown> },
+    }),
+  );
 }
 
 export interface SettingChange {

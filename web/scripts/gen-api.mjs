@@ -30,9 +30,12 @@ async function generate() {
   const { default: openapiTS, astToString } = await import('openapi-typescript');
   // emptyObjectsUnknown: free-form JSON (chart values, audit details) is `Record<string, unknown>`,
   // not `Record<string, never>`, so request bodies can carry it and readers must check it.
+  // enumValues: every enum's values as an array too (`errorCodeValues`, `liveStateValues`), so the
+  // client can check at run time that a string it received is one of them.
   const ast = await openapiTS(pathToFileURL(specPath), {
     alphabetize: true,
     emptyObjectsUnknown: true,
+    enumValues: true,
   });
   return BANNER + astToString(ast);
 }

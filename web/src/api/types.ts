@@ -17,6 +17,9 @@ export type Permission = Schemas['Permission'];
 /** The error envelope every failing endpoint returns; `field` names the input at fault. */
 export type ApiErrorBody = Schemas['ErrorBody'];
 
+/** Every error code the server may answer with. */
+export type ErrorCode = Schemas['ErrorCode'];
+
 // ---- setup ---------------------------------------------------------------------------------------
 
 export type SetupStatus = Schemas['SetupStatus'];
@@ -42,15 +45,11 @@ export type RegisterResponse = Schemas['RegisterResponse'];
 
 // ---- apps ----------------------------------------------------------------------------------------
 
-/** The states the UI knows how to show; a newer server's other states get a neutral badge. */
-export type AppState =
-  | 'not_installed'
-  | 'installing'
-  | 'installed'
-  | 'degraded'
-  | 'upgrading'
-  | 'uninstalling'
-  | 'error';
+/** An app's live state (`installed` means every pod is Ready). */
+export type AppState = Schemas['LiveState'];
+
+/** An operation under way on an app. */
+export type AppOperation = Schemas['AppOperation'];
 
 /** GET /api/apps item */
 export type InstalledApp = Schemas['AppStatus'];
@@ -58,8 +57,8 @@ export type InstalledApp = Schemas['AppStatus'];
 /** GET /api/apps/{app}/status */
 export type AppStatusResponse = Schemas['StatusResponse'];
 
-/** The payload of an `app_status` server-sent event, as `parseAppStatusEvent` reads it. */
-export type AppStatusEvent = Omit<Schemas['AppStatusEvent'], 'state'> & { state: AppState };
+/** The payload of an `app_status` server-sent event. */
+export type AppStatusEvent = Schemas['AppStatusEvent'];
 
 /** GET /api/apps/catalog item */
 export type CatalogEntry = Schemas['CatalogItem'];

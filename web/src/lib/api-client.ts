@@ -14,19 +14,19 @@
 
 import createClient, { type Middleware } from 'openapi-fetch';
 
+import { isErrorCode } from '@/api/enums';
 import type { paths as ApiPaths } from '@/api/schema.gen';
-import type { ApiErrorBody } from '@/api/types';
+import type { ErrorCode } from '@/api/types';
 import { paths, publicPaths } from '@/config/paths';
 
 export const CSRF_HEADER = 'X-Kubarr-Csrf';
 
 /**
- * The server's error codes (as the OpenAPI document lists them), plus the ones the client makes
- * up itself: `network_error` (no answer) and `http_<status>` (an answer without the envelope).
+ * The server's error codes (the OpenAPI document's `ErrorCode`), plus the ones the client makes
+ * up itself: `network_error` (no answer) and `http_<status>` (an answer without the envelope, or
+ * with a code this build does not know — a newer server's).
  */
-// While the document types `code` as any string, the client's own codes are redundant in the union.
-// eslint-disable-next-line @typescript-eslint/no-redundant-type-constituents
-export type ApiErrorCode = ApiErrorBody['error']['code'] | 'network_error' | `http_${number}`;
+export type ApiErrorCode = ErrorCode | 'network_error' | `http_${number}`;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
@@ -112,7 +112,7 @@ export function toApiError(response: Response, body: unknown): ApiError {
   let field: string | undefined;
   if (isRecord(body) && isRecord(body.error)) {
     const err = body.error;
-    if (typeof err.code === 'string' && err.code) code = err.code;
+    if (isErrorCode(err.code)) code = err.code;
     if (typeof err.message === 'string' && err.message) message = err.message;
     if (typeof err.field === 'string' && err.field) field = err.field;
   }

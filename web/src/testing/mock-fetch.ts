@@ -2,6 +2,8 @@
 // loudly instead of hanging.
 import { vi } from 'vitest';
 
+import type { ErrorCode } from '@/api/types';
+
 export interface RecordedRequest {
   method: string;
   /** Path plus query, e.g. `/api/apps?limit=10`. */
@@ -35,9 +37,10 @@ export function jsonResponse({ status = 200, body, headers = {} }: MockReply): R
   });
 }
 
+/** A contract error reply; `code` is one the server really sends (the document's `ErrorCode`). */
 export function apiError(
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   extra: Record<string, unknown> = {},
 ): MockReply {

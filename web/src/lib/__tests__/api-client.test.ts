@@ -109,6 +109,20 @@ describe('apiClient with unwrap', () => {
     });
   });
 
+  it('reads a code this build does not know (a newer server’s) as http_<status>, keeping the message', async () => {
+    mockFetch([
+      {
+        method: 'POST',
+        path: '/api/invites',
+        reply: { status: 409, body: { error: { code: 'brand_new_code', message: 'Newer rule.' } } },
+      },
+    ]);
+    const error = await unwrap(apiClient.POST('/api/invites', { body: {} })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ status: 409, code: 'http_409', message: 'Newer rule.' });
+  });
+
   it('exposes Retry-After on a 429', async () => {
     mockFetch([
       {

@@ -16,10 +16,6 @@ export type LoginFailure =
 /** Used when a 429 carries no (readable) Retry-After. */
 export const RATE_LIMIT_FALLBACK_SECONDS = 30;
 
-function looksLikeExpiredChallenge(code: string): boolean {
-  return /challenge|expired/.test(code);
-}
-
 export function describeLoginFailure(error: unknown, during: LoginStep): LoginFailure {
   if (!isApiError(error)) return { kind: 'message', message: errorMessage(error) };
   if (error.status === 429) {
@@ -32,7 +28,8 @@ export function describeLoginFailure(error: unknown, during: LoginStep): LoginFa
     return { kind: 'message', message: 'Invalid username or password.' };
   }
   if (error.status === 401 || error.status === 404 || error.status === 410) {
-    if (looksLikeExpiredChallenge(error.code)) return { kind: 'challenge-expired' };
+    // Expired, unknown or tried too often: the password step must be done again.
+    if (error.code === 'invalid_challenge') return { kind: 'challenge-expired' };
     return {
       kind: 'message',
       message:

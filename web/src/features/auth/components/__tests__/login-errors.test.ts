@@ -5,9 +5,9 @@ import {
   RATE_LIMIT_FALLBACK_SECONDS,
   secondFactorProblem,
 } from '@/features/auth/components/login-errors';
-import { ApiError } from '@/lib/api-client';
+import { ApiError, type ApiErrorCode } from '@/lib/api-client';
 
-const apiError = (status: number, code: string, extra: { retryAfterSeconds?: number } = {}) =>
+const apiError = (status: number, code: ApiErrorCode, extra: { retryAfterSeconds?: number } = {}) =>
   new ApiError({ status, code, message: `server: ${code}`, ...extra });
 
 describe('describeLoginFailure', () => {
@@ -30,7 +30,7 @@ describe('describeLoginFailure', () => {
 
   it('sends an expired challenge back to the password, words a wrong code per method', () => {
     for (const status of [401, 404, 410]) {
-      expect(describeLoginFailure(apiError(status, 'challenge_expired'), 'totp')).toEqual({
+      expect(describeLoginFailure(apiError(status, 'invalid_challenge'), 'totp')).toEqual({
         kind: 'challenge-expired',
       });
     }
@@ -45,9 +45,9 @@ describe('describeLoginFailure', () => {
   });
 
   it('passes other server messages and anything thrown through', () => {
-    expect(describeLoginFailure(apiError(503, 'unavailable'), 'credentials')).toEqual({
+    expect(describeLoginFailure(apiError(503, 'database_unavailable'), 'credentials')).toEqual({
       kind: 'message',
-      message: 'server: unavailable',
+      message: 'server: database_unavailable',
     });
     expect(describeLoginFailure(new Error('boom'), 'totp')).toEqual({
       kind: 'message',

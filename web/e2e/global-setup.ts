@@ -48,7 +48,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     logFile: path.join(ARTIFACTS_DIR, 'server.log'),
   });
   process.env.KUBARR_E2E_BASE_URL = server.baseUrl;
-  log(`server: ${server.baseUrl} (data ${server.dataDir})`);
+  log(`server: ${server.baseUrl} (address from ${server.addressFrom}; data ${server.dataDir})`);
 
   const anonymous = await apiContext(server.baseUrl);
   const setup = await anonymous.post('/api/setup', { data: ADMIN });

@@ -15,6 +15,8 @@ import { waitUntil } from './wait';
 
 export interface KubarrServer {
   baseUrl: string;
+  /** How the address became known: the address file, or the log line of an older build. */
+  addressFrom: 'KUBARR_LISTEN_ADDRESS_PATH' | 'log';
   dataDir: string;
   logFile: string;
   stop: () => Promise<void>;
@@ -54,8 +56,8 @@ const CANNOT_LISTEN = /cannot listen on|address already in use/i;
 interface Attempt {
   child: ChildProcess;
   exited: () => { code: number | null; signal: NodeJS.Signals | null } | null;
-  /** The bound address once reported. */
-  address: () => string | null;
+  /** The bound address once reported, and where. */
+  address: () => { address: string; from: KubarrServer['addressFrom'] } | null;
   output: () => string;
 }
 
@@ -89,9 +91,9 @@ function launch(
     address: () => {
       if (existsSync(addressFile)) {
         const written = readFileSync(addressFile, 'utf8').trim();
-        if (written) return written;
+        if (written) return { address: written, from: 'KUBARR_LISTEN_ADDRESS_PATH' };
       }
-      return logged;
+      return logged ? { address: logged, from: 'log' } : null;
     },
     output: () => output,
   };
@@ -125,7 +127,7 @@ export async function startServer({
   };
 
   let attempt: Attempt | null = null;
-  let address: string | null = null;
+  let reported: ReturnType<Attempt['address']> = null;
   // First the kernel's choice; then, only if this build cannot bind port 0, picked free ports
   // (one may be taken between picking and binding: try another).
   const listens = ['127.0.0.1:0'];
@@ -137,21 +139,21 @@ export async function startServer({
     const outcome = await waitUntil(
       `kubarr serve (KUBARR_LISTEN=${listen}) to report its address`,
       () => {
-        const reported = current.address();
-        if (reported) return { address: reported };
+        const known = current.address();
+        if (known) return { reported: known };
         const exit = current.exited();
         if (!exit) return null;
-        if (CANNOT_LISTEN.test(current.output())) return { address: null };
+        if (CANNOT_LISTEN.test(current.output())) return { reported: null };
         throw new Error(`kubarr serve exited (${JSON.stringify(exit)}); see ${logFile}`);
       },
       { timeout: 60_000, interval: 100 },
     );
-    address = outcome.address;
-    if (address) break;
+    reported = outcome.reported;
+    if (reported) break;
   }
-  if (!attempt || !address) throw new Error(`kubarr serve could not listen; see ${logFile}`);
+  if (!attempt || !reported) throw new Error(`kubarr serve could not listen; see ${logFile}`);
   const running = attempt;
-  const baseUrl = `http://${address}`;
+  const baseUrl = `http://${reported.address}`;
 
   const stop = async () => {
     if (!running.exited()) {
@@ -181,5 +183,5 @@ export async function startServer({
     await stop();
     throw error;
   }
-  return { baseUrl, dataDir, logFile, stop };
+  return { baseUrl, addressFrom: reported.from, dataDir, logFile, stop };
 }

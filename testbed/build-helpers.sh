@@ -61,7 +61,7 @@ build_dex() {
     cd "$w"
     go mod init local/dex-bin >/dev/null 2>&1
     go get -tool "github.com/dexidp/dex/cmd/dex@$DEX_MODULE_VERSION" >&2
-    go build -trimpath -ldflags "-s -w -X github.com/dexidp/dex/version.Version=$DEX_VERSION" \
+    go build -trimpath -ldflags "-s -w -X main.version=$DEX_VERSION" \
       -o "$dex_dir/dex.tmp" github.com/dexidp/dex/cmd/dex
   ); rm -rf "$w"
   finish "$dex_dir/dex"

@@ -430,6 +430,7 @@ mod registry {
         assert!(pushed.contains("Digest:"), "{pushed}");
 
         let out = h.join("pulled");
+        std::fs::create_dir_all(&out)?;
         ok(helm(
             h,
             &[

@@ -287,7 +287,7 @@ async fn nzbget(p: &Provider, c: Category<'_>) -> TestResult<String> {
     let opt = |name: &str| {
         config
             .as_array()
-            .and_then(|a| a.iter().find(|o| o["Name"].as_str() == Some(name)))
+            .and_then(|a| a.iter().find(|o| o["Name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))))
             .and_then(|o| o["Value"].as_str())
             .map(str::to_string)
     };
@@ -295,7 +295,9 @@ async fn nzbget(p: &Provider, c: Category<'_>) -> TestResult<String> {
     if category.is_empty() {
         return Ok(dest);
     }
-    let index = (1..=100).find(|i| opt(&format!("Category{i}.Name")).as_deref() == Some(category));
+    let index = (1..=100).find(|i| {
+        opt(&format!("Category{i}.Name")).is_some_and(|n| n.eq_ignore_ascii_case(category))
+    });
     let Some(i) = index else {
         if c.mode == Mode::Status {
             return Ok(dest);

@@ -299,15 +299,17 @@ impl Dex {
                 continue;
             }
             let body = response.text().await?;
+            let form = form_action(&body);
+            // Dex answers a wrong password with 401 and the form again.
+            if posted && form.is_some() {
+                bail!("Dex refused the credentials for {login}");
+            }
             if status != StatusCode::OK {
                 bail!("{url} answered {status}: {}", snippet(&body));
             }
-            let Some(action) = form_action(&body) else {
+            let Some(action) = form else {
                 bail!("{url} shows no login form: {}", snippet(&body));
             };
-            if posted {
-                bail!("Dex refused the credentials for {login}");
-            }
             posted = true;
             url = url.join(&action)?;
             response = client

@@ -140,17 +140,19 @@ impl Nzbget {
         Ok(v["result"].clone())
     }
 
-    /// One option's value as NZBGet reports it (`config` method).
+    /// One option's value as NZBGet reports it (`config` method; names compare
+    /// case-insensitively, as NZBGet's do: it reports `ControlIp` for `ControlIP`).
     pub async fn option(&self, name: &str) -> Result<Option<String>> {
         let all = self.rpc("config", json!([])).await?;
         Ok(all.as_array().and_then(|opts| {
             opts.iter()
-                .find(|o| o["Name"].as_str() == Some(name))
+                .find(|o| o["Name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
                 .and_then(|o| o["Value"].as_str().map(str::to_string))
         }))
     }
 }
 
+/// `AuthorizedIP` stays empty: NZBGet lets the addresses listed there in without a password.
 fn config_file(
     dir: &Path,
     port: u16,
@@ -178,7 +180,7 @@ fn config_file(
          AddUsername=\n\
          FormAuth=no\n\
          SecureControl=no\n\
-         AuthorizedIP=127.0.0.1\n\
+         AuthorizedIP=\n\
          UpdateCheck=none\n\
          OutputMode=log\n\
          WriteLog=append\n\

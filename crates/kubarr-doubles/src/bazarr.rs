@@ -16,8 +16,8 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use crate::outbound::{self, describe};
-use crate::server::{serve, DoubleHandle};
 use crate::servarr::provider::MASK;
+use crate::server::{serve, DoubleHandle};
 
 /// How the Bazarr double starts.
 #[derive(Debug, Clone)]
@@ -31,7 +31,10 @@ pub struct BazarrConfig {
 impl BazarrConfig {
     /// With this API key.
     pub fn new(api_key: &str) -> Self {
-        Self { api_key: api_key.to_string(), port: 0 }
+        Self {
+            api_key: api_key.to_string(),
+            port: 0,
+        }
     }
 }
 
@@ -67,7 +70,10 @@ fn settings_schema() -> Vec<(&'static str, &'static str, Ty, Value)> {
         ("auth", "password", Ty::Secret, json!("")),
         ("analytics", "enabled", Ty::Bool, json!(true)),
     ];
-    for (section, port, sync) in [("sonarr", 8989, "series_sync"), ("radarr", 7878, "movies_sync")] {
+    for (section, port, sync) in [
+        ("sonarr", 8989, "series_sync"),
+        ("radarr", 7878, "movies_sync"),
+    ] {
         s.extend([
             (section, "ip", Ty::Str, json!("127.0.0.1")),
             (section, "port", Ty::Int(1, 65535), json!(port)),
@@ -117,16 +123,30 @@ pub async fn start(config: BazarrConfig) -> Result<BazarrHandle> {
     }
     let mut settings: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
     for (section, key, _, default) in settings_schema() {
-        settings.entry(section.to_string()).or_default().insert(key.to_string(), default);
+        settings
+            .entry(section.to_string())
+            .or_default()
+            .insert(key.to_string(), default);
     }
-    settings.get_mut("auth").expect("auth section").insert("apikey".into(), json!(config.api_key));
-    let shared = Arc::new(Bazarr { state: Mutex::new(BazarrState { settings, requests: Vec::new() }) });
+    settings
+        .get_mut("auth")
+        .expect("auth section")
+        .insert("apikey".into(), json!(config.api_key));
+    let shared = Arc::new(Bazarr {
+        state: Mutex::new(BazarrState {
+            settings,
+            requests: Vec::new(),
+        }),
+    });
     let api = Router::new()
         .route("/system/settings", get(settings_get).post(settings_post))
         .route("/system/status", get(status))
         .route("/system/health", get(health))
         .fallback(|| async { StatusCode::NOT_FOUND })
-        .layer(middleware::from_fn_with_state(shared.clone(), require_api_key));
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            require_api_key,
+        ));
     let router = Router::new()
         .nest("/api", api)
         .fallback(|| async { StatusCode::NOT_FOUND })
@@ -136,13 +156,22 @@ pub async fn start(config: BazarrConfig) -> Result<BazarrHandle> {
 }
 
 async fn record(State(s): State<Shared>, req: Request, next: Next) -> Response {
-    s.lock().requests.push(format!("{} {}", req.method(), req.uri().path()));
+    s.lock()
+        .requests
+        .push(format!("{} {}", req.method(), req.uri().path()));
     next.run(req).await
 }
 
 async fn require_api_key(State(s): State<Shared>, req: Request, next: Next) -> Response {
-    let want = s.lock().settings["auth"]["apikey"].as_str().unwrap_or_default().to_string();
-    let header = req.headers().get("x-api-key").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let want = s.lock().settings["auth"]["apikey"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let header = req
+        .headers()
+        .get("x-api-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     let query = req.uri().query().and_then(|q| {
         serde_urlencoded::from_str::<Vec<(String, String)>>(q)
             .ok()?
@@ -210,23 +239,39 @@ fn convert(ty: Ty, raw: &str) -> Result<Value, String> {
 async fn settings_post(State(s): State<Shared>, body: Bytes) -> Response {
     let pairs: Vec<(String, String)> = match serde_urlencoded::from_bytes(&body) {
         Ok(p) => p,
-        Err(e) => return (StatusCode::BAD_REQUEST, format!("invalid form body: {e}")).into_response(),
+        Err(e) => {
+            return (StatusCode::BAD_REQUEST, format!("invalid form body: {e}")).into_response()
+        }
     };
     let schema = settings_schema();
     let mut changes = Vec::new();
     for (k, raw) in &pairs {
-        let Some((section, key)) = k.strip_prefix("settings-").and_then(|r| r.split_once('-')) else {
-            return (StatusCode::BAD_REQUEST, format!("'{k}' is not a settings-<section>-<key> field")).into_response();
+        let Some((section, key)) = k.strip_prefix("settings-").and_then(|r| r.split_once('-'))
+        else {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("'{k}' is not a settings-<section>-<key> field"),
+            )
+                .into_response();
         };
-        let Some((_, _, ty, _)) = schema.iter().find(|(s, kk, _, _)| *s == section && *kk == key) else {
-            return (StatusCode::BAD_REQUEST, format!("unknown setting {section}.{key} (Bazarr would store it)")).into_response();
+        let Some((_, _, ty, _)) = schema
+            .iter()
+            .find(|(s, kk, _, _)| *s == section && *kk == key)
+        else {
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("unknown setting {section}.{key} (Bazarr would store it)"),
+            )
+                .into_response();
         };
         if matches!(ty, Ty::Secret) && raw == MASK {
             continue;
         }
         match convert(*ty, raw) {
             Ok(v) => changes.push((section.to_string(), key.to_string(), v)),
-            Err(e) => return (StatusCode::BAD_REQUEST, format!("{section}.{key} {e}")).into_response(),
+            Err(e) => {
+                return (StatusCode::BAD_REQUEST, format!("{section}.{key} {e}")).into_response()
+            }
         }
     }
     let mut st = s.lock();
@@ -238,10 +283,20 @@ async fn settings_post(State(s): State<Shared>, body: Bytes) -> Response {
 
 /// Asks an arr for its version, with the configured connection settings.
 async fn arr_version(st: &Map<String, Value>) -> Result<String, String> {
-    let text = |k: &str| st.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-    let port = st.get("port").and_then(Value::as_u64).unwrap_or(0).min(65535) as u16;
+    let text = |k: &str| {
+        st.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let port = st
+        .get("port")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(65535) as u16;
     let ssl = st.get("ssl").and_then(Value::as_bool).unwrap_or(false);
-    let base = outbound::base_url(&text("ip"), port, ssl, &text("base_url")).map_err(|e| e.to_string())?;
+    let base =
+        outbound::base_url(&text("ip"), port, ssl, &text("base_url")).map_err(|e| e.to_string())?;
     let mut u = base;
     let prefix = u.path().trim_end_matches('/').to_string();
     u.set_path(&format!("{prefix}/api/v3/system/status"));
@@ -292,7 +347,9 @@ async fn health(State(s): State<Shared>) -> Json<Value> {
     for (which, name) in [("sonarr", "Sonarr"), ("radarr", "Radarr")] {
         if let Some(cfg) = enabled(&s, which) {
             if let Err(e) = arr_version(&cfg).await {
-                issues.push(json!({"object": name, "issue": format!("Unable to connect to {name}: {e}")}));
+                issues.push(
+                    json!({"object": name, "issue": format!("Unable to connect to {name}: {e}")}),
+                );
             }
         }
     }

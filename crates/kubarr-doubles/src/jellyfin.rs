@@ -112,7 +112,12 @@ pub async fn start(config: JellyfinConfig) -> Result<JellyfinHandle> {
         state: Mutex::new(JellyfinState {
             startup: json!({"UICulture": "en-US", "MetadataCountryCode": "US", "PreferredMetadataLanguage": "en"}),
             remote_access: json!({"EnableRemoteAccess": true, "EnableAutomaticPortMapping": false}),
-            users: vec![JellyfinUser { id: hex_id(), name: "jellyfin".into(), password: String::new(), is_admin: true }],
+            users: vec![JellyfinUser {
+                id: hex_id(),
+                name: "jellyfin".into(),
+                password: String::new(),
+                is_admin: true,
+            }],
             server_id: hex_id(),
             fs_root: config.fs_root.clone(),
             ..JellyfinState::default()
@@ -122,8 +127,14 @@ pub async fn start(config: JellyfinConfig) -> Result<JellyfinHandle> {
         .route("/health", get(|| async { "Healthy" }))
         .route("/System/Info/Public", get(public_info))
         .route("/System/Info", get(info))
-        .route("/Startup/Configuration", get(startup_get).post(startup_post))
-        .route("/Startup/User", get(startup_user_get).post(startup_user_post))
+        .route(
+            "/Startup/Configuration",
+            get(startup_get).post(startup_post),
+        )
+        .route(
+            "/Startup/User",
+            get(startup_user_get).post(startup_user_post),
+        )
         .route("/Startup/RemoteAccess", post(startup_remote))
         .route("/Startup/Complete", post(startup_complete))
         .route("/Users/AuthenticateByName", post(authenticate))
@@ -132,7 +143,10 @@ pub async fn start(config: JellyfinConfig) -> Result<JellyfinHandle> {
         .route("/Users/New", post(new_user))
         .route("/Auth/Keys", get(keys).post(create_key))
         .route("/Auth/Keys/{key}", delete(delete_key))
-        .route("/Library/VirtualFolders", get(libraries).post(add_library).delete(remove_library))
+        .route(
+            "/Library/VirtualFolders",
+            get(libraries).post(add_library).delete(remove_library),
+        )
         .route("/Library/VirtualFolders/Paths", post(add_path))
         .fallback(|| async { StatusCode::NOT_FOUND })
         .layer(axum::middleware::from_fn_with_state(shared.clone(), record))
@@ -141,7 +155,9 @@ pub async fn start(config: JellyfinConfig) -> Result<JellyfinHandle> {
 }
 
 async fn record(State(s): State<Shared>, req: Request, next: axum::middleware::Next) -> Response {
-    s.lock().requests.push(format!("{} {}", req.method(), req.uri().path()));
+    s.lock()
+        .requests
+        .push(format!("{} {}", req.method(), req.uri().path()));
     next.run(req).await
 }
 
@@ -166,7 +182,10 @@ fn token(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String>
             return Some(t);
         }
     }
-    query.get("api_key").or_else(|| query.get("ApiKey")).cloned()
+    query
+        .get("api_key")
+        .or_else(|| query.get("ApiKey"))
+        .cloned()
 }
 
 fn auth_param(header: &str, key: &str) -> Option<String> {
@@ -184,25 +203,41 @@ enum Caller {
     User,
 }
 
-fn caller(st: &JellyfinState, headers: &HeaderMap, query: &HashMap<String, String>) -> Option<Caller> {
+fn caller(
+    st: &JellyfinState,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Option<Caller> {
     let t = token(headers, query)?;
     if st.api_keys.iter().any(|k| k.token == t) {
         return Some(Caller::Admin);
     }
     let uid = st.sessions.get(&t)?;
     let u = st.users.iter().find(|u| &u.id == uid)?;
-    Some(if u.is_admin { Caller::Admin } else { Caller::User })
+    Some(if u.is_admin {
+        Caller::Admin
+    } else {
+        Caller::User
+    })
 }
 
 /// Jellyfin's `FirstTimeSetupOrElevated`: anyone while the wizard is open, then admins only.
-fn setup_or_admin(st: &JellyfinState, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<(), Response> {
+fn setup_or_admin(
+    st: &JellyfinState,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<(), Response> {
     if !st.wizard_completed {
         return Ok(());
     }
     admin(st, headers, query)
 }
 
-fn admin(st: &JellyfinState, headers: &HeaderMap, query: &HashMap<String, String>) -> Result<(), Response> {
+fn admin(
+    st: &JellyfinState,
+    headers: &HeaderMap,
+    query: &HashMap<String, String>,
+) -> Result<(), Response> {
     match caller(st, headers, query) {
         Some(Caller::Admin) => Ok(()),
         Some(Caller::User) => Err(StatusCode::FORBIDDEN.into_response()),
@@ -238,7 +273,11 @@ async fn public_info(State(s): State<Shared>) -> Json<Value> {
     }))
 }
 
-async fn info(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn info(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     if caller(&st, &headers, &q).is_none() {
         return StatusCode::UNAUTHORIZED.into_response();
@@ -265,7 +304,11 @@ struct StartupConfiguration {
     preferred_metadata_language: String,
 }
 
-async fn startup_get(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn startup_get(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     if let Err(r) = setup_or_admin(&st, &headers, &q) {
         return r;
@@ -304,7 +347,11 @@ struct StartupUser {
     password: String,
 }
 
-async fn startup_user_get(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn startup_user_get(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     if let Err(r) = setup_or_admin(&st, &headers, &q) {
         return r;
@@ -365,7 +412,11 @@ async fn startup_remote(
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn startup_complete(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn startup_complete(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let mut st = s.lock();
     if let Err(r) = setup_or_admin(&st, &headers, &q) {
         return r;
@@ -393,7 +444,9 @@ async fn authenticate(State(s): State<Shared>, headers: HeaderMap, body: Bytes) 
     // Jellyfin needs to know the client: Client, Device, DeviceId and Version.
     for k in ["Client", "Device", "DeviceId", "Version"] {
         if auth_param(&auth, k).is_none_or(|v| v.is_empty()) {
-            return bad(format!("the Authorization header must name the client: {k} is missing"));
+            return bad(format!(
+                "the Authorization header must name the client: {k} is missing"
+            ));
         }
     }
     let a: AuthenticateByName = match strict(&body) {
@@ -420,20 +473,35 @@ async fn authenticate(State(s): State<Shared>, headers: HeaderMap, body: Bytes) 
     .into_response()
 }
 
-async fn users(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn users(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     if let Err(r) = admin(&st, &headers, &q) {
         return r;
     }
-    Json(Value::Array(st.users.iter().map(|u| user_json(&st, u)).collect())).into_response()
+    Json(Value::Array(
+        st.users.iter().map(|u| user_json(&st, u)).collect(),
+    ))
+    .into_response()
 }
 
-async fn me(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn me(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     let Some(t) = token(&headers, &q) else {
         return StatusCode::UNAUTHORIZED.into_response();
     };
-    match st.sessions.get(&t).and_then(|id| st.users.iter().find(|u| &u.id == id)) {
+    match st
+        .sessions
+        .get(&t)
+        .and_then(|id| st.users.iter().find(|u| &u.id == id))
+    {
         Some(u) => Json(user_json(&st, u)).into_response(),
         None => StatusCode::UNAUTHORIZED.into_response(),
     }
@@ -469,13 +537,22 @@ async fn new_user(
     if st.users.iter().any(|u| u.name.eq_ignore_ascii_case(&name)) {
         return bad(format!("A user with the name '{name}' already exists."));
     }
-    let u = JellyfinUser { id: hex_id(), name, password: n.password.unwrap_or_default(), is_admin: false };
+    let u = JellyfinUser {
+        id: hex_id(),
+        name,
+        password: n.password.unwrap_or_default(),
+        is_admin: false,
+    };
     let out = user_json(&st, &u);
     st.users.push(u);
     Json(out).into_response()
 }
 
-async fn keys(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn keys(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     if let Err(r) = admin(&st, &headers, &q) {
         return r;
@@ -486,10 +563,15 @@ async fn keys(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashM
         .enumerate()
         .map(|(i, k)| json!({"Id": i + 1, "AccessToken": k.token, "AppName": k.app_name, "IsActive": true, "DateCreated": "2025-01-01T00:00:00Z"}))
         .collect();
-    Json(json!({"Items": items, "TotalRecordCount": st.api_keys.len(), "StartIndex": 0})).into_response()
+    Json(json!({"Items": items, "TotalRecordCount": st.api_keys.len(), "StartIndex": 0}))
+        .into_response()
 }
 
-async fn create_key(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn create_key(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let mut st = s.lock();
     if let Err(r) = admin(&st, &headers, &q) {
         return r;
@@ -497,7 +579,10 @@ async fn create_key(State(s): State<Shared>, headers: HeaderMap, Query(q): Query
     let Some(app) = q.get("app").filter(|a| !a.trim().is_empty()) else {
         return bad("the query parameter 'app' is required");
     };
-    st.api_keys.push(ApiKey { token: hex_id(), app_name: app.trim().to_string() });
+    st.api_keys.push(ApiKey {
+        token: hex_id(),
+        app_name: app.trim().to_string(),
+    });
     StatusCode::NO_CONTENT.into_response()
 }
 
@@ -519,7 +604,16 @@ async fn delete_key(
     StatusCode::NO_CONTENT.into_response()
 }
 
-const COLLECTION_TYPES: &[&str] = &["movies", "tvshows", "music", "musicvideos", "homevideos", "boxsets", "books", "mixed"];
+const COLLECTION_TYPES: &[&str] = &[
+    "movies",
+    "tvshows",
+    "music",
+    "musicvideos",
+    "homevideos",
+    "boxsets",
+    "books",
+    "mixed",
+];
 
 fn library_json(l: &Library) -> Value {
     json!({
@@ -540,17 +634,29 @@ fn path_exists(st: &JellyfinState, path: &str) -> bool {
     path.starts_with('/') && local.is_dir()
 }
 
-async fn libraries(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn libraries(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let st = s.lock();
     if let Err(r) = setup_or_admin(&st, &headers, &q) {
         return r;
     }
-    Json(Value::Array(st.libraries.iter().map(library_json).collect())).into_response()
+    Json(Value::Array(
+        st.libraries.iter().map(library_json).collect(),
+    ))
+    .into_response()
 }
 
 /// `POST /Library/VirtualFolders?name=&collectionType=&paths=&refreshLibrary=` (query only; an
 /// optional body carries `LibraryOptions`).
-async fn add_library(State(s): State<Shared>, headers: HeaderMap, uri: axum::http::Uri, body: Bytes) -> Response {
+async fn add_library(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
     let pairs: Vec<(String, String)> = uri
         .query()
         .and_then(|q| serde_urlencoded::from_str(q).ok())
@@ -561,7 +667,10 @@ async fn add_library(State(s): State<Shared>, headers: HeaderMap, uri: axum::htt
         return r;
     }
     for (k, _) in &pairs {
-        if !matches!(k.as_str(), "name" | "collectionType" | "paths" | "refreshLibrary" | "api_key" | "ApiKey") {
+        if !matches!(
+            k.as_str(),
+            "name" | "collectionType" | "paths" | "refreshLibrary" | "api_key" | "ApiKey"
+        ) {
             return bad(format!("unknown query parameter '{k}'"));
         }
     }
@@ -571,16 +680,28 @@ async fn add_library(State(s): State<Shared>, headers: HeaderMap, uri: axum::htt
             _ => return bad("the body may only hold LibraryOptions"),
         }
     }
-    let name = q.get("name").map(|n| n.trim().to_string()).unwrap_or_default();
+    let name = q
+        .get("name")
+        .map(|n| n.trim().to_string())
+        .unwrap_or_default();
     if name.is_empty() {
         return bad("name is required");
     }
     let ct = q.get("collectionType").cloned().unwrap_or_default();
     if !COLLECTION_TYPES.contains(&ct.as_str()) {
-        return bad(format!("collectionType must be one of {}", COLLECTION_TYPES.join(", ")));
+        return bad(format!(
+            "collectionType must be one of {}",
+            COLLECTION_TYPES.join(", ")
+        ));
     }
-    if st.libraries.iter().any(|l| l.name.eq_ignore_ascii_case(&name)) {
-        return bad(format!("A media library with the name {name} already exists."));
+    if st
+        .libraries
+        .iter()
+        .any(|l| l.name.eq_ignore_ascii_case(&name))
+    {
+        return bad(format!(
+            "A media library with the name {name} already exists."
+        ));
     }
     let paths: Vec<String> = pairs
         .iter()
@@ -593,11 +714,20 @@ async fn add_library(State(s): State<Shared>, headers: HeaderMap, uri: axum::htt
             return bad(format!("The path {p} does not exist."));
         }
     }
-    st.libraries.push(Library { name, collection_type: ct, locations: paths, item_id: hex_id() });
+    st.libraries.push(Library {
+        name,
+        collection_type: ct,
+        locations: paths,
+        item_id: hex_id(),
+    });
     StatusCode::NO_CONTENT.into_response()
 }
 
-async fn remove_library(State(s): State<Shared>, headers: HeaderMap, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn remove_library(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let mut st = s.lock();
     if let Err(r) = admin(&st, &headers, &q) {
         return r;
@@ -649,7 +779,11 @@ async fn add_path(
     if !path_exists(&st, &path) {
         return bad(format!("The path {path} does not exist."));
     }
-    let Some(l) = st.libraries.iter_mut().find(|l| l.name.eq_ignore_ascii_case(&a.name)) else {
+    let Some(l) = st
+        .libraries
+        .iter_mut()
+        .find(|l| l.name.eq_ignore_ascii_case(&a.name))
+    else {
         return StatusCode::NOT_FOUND.into_response();
     };
     if !l.locations.contains(&path) {

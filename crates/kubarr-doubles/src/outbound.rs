@@ -30,9 +30,12 @@ impl std::error::Error for OutboundError {}
 
 /// Checks that `url` points at loopback and returns it with `localhost` pinned to 127.0.0.1.
 pub fn loopback_url(url: &str) -> Result<Url, OutboundError> {
-    let mut u = Url::parse(url).map_err(|e| OutboundError::BadUrl(format!("invalid URL {url:?}: {e}")))?;
+    let mut u =
+        Url::parse(url).map_err(|e| OutboundError::BadUrl(format!("invalid URL {url:?}: {e}")))?;
     if !matches!(u.scheme(), "http" | "https") {
-        return Err(OutboundError::BadUrl(format!("unsupported scheme in {url:?}")));
+        return Err(OutboundError::BadUrl(format!(
+            "unsupported scheme in {url:?}"
+        )));
     }
     let host = u.host_str().unwrap_or_default().to_string();
     let bare = host.trim_start_matches('[').trim_end_matches(']');
@@ -55,12 +58,19 @@ pub fn loopback_url(url: &str) -> Result<Url, OutboundError> {
 pub fn is_loopback(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => v4.is_loopback(),
-        IpAddr::V6(v6) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
+        IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
     }
 }
 
 /// `scheme://host:port<url_base>` for a host/port/SSL/URL-base setting set, checked for loopback.
-pub fn base_url(host: &str, port: u16, use_ssl: bool, url_base: &str) -> Result<Url, OutboundError> {
+pub fn base_url(
+    host: &str,
+    port: u16,
+    use_ssl: bool,
+    url_base: &str,
+) -> Result<Url, OutboundError> {
     let scheme = if use_ssl { "https" } else { "http" };
     let host = if host.contains(':') && !host.starts_with('[') {
         format!("[{host}]")
@@ -73,7 +83,9 @@ pub fn base_url(host: &str, port: u16, use_ssl: bool, url_base: &str) -> Result<
 
 /// A client for loopback calls: no proxy, no redirects, 10 s timeout.
 pub fn client() -> reqwest::Client {
-    builder().build().expect("a plain HTTP client always builds")
+    builder()
+        .build()
+        .expect("a plain HTTP client always builds")
 }
 
 /// Like [`client`], with a cookie store (for web UIs with session cookies).
@@ -112,7 +124,12 @@ mod tests {
 
     #[test]
     fn only_loopback_targets_pass() {
-        for ok in ["http://127.0.0.1:1/x", "http://127.8.9.10:80", "http://[::1]:9/", "http://localhost:5/a"] {
+        for ok in [
+            "http://127.0.0.1:1/x",
+            "http://127.8.9.10:80",
+            "http://[::1]:9/",
+            "http://localhost:5/a",
+        ] {
             let u = loopback_url(ok).unwrap_or_else(|e| panic!("{ok}: {e}"));
             assert_ne!(u.host_str(), Some("localhost"));
         }
@@ -126,9 +143,15 @@ mod tests {
             "http://0.0.0.0:80",
             "http://127.0.0.1.nip.io",
         ] {
-            assert!(matches!(loopback_url(bad), Err(OutboundError::Refused(_))), "{bad}");
+            assert!(
+                matches!(loopback_url(bad), Err(OutboundError::Refused(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!(loopback_url("file:///etc/passwd"), Err(OutboundError::BadUrl(_))));
+        assert!(matches!(
+            loopback_url("file:///etc/passwd"),
+            Err(OutboundError::BadUrl(_))
+        ));
     }
 
     #[test]
@@ -137,7 +160,10 @@ mod tests {
             base_url("localhost", 8080, false, "qbt/").unwrap().as_str(),
             "http://127.0.0.1:8080/qbt"
         );
-        assert_eq!(base_url("::1", 9, true, "").unwrap().as_str(), "https://[::1]:9/");
+        assert_eq!(
+            base_url("::1", 9, true, "").unwrap().as_str(),
+            "https://[::1]:9/"
+        );
         assert!(base_url("qbittorrent", 8080, false, "").is_err());
     }
 }

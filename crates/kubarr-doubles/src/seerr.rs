@@ -16,8 +16,8 @@ use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 
 use crate::outbound::{self, describe, loopback_url};
-use crate::server::{serve, DoubleHandle};
 use crate::servarr::provider::MASK;
+use crate::server::{serve, DoubleHandle};
 
 /// How the Seerr double starts.
 #[derive(Debug, Clone)]
@@ -31,7 +31,10 @@ pub struct SeerrConfig {
 impl SeerrConfig {
     /// With this API key.
     pub fn new(api_key: &str) -> Self {
-        Self { api_key: api_key.to_string(), port: 0 }
+        Self {
+            api_key: api_key.to_string(),
+            port: 0,
+        }
     }
 }
 
@@ -56,15 +59,52 @@ impl ArrKind {
     fn keys(self) -> &'static [&'static str] {
         match self {
             Self::Sonarr => &[
-                "id", "name", "hostname", "port", "apiKey", "useSsl", "baseUrl", "activeProfileId", "activeProfileName",
-                "activeDirectory", "activeLanguageProfileId", "activeAnimeProfileId", "activeAnimeLanguageProfileId",
-                "activeAnimeProfileName", "activeAnimeDirectory", "animeTags", "tags", "is4k", "enableSeasonFolders",
-                "isDefault", "externalUrl", "syncEnabled", "preventSearch", "tagRequests", "seriesType", "animeSeriesType",
+                "id",
+                "name",
+                "hostname",
+                "port",
+                "apiKey",
+                "useSsl",
+                "baseUrl",
+                "activeProfileId",
+                "activeProfileName",
+                "activeDirectory",
+                "activeLanguageProfileId",
+                "activeAnimeProfileId",
+                "activeAnimeLanguageProfileId",
+                "activeAnimeProfileName",
+                "activeAnimeDirectory",
+                "animeTags",
+                "tags",
+                "is4k",
+                "enableSeasonFolders",
+                "isDefault",
+                "externalUrl",
+                "syncEnabled",
+                "preventSearch",
+                "tagRequests",
+                "seriesType",
+                "animeSeriesType",
             ],
             Self::Radarr => &[
-                "id", "name", "hostname", "port", "apiKey", "useSsl", "baseUrl", "activeProfileId", "activeProfileName",
-                "activeDirectory", "is4k", "minimumAvailability", "tags", "isDefault", "externalUrl", "syncEnabled",
-                "preventSearch", "tagRequests",
+                "id",
+                "name",
+                "hostname",
+                "port",
+                "apiKey",
+                "useSsl",
+                "baseUrl",
+                "activeProfileId",
+                "activeProfileName",
+                "activeDirectory",
+                "is4k",
+                "minimumAvailability",
+                "tags",
+                "isDefault",
+                "externalUrl",
+                "syncEnabled",
+                "preventSearch",
+                "tagRequests",
             ],
         }
     }
@@ -72,12 +112,30 @@ impl ArrKind {
     fn required(self) -> &'static [&'static str] {
         match self {
             Self::Sonarr => &[
-                "name", "hostname", "port", "apiKey", "useSsl", "activeProfileId", "activeProfileName", "activeDirectory",
-                "is4k", "enableSeasonFolders", "isDefault",
+                "name",
+                "hostname",
+                "port",
+                "apiKey",
+                "useSsl",
+                "activeProfileId",
+                "activeProfileName",
+                "activeDirectory",
+                "is4k",
+                "enableSeasonFolders",
+                "isDefault",
             ],
             Self::Radarr => &[
-                "name", "hostname", "port", "apiKey", "useSsl", "activeProfileId", "activeProfileName", "activeDirectory",
-                "is4k", "minimumAvailability", "isDefault",
+                "name",
+                "hostname",
+                "port",
+                "apiKey",
+                "useSsl",
+                "activeProfileId",
+                "activeProfileName",
+                "activeDirectory",
+                "is4k",
+                "minimumAvailability",
+                "isDefault",
             ],
         }
     }
@@ -165,8 +223,14 @@ pub async fn start(config: SeerrConfig) -> Result<SeerrHandle> {
         .route("/settings/jellyfin/library", get(jellyfin_library))
         .route("/settings/{arr}", get(servers_list).post(server_create))
         .route("/settings/{arr}/test", post(server_test))
-        .route("/settings/{arr}/{id}", axum::routing::put(server_update).delete(server_delete))
-        .layer(middleware::from_fn_with_state(shared.clone(), require_api_key));
+        .route(
+            "/settings/{arr}/{id}",
+            axum::routing::put(server_update).delete(server_delete),
+        )
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            require_api_key,
+        ));
     let api = Router::new()
         .route("/status", get(status))
         .route("/settings/public", get(public))
@@ -181,7 +245,9 @@ pub async fn start(config: SeerrConfig) -> Result<SeerrHandle> {
 }
 
 async fn record(State(s): State<Shared>, req: Request, next: Next) -> Response {
-    s.lock().requests.push(format!("{} {}", req.method(), req.uri().path()));
+    s.lock()
+        .requests
+        .push(format!("{} {}", req.method(), req.uri().path()));
     next.run(req).await
 }
 
@@ -190,7 +256,10 @@ async fn require_api_key(State(s): State<Shared>, req: Request, next: Next) -> R
     if req.headers().get("x-api-key").and_then(|v| v.to_str().ok()) == Some(want.as_str()) {
         next.run(req).await
     } else {
-        error(StatusCode::FORBIDDEN, "You do not have permission to access this endpoint")
+        error(
+            StatusCode::FORBIDDEN,
+            "You do not have permission to access this endpoint",
+        )
     }
 }
 
@@ -199,10 +268,17 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 }
 
 fn object(body: &Bytes, allowed: &[&str]) -> Result<Map<String, Value>, Response> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("the body is not valid JSON: {e}")))?;
+    let v: Value = serde_json::from_slice(body).map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        )
+    })?;
     let Value::Object(o) = v else {
-        return Err(error(StatusCode::BAD_REQUEST, "the body must be a JSON object"));
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object",
+        ));
     };
     if let Some(k) = o.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err(error(
@@ -214,7 +290,9 @@ fn object(body: &Bytes, allowed: &[&str]) -> Result<Map<String, Value>, Response
 }
 
 async fn status() -> Json<Value> {
-    Json(json!({"version": "2.7.3", "commitTag": "local", "updateAvailable": false, "commitsBehind": 0, "restartRequired": false}))
+    Json(
+        json!({"version": "2.7.3", "commitTag": "local", "updateAvailable": false, "commitsBehind": 0, "restartRequired": false}),
+    )
 }
 
 async fn public(State(s): State<Shared>) -> Json<Value> {
@@ -236,7 +314,12 @@ async fn main_get(State(s): State<Shared>) -> Json<Value> {
 
 async fn main_post(State(s): State<Shared>, body: Bytes) -> Response {
     let mut st = s.lock();
-    let allowed: Vec<&str> = st.main.keys().map(String::as_str).chain(["apiKey"]).collect();
+    let allowed: Vec<&str> = st
+        .main
+        .keys()
+        .map(String::as_str)
+        .chain(["apiKey"])
+        .collect();
     let o = match object(&body, &allowed) {
         Ok(o) => o,
         Err(r) => return r,
@@ -261,7 +344,10 @@ async fn main_post(State(s): State<Shared>, body: Bytes) -> Response {
 async fn initialize(State(s): State<Shared>) -> Response {
     let mut st = s.lock();
     if st.jellyfin.is_none() {
-        return error(StatusCode::BAD_REQUEST, "a media server must be configured before initializing");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "a media server must be configured before initializing",
+        );
     }
     st.initialized = true;
     Json(json!({"initialized": true})).into_response()
@@ -298,7 +384,8 @@ async fn jellyfin_login(hostname: &str, user: &str, pass: &str) -> Result<Jellyf
         u
     };
     let client = outbound::client();
-    let auth = r#"MediaBrowser Client="Seerr", Device="Seerr", DeviceId="seerr-double", Version="2.7.3""#;
+    let auth =
+        r#"MediaBrowser Client="Seerr", Device="Seerr", DeviceId="seerr-double", Version="2.7.3""#;
     let r = client
         .post(url("/Users/AuthenticateByName"))
         .header("Authorization", auth)
@@ -350,12 +437,29 @@ async fn jellyfin_login(hostname: &str, user: &str, pass: &str) -> Result<Jellyf
 }
 
 async fn jellyfin_post(State(s): State<Shared>, body: Bytes) -> Response {
-    let o = match object(&body, &["name", "hostname", "externalHostname", "jellyfinForgotPasswordUrl", "adminUser", "adminPass", "libraries", "serverID"]) {
+    let o = match object(
+        &body,
+        &[
+            "name",
+            "hostname",
+            "externalHostname",
+            "jellyfinForgotPasswordUrl",
+            "adminUser",
+            "adminPass",
+            "libraries",
+            "serverID",
+        ],
+    ) {
         Ok(o) => o,
         Err(r) => return r,
     };
     let existing = s.lock().jellyfin.clone();
-    let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+    let text = |k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
     let hostname = text("hostname");
     let user = text("adminUser");
     let mut pass = text("adminPass");
@@ -367,7 +471,10 @@ async fn jellyfin_post(State(s): State<Shared>, body: Bytes) -> Response {
             .to_string();
     }
     if hostname.is_empty() || user.is_empty() {
-        return error(StatusCode::BAD_REQUEST, "hostname and adminUser are required");
+        return error(
+            StatusCode::BAD_REQUEST,
+            "hostname and adminUser are required",
+        );
     }
     let login = match jellyfin_login(&hostname, &user, &pass).await {
         Ok(l) => l,
@@ -390,13 +497,21 @@ async fn jellyfin_post(State(s): State<Shared>, body: Bytes) -> Response {
 }
 
 /// `GET /settings/jellyfin/library?sync=true` re-reads the libraries; `?enable=id,id` enables.
-async fn jellyfin_library(State(s): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn jellyfin_library(
+    State(s): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let Some(j) = s.lock().jellyfin.clone() else {
         return error(StatusCode::BAD_REQUEST, "Jellyfin is not configured");
     };
     let mut libraries = j.get("libraries").cloned().unwrap_or(json!([]));
     if q.get("sync").is_some_and(|v| v == "true") {
-        let text = |k: &str| j.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
+        let text = |k: &str| {
+            j.get(k)
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
         match jellyfin_login(&text("hostname"), &text("adminUser"), &text("adminPass")).await {
             Ok(l) => libraries = json!(l.libraries),
             Err(e) => return error(StatusCode::INTERNAL_SERVER_ERROR, e),
@@ -405,9 +520,15 @@ async fn jellyfin_library(State(s): State<Shared>, Query(q): Query<HashMap<Strin
     if let Some(enable) = q.get("enable") {
         let ids: Vec<&str> = enable.split(',').filter(|x| !x.is_empty()).collect();
         if let Some(arr) = libraries.as_array_mut() {
-            let known: Vec<String> = arr.iter().filter_map(|l| l["id"].as_str().map(str::to_string)).collect();
+            let known: Vec<String> = arr
+                .iter()
+                .filter_map(|l| l["id"].as_str().map(str::to_string))
+                .collect();
             if let Some(bad) = ids.iter().find(|id| !known.iter().any(|k| k == *id)) {
-                return error(StatusCode::BAD_REQUEST, format!("unknown library id '{bad}'"));
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    format!("unknown library id '{bad}'"),
+                );
             }
             for l in arr {
                 let id = l["id"].as_str().unwrap_or_default().to_string();
@@ -431,10 +552,20 @@ fn server_json(m: &Map<String, Value>) -> Value {
 /// What the arr offers, asked for real: `{profiles, rootFolders, tags}` (and language profiles
 /// for Sonarr), as Seerr's test returns it.
 async fn arr_test(kind: ArrKind, o: &Map<String, Value>) -> Result<Value, String> {
-    let text = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-    let port = o.get("port").and_then(Value::as_u64).unwrap_or(0).min(65535) as u16;
+    let text = |k: &str| {
+        o.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let port = o
+        .get("port")
+        .and_then(Value::as_u64)
+        .unwrap_or(0)
+        .min(65535) as u16;
     let use_ssl = o.get("useSsl").and_then(Value::as_bool).unwrap_or(false);
-    let base = outbound::base_url(&text("hostname"), port, use_ssl, &text("baseUrl")).map_err(|e| e.to_string())?;
+    let base = outbound::base_url(&text("hostname"), port, use_ssl, &text("baseUrl"))
+        .map_err(|e| e.to_string())?;
     let client = outbound::client();
     let get = |p: &str| {
         let mut u = base.clone();
@@ -442,14 +573,19 @@ async fn arr_test(kind: ArrKind, o: &Map<String, Value>) -> Result<Value, String
         u.set_path(&format!("{prefix}/api/v3{p}"));
         let rb = client.get(u).header("X-Api-Key", text("apiKey"));
         async move {
-            let r = rb.send().await.map_err(|e| format!("Failed to connect: {}", describe(&e)))?;
+            let r = rb
+                .send()
+                .await
+                .map_err(|e| format!("Failed to connect: {}", describe(&e)))?;
             if r.status() == StatusCode::UNAUTHORIZED {
                 return Err("the API key was refused".to_string());
             }
             if !r.status().is_success() {
                 return Err(format!("it answered {}", r.status()));
             }
-            r.json::<Value>().await.map_err(|e| describe(&e).to_string())
+            r.json::<Value>()
+                .await
+                .map_err(|e| describe(&e).to_string())
         }
     };
     let status = get("/system/status").await?;
@@ -485,7 +621,10 @@ async fn servers_list(State(s): State<Shared>, Path(arr): Path<String>) -> Respo
         Err(r) => return r,
     };
     let mut st = s.lock();
-    Json(Value::Array(st.servers(kind).iter().map(server_json).collect())).into_response()
+    Json(Value::Array(
+        st.servers(kind).iter().map(server_json).collect(),
+    ))
+    .into_response()
 }
 
 async fn server_test(Path(arr): Path<String>, body: Bytes) -> Response {
@@ -499,13 +638,21 @@ async fn server_test(Path(arr): Path<String>, body: Bytes) -> Response {
     };
     match arr_test(kind, &o).await {
         Ok(v) => Json(v).into_response(),
-        Err(e) => error(StatusCode::INTERNAL_SERVER_ERROR, format!("Failed to connect to {arr}: {e}")),
+        Err(e) => error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("Failed to connect to {arr}: {e}"),
+        ),
     }
 }
 
 /// Validates a server entry: known keys, required keys, a unique name, and (stricter than Seerr)
 /// an arr that answers with the chosen profile and root folder.
-async fn validate_server(s: &Shared, kind: ArrKind, mut o: Map<String, Value>, id: Option<i64>) -> Result<Map<String, Value>, Response> {
+async fn validate_server(
+    s: &Shared,
+    kind: ArrKind,
+    mut o: Map<String, Value>,
+    id: Option<i64>,
+) -> Result<Map<String, Value>, Response> {
     if let Some(k) = kind.required().iter().find(|k| !o.contains_key(**k)) {
         return Err(error(StatusCode::BAD_REQUEST, format!("'{k}' is required")));
     }
@@ -514,9 +661,15 @@ async fn validate_server(s: &Shared, kind: ArrKind, mut o: Map<String, Value>, i
         let mut st = s.lock();
         let servers = st.servers(kind);
         if servers.iter().any(|x| {
-            x["id"].as_i64() != id && x["name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(&name))
+            x["id"].as_i64() != id
+                && x["name"]
+                    .as_str()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(&name))
         }) {
-            return Err(error(StatusCode::BAD_REQUEST, format!("a server named '{name}' exists")));
+            return Err(error(
+                StatusCode::BAD_REQUEST,
+                format!("a server named '{name}' exists"),
+            ));
         }
         if o["apiKey"].as_str() == Some(MASK) {
             match id.and_then(|id| servers.iter().find(|x| x["id"].as_i64() == Some(id))) {
@@ -524,22 +677,44 @@ async fn validate_server(s: &Shared, kind: ArrKind, mut o: Map<String, Value>, i
                     let key = old["apiKey"].clone();
                     o.insert("apiKey".into(), key);
                 }
-                None => return Err(error(StatusCode::BAD_REQUEST, "send the API key itself, not the mask")),
+                None => {
+                    return Err(error(
+                        StatusCode::BAD_REQUEST,
+                        "send the API key itself, not the mask",
+                    ))
+                }
             }
         }
     }
-    let offered = arr_test(kind, &o)
-        .await
-        .map_err(|e| error(StatusCode::BAD_REQUEST, format!("Failed to connect to the server: {e}")))?;
+    let offered = arr_test(kind, &o).await.map_err(|e| {
+        error(
+            StatusCode::BAD_REQUEST,
+            format!("Failed to connect to the server: {e}"),
+        )
+    })?;
     let profile = o["activeProfileId"].as_i64();
-    if !offered["profiles"].as_array().is_some_and(|p| p.iter().any(|p| p["id"].as_i64() == profile)) {
-        return Err(error(StatusCode::BAD_REQUEST, format!("the server has no quality profile {profile:?}")));
+    if !offered["profiles"]
+        .as_array()
+        .is_some_and(|p| p.iter().any(|p| p["id"].as_i64() == profile))
+    {
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("the server has no quality profile {profile:?}"),
+        ));
     }
-    let dir = o["activeDirectory"].as_str().unwrap_or_default().trim_end_matches('/').to_string();
+    let dir = o["activeDirectory"]
+        .as_str()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string();
     if !offered["rootFolders"].as_array().is_some_and(|r| {
-        r.iter().any(|r| r["path"].as_str().map(|p| p.trim_end_matches('/')) == Some(dir.as_str()))
+        r.iter()
+            .any(|r| r["path"].as_str().map(|p| p.trim_end_matches('/')) == Some(dir.as_str()))
     }) {
-        return Err(error(StatusCode::BAD_REQUEST, format!("the server has no root folder '{dir}'")));
+        return Err(error(
+            StatusCode::BAD_REQUEST,
+            format!("the server has no root folder '{dir}'"),
+        ));
     }
     Ok(o)
 }
@@ -567,12 +742,21 @@ async fn server_create(State(s): State<Shared>, Path(arr): Path<String>, body: B
     (StatusCode::CREATED, Json(out)).into_response()
 }
 
-async fn server_update(State(s): State<Shared>, Path((arr, id)): Path<(String, i64)>, body: Bytes) -> Response {
+async fn server_update(
+    State(s): State<Shared>,
+    Path((arr, id)): Path<(String, i64)>,
+    body: Bytes,
+) -> Response {
     let kind = match arr_kind(&arr) {
         Ok(k) => k,
         Err(r) => return r,
     };
-    if !s.lock().servers(kind).iter().any(|x| x["id"].as_i64() == Some(id)) {
+    if !s
+        .lock()
+        .servers(kind)
+        .iter()
+        .any(|x| x["id"].as_i64() == Some(id))
+    {
         return error(StatusCode::NOT_FOUND, "Not Found");
     }
     let mut o = match object(&body, kind.keys()) {

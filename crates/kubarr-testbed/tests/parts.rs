@@ -36,7 +36,12 @@ mod qbittorrent {
         let qbt = Qbittorrent::start().await?;
         assert_eq!((qbt.username(), qbt.password()), ("admin", "adminadmin"));
         let client = qbt.login().await?;
-        let version = client.get(qbt.api("app/version")).send().await?.text().await?;
+        let version = client
+            .get(qbt.api("app/version"))
+            .send()
+            .await?
+            .text()
+            .await?;
         assert!(version.starts_with("v4."), "version {version:?}");
 
         let prefs: Value = client
@@ -57,7 +62,8 @@ mod qbittorrent {
 
     #[tokio::test]
     async fn a_seeded_pbkdf2_password_logs_in_and_the_default_does_not() -> Result<()> {
-        let qbt = Qbittorrent::start_with(QbittorrentConfig::with_password("Chosen-pass-42")).await?;
+        let qbt =
+            Qbittorrent::start_with(QbittorrentConfig::with_password("Chosen-pass-42")).await?;
         let client = qbt.login().await?;
         let version = client.get(qbt.api("app/version")).send().await?;
         assert!(version.status().is_success());
@@ -71,7 +77,10 @@ mod qbittorrent {
             .await?;
         assert_eq!(wrong.trim(), "Fails.");
         // Without a session the API refuses.
-        let anon = parts::http_client().get(qbt.api("app/version")).send().await?;
+        let anon = parts::http_client()
+            .get(qbt.api("app/version"))
+            .send()
+            .await?;
         assert_eq!(anon.status(), reqwest::StatusCode::FORBIDDEN);
         Ok(())
     }
@@ -150,7 +159,15 @@ mod deluge {
         let s = deluge.web_session().await?;
         assert_eq!(s.call("web.connected", json!([])).await?, true);
         let config = s.call("core.get_config", json!([])).await?;
-        for key in ["dht", "lsd", "upnp", "natpmp", "utpex", "new_release_check", "send_info"] {
+        for key in [
+            "dht",
+            "lsd",
+            "upnp",
+            "natpmp",
+            "utpex",
+            "new_release_check",
+            "send_info",
+        ] {
             assert_eq!(config[key], false, "{key}");
         }
         assert_eq!(config["listen_interface"], "127.0.0.1");
@@ -196,7 +213,10 @@ mod nzbget {
         })
         .await?;
         let version = nzb.rpc("version", json!([])).await?;
-        assert!(version.as_str().unwrap_or("").starts_with("21"), "{version}");
+        assert!(
+            version.as_str().unwrap_or("").starts_with("21"),
+            "{version}"
+        );
         assert_eq!(nzb.option("UpdateCheck").await?.as_deref(), Some("none"));
         assert_eq!(nzb.option("ControlIP").await?.as_deref(), Some("127.0.0.1"));
         assert_eq!(nzb.option("Category1.Name").await?.as_deref(), Some("tv"));
@@ -241,7 +261,10 @@ mod dex {
     async fn discovery_and_a_headless_authorization_code_login() -> Result<()> {
         let dex = Dex::start(
             DexConfig::new("kubarr", "client-secret-1", [REDIRECT])
-                .user(DexUser::new("alice@example.test", "alice", "alice-pass").groups(["media", "admins"]))
+                .user(
+                    DexUser::new("alice@example.test", "alice", "alice-pass")
+                        .groups(["media", "admins"]),
+                )
                 .user(DexUser::new("bob@example.test", "bob", "bob-pass").email_verified(false)),
         )
         .await?;
@@ -295,7 +318,12 @@ mod dex {
             .await?;
         let jwks_uri = discovery["jwks_uri"].as_str().unwrap().to_string();
         let kids = || async {
-            let jwks: Value = parts::http_client().get(&jwks_uri).send().await?.json().await?;
+            let jwks: Value = parts::http_client()
+                .get(&jwks_uri)
+                .send()
+                .await?
+                .json()
+                .await?;
             Ok::<_, anyhow::Error>(
                 jwks["keys"]
                     .as_array()
@@ -342,7 +370,11 @@ mod mailpit {
         let mail = Mailpit::start().await?;
         transport(&mail).send(message("first")).await?;
         wait_until(Duration::from_secs(10), "the mail in mailpit", || async {
-            Ok(mail.messages().await?.iter().any(|m| m["Subject"] == "first"))
+            Ok(mail
+                .messages()
+                .await?
+                .iter()
+                .any(|m| m["Subject"] == "first"))
         })
         .await?;
         let m = &mail.messages().await?[0];
@@ -364,7 +396,12 @@ mod mailpit {
         assert!(err.is_permanent(), "{err}");
         mail.clear_chaos().await?;
         transport(&mail).send(message("fourth")).await?;
-        let subjects: Vec<Value> = mail.messages().await?.iter().map(|m| m["Subject"].clone()).collect();
+        let subjects: Vec<Value> = mail
+            .messages()
+            .await?
+            .iter()
+            .map(|m| m["Subject"].clone())
+            .collect();
         assert_eq!(subjects, vec![json!("fourth"), json!("first")]);
         assert_loopback_only(mail.process());
         Ok(())
@@ -390,7 +427,12 @@ mod registry {
             .stderr(std::process::Stdio::piped());
         let mut child = cmd.spawn().expect("spawning helm");
         if let Some(input) = stdin {
-            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(input.as_bytes())
+                .unwrap();
         }
         drop(child.stdin.take());
         child.wait_with_output().expect("waiting for helm")
@@ -413,20 +455,45 @@ mod registry {
         let h = home.path();
         let chart = kubarr_testbed::repo_root().join("testbed/fixtures/demo-chart");
         let pkg = h.join("pkg");
-        ok(helm(h, &["package", chart.to_str().unwrap(), "-d", pkg.to_str().unwrap()], None));
+        ok(helm(
+            h,
+            &[
+                "package",
+                chart.to_str().unwrap(),
+                "-d",
+                pkg.to_str().unwrap(),
+            ],
+            None,
+        ));
         let tgz = pkg.join("demo-chart-0.1.0.tgz");
         let oci = reg.oci_url("charts");
 
         // Without logging in, the push is refused.
-        let anon = helm(h, &["push", tgz.to_str().unwrap(), &oci, "--plain-http"], None);
+        let anon = helm(
+            h,
+            &["push", tgz.to_str().unwrap(), &oci, "--plain-http"],
+            None,
+        );
         assert!(!anon.status.success(), "an anonymous push must fail");
 
         ok(helm(
             h,
-            &["registry", "login", &reg.host(), "--username", "pusher", "--password-stdin", "--plain-http"],
+            &[
+                "registry",
+                "login",
+                &reg.host(),
+                "--username",
+                "pusher",
+                "--password-stdin",
+                "--plain-http",
+            ],
             Some("push-pass-1"),
         ));
-        let pushed = ok(helm(h, &["push", tgz.to_str().unwrap(), &oci, "--plain-http"], None));
+        let pushed = ok(helm(
+            h,
+            &["push", tgz.to_str().unwrap(), &oci, "--plain-http"],
+            None,
+        ));
         assert!(pushed.contains("Digest:"), "{pushed}");
 
         let out = h.join("pulled");
@@ -447,7 +514,14 @@ mod registry {
         assert!(out.join("demo-chart-0.1.0.tgz").is_file());
         let shown = ok(helm(
             h,
-            &["show", "chart", &format!("{oci}/demo-chart"), "--version", "0.1.0", "--plain-http"],
+            &[
+                "show",
+                "chart",
+                &format!("{oci}/demo-chart"),
+                "--version",
+                "0.1.0",
+                "--plain-http",
+            ],
             None,
         ));
         assert!(shown.contains("name: demo-chart"), "{shown}");
@@ -458,7 +532,10 @@ mod registry {
     #[tokio::test]
     async fn an_open_registry_answers_the_distribution_api() -> Result<()> {
         let reg = Registry::start().await?;
-        let r = parts::http_client().get(format!("{}/v2/", reg.url())).send().await?;
+        let r = parts::http_client()
+            .get(format!("{}/v2/", reg.url()))
+            .send()
+            .await?;
         assert_eq!(r.status(), reqwest::StatusCode::OK);
         assert_eq!(
             r.headers()["docker-distribution-api-version"],

@@ -26,33 +26,38 @@ struct Args {
 async fn main() -> Result<()> {
     let a = Args::parse();
     // The handle keeps the server running; it lives until the end of `main`.
-    let (url, _running): (String, Box<dyn std::any::Any>) = if let Some(app) = ServarrApp::parse(&a.app) {
-        let mut c = ServarrConfig::new(&a.api_key);
-        c.port = a.port;
-        c.url_base = a.url_base.clone();
-        let h = kubarr_doubles::servarr::start(app, c).await?;
-        (h.url(), Box::new(h))
-    } else {
-        match a.app.as_str() {
-            "bazarr" => {
-                let mut c = BazarrConfig::new(&a.api_key);
-                c.port = a.port;
-                let h = kubarr_doubles::start_bazarr(c).await?;
-                (h.url(), Box::new(h))
+    let (url, _running): (String, Box<dyn std::any::Any>) =
+        if let Some(app) = ServarrApp::parse(&a.app) {
+            let mut c = ServarrConfig::new(&a.api_key);
+            c.port = a.port;
+            c.url_base = a.url_base.clone();
+            let h = kubarr_doubles::servarr::start(app, c).await?;
+            (h.url(), Box::new(h))
+        } else {
+            match a.app.as_str() {
+                "bazarr" => {
+                    let mut c = BazarrConfig::new(&a.api_key);
+                    c.port = a.port;
+                    let h = kubarr_doubles::start_bazarr(c).await?;
+                    (h.url(), Box::new(h))
+                }
+                "jellyfin" => {
+                    let h = kubarr_doubles::start_jellyfin(JellyfinConfig {
+                        port: a.port,
+                        fs_root: None,
+                    })
+                    .await?;
+                    (h.url(), Box::new(h))
+                }
+                "seerr" => {
+                    let mut c = SeerrConfig::new(&a.api_key);
+                    c.port = a.port;
+                    let h = kubarr_doubles::start_seerr(c).await?;
+                    (h.url(), Box::new(h))
+                }
+                other => bail!("unknown app {other:?}"),
             }
-            "jellyfin" => {
-                let h = kubarr_doubles::start_jellyfin(JellyfinConfig { port: a.port, fs_root: None }).await?;
-                (h.url(), Box::new(h))
-            }
-            "seerr" => {
-                let mut c = SeerrConfig::new(&a.api_key);
-                c.port = a.port;
-                let h = kubarr_doubles::start_seerr(c).await?;
-                (h.url(), Box::new(h))
-            }
-            other => bail!("unknown app {other:?}"),
-        }
-    };
+        };
     println!("{url}");
     tokio::signal::ctrl_c().await?;
     Ok(())

@@ -42,7 +42,11 @@ pub enum Mode {
 pub async fn probe(app: ServarrApp, p: &Provider, mode: Mode) -> TestResult<String> {
     let category_field = app.media_fields().category;
     let category = p.text(category_field);
-    let c = Category { field: category_field, name: &category, mode };
+    let c = Category {
+        field: category_field,
+        name: &category,
+        mode,
+    };
     match p.implementation.implementation.as_str() {
         "QBittorrent" => qbittorrent(p, c).await,
         "Transmission" => transmission(app, p, &category).await,
@@ -65,14 +69,25 @@ async fn qbittorrent(p: &Provider, c: Category<'_>) -> TestResult<String> {
     let client = outbound::cookie_client();
     let r = client
         .post(join(&base, "/api/v2/auth/login"))
-        .form(&[("username", p.text("username")), ("password", p.text("password"))])
+        .form(&[
+            ("username", p.text("username")),
+            ("password", p.text("password")),
+        ])
         .send()
         .await
-        .map_err(|e| vec![Failure::new("Host", format!("Unable to connect to qBittorrent: {}", describe(&e)))])?;
+        .map_err(|e| {
+            vec![Failure::new(
+                "Host",
+                format!("Unable to connect to qBittorrent: {}", describe(&e)),
+            )]
+        })?;
     match r.status() {
         StatusCode::OK => {}
         StatusCode::FORBIDDEN => {
-            return fail("Host", "qBittorrent refuses this address (banned after failed logins?)");
+            return fail(
+                "Host",
+                "qBittorrent refuses this address (banned after failed logins?)",
+            );
         }
         s => return fail("Host", format!("qBittorrent answered {s} to the login")),
     }
@@ -83,21 +98,29 @@ async fn qbittorrent(p: &Provider, c: Category<'_>) -> TestResult<String> {
         let client = client.clone();
         let url = join(&base, path);
         async move {
-            let r = client
-                .get(url)
-                .send()
-                .await
-                .map_err(|e| vec![Failure::new("Host", format!("qBittorrent: {}", describe(&e)))])?;
+            let r = client.get(url).send().await.map_err(|e| {
+                vec![Failure::new(
+                    "Host",
+                    format!("qBittorrent: {}", describe(&e)),
+                )]
+            })?;
             if !r.status().is_success() {
                 return fail("Host", format!("qBittorrent answered {}", r.status()));
             }
-            r.text()
-                .await
-                .map_err(|e| vec![Failure::new("Host", format!("qBittorrent: {}", describe(&e)))])
+            r.text().await.map_err(|e| {
+                vec![Failure::new(
+                    "Host",
+                    format!("qBittorrent: {}", describe(&e)),
+                )]
+            })
         }
     };
     let api = get("/api/v2/app/webapiVersion").await?;
-    let major: u32 = api.split('.').next().and_then(|m| m.parse().ok()).unwrap_or(0);
+    let major: u32 = api
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
     if major < 2 {
         return fail("Host", format!("qBittorrent Web API {api} is too old"));
     }
@@ -110,7 +133,12 @@ async fn qbittorrent(p: &Provider, c: Category<'_>) -> TestResult<String> {
             .form(&[("category", category), ("savePath", "")])
             .send()
             .await
-            .map_err(|e| vec![Failure::new(category_field, format!("qBittorrent: {}", describe(&e)))])?;
+            .map_err(|e| {
+                vec![Failure::new(
+                    category_field,
+                    format!("qBittorrent: {}", describe(&e)),
+                )]
+            })?;
         if !r.status().is_success() {
             return fail(category_field, "Configuration of label failed");
         }
@@ -128,7 +156,11 @@ async fn qbittorrent(p: &Provider, c: Category<'_>) -> TestResult<String> {
         Some(s) => Ok(s),
         None => {
             let prefs = categories(get("/api/v2/app/preferences").await?);
-            let root = prefs["save_path"].as_str().unwrap_or_default().trim_end_matches('/').to_string();
+            let root = prefs["save_path"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_string();
             Ok(root)
         }
     }
@@ -137,7 +169,11 @@ async fn qbittorrent(p: &Provider, c: Category<'_>) -> TestResult<String> {
 async fn transmission(app: ServarrApp, p: &Provider, category: &str) -> TestResult<String> {
     let base = connection(p)?;
     let url_base = p.text("urlBase");
-    let rpc = if url_base.is_empty() { join(&base, "/transmission/rpc") } else { join(&base, "/rpc") };
+    let rpc = if url_base.is_empty() {
+        join(&base, "/transmission/rpc")
+    } else {
+        join(&base, "/rpc")
+    };
     let client = outbound::client();
     let body = json!({"method": "session-get", "arguments": {}});
     let send = |session: Option<String>| {
@@ -150,7 +186,12 @@ async fn transmission(app: ServarrApp, p: &Provider, category: &str) -> TestResu
         }
         rb.send()
     };
-    let conn_err = |e: reqwest::Error| vec![Failure::new("Host", format!("Unable to connect to Transmission: {}", describe(&e)))];
+    let conn_err = |e: reqwest::Error| {
+        vec![Failure::new(
+            "Host",
+            format!("Unable to connect to Transmission: {}", describe(&e)),
+        )]
+    };
     let first = send(None).await.map_err(conn_err)?;
     let r = match first.status() {
         StatusCode::CONFLICT => {
@@ -168,7 +209,10 @@ async fn transmission(app: ServarrApp, p: &Provider, category: &str) -> TestResu
         StatusCode::UNAUTHORIZED => return fail("Username", "Authentication failure"),
         s => return fail("Host", format!("Transmission answered {s}")),
     }
-    let v: Value = r.json().await.map_err(|e| vec![Failure::new("Host", describe(&e).to_string())])?;
+    let v: Value = r
+        .json()
+        .await
+        .map_err(|e| vec![Failure::new("Host", describe(&e).to_string())])?;
     if v["result"] != "success" {
         return fail("Host", format!("Transmission: {}", v["result"]));
     }
@@ -180,8 +224,16 @@ async fn transmission(app: ServarrApp, p: &Provider, category: &str) -> TestResu
     if !directory.is_empty() {
         return Ok(directory);
     }
-    let root = v["arguments"]["download-dir"].as_str().unwrap_or_default().trim_end_matches('/').to_string();
-    Ok(if category.is_empty() { root } else { format!("{root}/{category}") })
+    let root = v["arguments"]["download-dir"]
+        .as_str()
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string();
+    Ok(if category.is_empty() {
+        root
+    } else {
+        format!("{root}/{category}")
+    })
 }
 
 async fn deluge(p: &Provider, c: Category<'_>) -> TestResult<String> {
@@ -198,13 +250,24 @@ async fn deluge(p: &Provider, c: Category<'_>) -> TestResult<String> {
                 .json(&json!({"method": method, "params": params, "id": 1}))
                 .send()
                 .await
-                .map_err(|e| vec![Failure::new("Host", format!("Unable to connect to Deluge: {}", describe(&e)))])?;
+                .map_err(|e| {
+                    vec![Failure::new(
+                        "Host",
+                        format!("Unable to connect to Deluge: {}", describe(&e)),
+                    )]
+                })?;
             if !r.status().is_success() {
                 return fail("Host", format!("Deluge answered {}", r.status()));
             }
-            let v: Value = r.json().await.map_err(|e| vec![Failure::new("Host", describe(&e).to_string())])?;
+            let v: Value = r
+                .json()
+                .await
+                .map_err(|e| vec![Failure::new("Host", describe(&e).to_string())])?;
             if !v["error"].is_null() {
-                return fail("Host", format!("Deluge {method}: {}", v["error"]["message"]));
+                return fail(
+                    "Host",
+                    format!("Deluge {method}: {}", v["error"]["message"]),
+                );
             }
             Ok(v["result"].clone())
         }
@@ -215,7 +278,10 @@ async fn deluge(p: &Provider, c: Category<'_>) -> TestResult<String> {
     if call("web.connected", json!([])).await? != json!(true) {
         let hosts = call("web.get_hosts", json!([])).await?;
         let Some(id) = hosts[0][0].as_str().map(str::to_string) else {
-            return fail("Host", "Failed to connect to Deluge daemon: no daemon configured");
+            return fail(
+                "Host",
+                "Failed to connect to Deluge daemon: no daemon configured",
+            );
         };
         call("web.connect", json!([id])).await?;
         let mut connected = false;
@@ -232,15 +298,25 @@ async fn deluge(p: &Provider, c: Category<'_>) -> TestResult<String> {
     }
     if c.mode == Mode::Test && !category.is_empty() {
         let plugins = call("core.get_enabled_plugins", json!([])).await?;
-        if !plugins.as_array().is_some_and(|a| a.iter().any(|x| x == "Label")) {
+        if !plugins
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == "Label"))
+        {
             return fail(category_field, "Label plugin not activated");
         }
         let labels = call("label.get_labels", json!([])).await?;
-        if !labels.as_array().is_some_and(|a| a.iter().any(|x| x == category)) {
+        if !labels
+            .as_array()
+            .is_some_and(|a| a.iter().any(|x| x == category))
+        {
             call("label.add", json!([category])).await?;
         }
     }
-    let config = call("core.get_config_values", json!([["download_location", "move_completed", "move_completed_path"]])).await?;
+    let config = call(
+        "core.get_config_values",
+        json!([["download_location", "move_completed", "move_completed_path"]]),
+    )
+    .await?;
     let path = if config["move_completed"] == json!(true) {
         config["move_completed_path"].as_str()
     } else {
@@ -264,13 +340,21 @@ async fn nzbget(p: &Provider, c: Category<'_>) -> TestResult<String> {
                 .json(&json!({"method": method, "params": [], "id": 1}))
                 .send()
                 .await
-                .map_err(|e| vec![Failure::new("Host", format!("Unable to connect to NZBGet: {}", describe(&e)))])?;
+                .map_err(|e| {
+                    vec![Failure::new(
+                        "Host",
+                        format!("Unable to connect to NZBGet: {}", describe(&e)),
+                    )]
+                })?;
             match r.status() {
                 StatusCode::OK => {}
                 StatusCode::UNAUTHORIZED => return fail("Username", "Authentication failure"),
                 s => return fail("Host", format!("NZBGet answered {s}")),
             }
-            let v: Value = r.json().await.map_err(|e| vec![Failure::new("Host", describe(&e).to_string())])?;
+            let v: Value = r
+                .json()
+                .await
+                .map_err(|e| vec![Failure::new("Host", describe(&e).to_string())])?;
             Ok(v["result"].clone())
         }
     };
@@ -287,11 +371,20 @@ async fn nzbget(p: &Provider, c: Category<'_>) -> TestResult<String> {
     let opt = |name: &str| {
         config
             .as_array()
-            .and_then(|a| a.iter().find(|o| o["Name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name))))
+            .and_then(|a| {
+                a.iter().find(|o| {
+                    o["Name"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
+            })
             .and_then(|o| o["Value"].as_str())
             .map(str::to_string)
     };
-    let dest = opt("DestDir").unwrap_or_default().trim_end_matches('/').to_string();
+    let dest = opt("DestDir")
+        .unwrap_or_default()
+        .trim_end_matches('/')
+        .to_string();
     if category.is_empty() {
         return Ok(dest);
     }
@@ -308,5 +401,9 @@ async fn nzbget(p: &Provider, c: Category<'_>) -> TestResult<String> {
     if !cat_dest.is_empty() {
         return Ok(cat_dest.trim_end_matches('/').to_string());
     }
-    Ok(if opt("AppendCategoryDir").as_deref() == Some("no") { dest } else { format!("{dest}/{category}") })
+    Ok(if opt("AppendCategoryDir").as_deref() == Some("no") {
+        dest
+    } else {
+        format!("{dest}/{category}")
+    })
 }

@@ -26,15 +26,27 @@ fn not_found() -> Response {
 }
 
 fn object(body: &Bytes, allowed: &[&str]) -> Result<Map<String, Value>, Response> {
-    let v: Value = serde_json::from_slice(body)
-        .map_err(|e| invalid(vec![Failure::new("", format!("the body is not valid JSON: {e}"))]))?;
+    let v: Value = serde_json::from_slice(body).map_err(|e| {
+        invalid(vec![Failure::new(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )])
+    })?;
     let Value::Object(o) = v else {
-        return Err(invalid(vec![Failure::new("", "the body must be a JSON object")]));
+        return Err(invalid(vec![Failure::new(
+            "",
+            "the body must be a JSON object",
+        )]));
     };
     let unknown: Vec<Failure> = o
         .keys()
         .filter(|k| !allowed.contains(&k.as_str()))
-        .map(|k| Failure::new(k, format!("unknown property '{k}' (the real app would ignore it silently)")))
+        .map(|k| {
+            Failure::new(
+                k,
+                format!("unknown property '{k}' (the real app would ignore it silently)"),
+            )
+        })
         .collect();
     if unknown.is_empty() {
         Ok(o)
@@ -44,7 +56,11 @@ fn object(body: &Bytes, allowed: &[&str]) -> Result<Map<String, Value>, Response
 }
 
 fn text(o: &Map<String, Value>, k: &str) -> String {
-    o.get(k).and_then(Value::as_str).unwrap_or_default().trim().to_string()
+    o.get(k)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 // ---- root folders -------------------------------------------------------------------------
@@ -62,7 +78,10 @@ fn root_folder_json(st: &ServarrState, id: i64, stored: &Map<String, Value>) -> 
 pub(super) async fn list_root_folders(State(s): State<Shared>) -> Json<Value> {
     let st = s.lock();
     Json(Value::Array(
-        st.root_folders.iter().map(|(id, r)| root_folder_json(&st, *id, r)).collect(),
+        st.root_folders
+            .iter()
+            .map(|(id, r)| root_folder_json(&st, *id, r))
+            .collect(),
     ))
 }
 
@@ -92,7 +111,13 @@ pub(super) async fn create_root_folder(State(s): State<Shared>, body: Bytes) -> 
         Ok(o) => o,
         Err(r) => return r,
     };
-    for k in ["id", "accessible", "freeSpace", "unmappedFolders", "totalSpace"] {
+    for k in [
+        "id",
+        "accessible",
+        "freeSpace",
+        "unmappedFolders",
+        "totalSpace",
+    ] {
         o.remove(k);
     }
     let path = text(&o, "path").trim_end_matches('/').to_string();
@@ -104,13 +129,20 @@ pub(super) async fn create_root_folder(State(s): State<Shared>, body: Bytes) -> 
         failures.push(Failure::new("Path", "Folder does not exist").with_value(json!(path)));
     }
     if st.root_folders.values().any(|r| text(r, "path") == path) {
-        failures.push(Failure::new("Path", "Path is already configured as a root folder").with_value(json!(path)));
+        failures.push(
+            Failure::new("Path", "Path is already configured as a root folder")
+                .with_value(json!(path)),
+        );
     }
     if lidarr {
         let name = text(&o, "name");
         if name.is_empty() {
             failures.push(Failure::new("Name", "'Name' must not be empty."));
-        } else if st.root_folders.values().any(|r| text(r, "name").eq_ignore_ascii_case(&name)) {
+        } else if st
+            .root_folders
+            .values()
+            .any(|r| text(r, "name").eq_ignore_ascii_case(&name))
+        {
             failures.push(Failure::new("Name", "Should be unique").with_value(json!(name)));
         }
     }
@@ -137,7 +169,11 @@ fn mapping_json(id: i64, m: &RemotePathMapping) -> Value {
     json!({"id": id, "host": m.host, "remotePath": m.remote_path, "localPath": m.local_path})
 }
 
-fn parse_mapping(st: &ServarrState, body: &Bytes, except: Option<i64>) -> Result<RemotePathMapping, Response> {
+fn parse_mapping(
+    st: &ServarrState,
+    body: &Bytes,
+    except: Option<i64>,
+) -> Result<RemotePathMapping, Response> {
     let o = object(body, &["id", "host", "remotePath", "localPath"])?;
     let m = RemotePathMapping {
         host: text(&o, "host"),
@@ -149,13 +185,20 @@ fn parse_mapping(st: &ServarrState, body: &Bytes, except: Option<i64>) -> Result
         failures.push(Failure::new("Host", "'Host' must not be empty."));
     }
     if m.remote_path.is_empty() {
-        failures.push(Failure::new("RemotePath", "'Remote Path' must not be empty."));
+        failures.push(Failure::new(
+            "RemotePath",
+            "'Remote Path' must not be empty.",
+        ));
     }
     if !m.local_path.starts_with('/') || !local_path(st, &m.local_path).is_dir() {
-        failures.push(Failure::new("LocalPath", "Folder does not exist").with_value(json!(m.local_path)));
+        failures.push(
+            Failure::new("LocalPath", "Folder does not exist").with_value(json!(m.local_path)),
+        );
     }
     if st.remote_path_mappings.iter().any(|(id, x)| {
-        Some(*id) != except && x.host.eq_ignore_ascii_case(&m.host) && x.remote_path == m.remote_path
+        Some(*id) != except
+            && x.host.eq_ignore_ascii_case(&m.host)
+            && x.remote_path == m.remote_path
     }) {
         failures.push(Failure::new("RemotePath", "RemotePath already configured."));
     }
@@ -168,7 +211,12 @@ fn parse_mapping(st: &ServarrState, body: &Bytes, except: Option<i64>) -> Result
 
 pub(super) async fn list_mappings(State(s): State<Shared>) -> Json<Value> {
     let st = s.lock();
-    Json(Value::Array(st.remote_path_mappings.iter().map(|(id, m)| mapping_json(*id, m)).collect()))
+    Json(Value::Array(
+        st.remote_path_mappings
+            .iter()
+            .map(|(id, m)| mapping_json(*id, m))
+            .collect(),
+    ))
 }
 
 pub(super) async fn get_mapping(State(s): State<Shared>, Path(id): Path<i64>) -> Response {
@@ -190,7 +238,11 @@ pub(super) async fn create_mapping(State(s): State<Shared>, body: Bytes) -> Resp
     (StatusCode::CREATED, Json(out)).into_response()
 }
 
-pub(super) async fn update_mapping(State(s): State<Shared>, Path(id): Path<i64>, body: Bytes) -> Response {
+pub(super) async fn update_mapping(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
     let mut st = s.lock();
     if !st.remote_path_mappings.contains_key(&id) {
         return not_found();
@@ -217,17 +269,32 @@ fn parse_tag(st: &ServarrState, body: &Bytes, except: Option<i64>) -> Result<Str
     let o = object(body, &["id", "label"])?;
     let label = text(&o, "label").to_lowercase();
     if label.is_empty() || !label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
-        return Err(invalid(vec![Failure::new("Label", "Allowed characters a-z, 0-9 and -").with_value(json!(label))]));
+        return Err(invalid(vec![Failure::new(
+            "Label",
+            "Allowed characters a-z, 0-9 and -",
+        )
+        .with_value(json!(label))]));
     }
-    if st.tags.iter().any(|(id, l)| Some(*id) != except && *l == label) {
-        return Err(invalid(vec![Failure::new("Label", "Should be unique").with_value(json!(label))]));
+    if st
+        .tags
+        .iter()
+        .any(|(id, l)| Some(*id) != except && *l == label)
+    {
+        return Err(invalid(vec![
+            Failure::new("Label", "Should be unique").with_value(json!(label))
+        ]));
     }
     Ok(label)
 }
 
 pub(super) async fn list_tags(State(s): State<Shared>) -> Json<Value> {
     let st = s.lock();
-    Json(Value::Array(st.tags.iter().map(|(id, l)| json!({"id": id, "label": l})).collect()))
+    Json(Value::Array(
+        st.tags
+            .iter()
+            .map(|(id, l)| json!({"id": id, "label": l}))
+            .collect(),
+    ))
 }
 
 pub(super) async fn get_tag(State(s): State<Shared>, Path(id): Path<i64>) -> Response {
@@ -248,7 +315,11 @@ pub(super) async fn create_tag(State(s): State<Shared>, body: Bytes) -> Response
     (StatusCode::CREATED, Json(json!({"id": id, "label": label}))).into_response()
 }
 
-pub(super) async fn update_tag(State(s): State<Shared>, Path(id): Path<i64>, body: Bytes) -> Response {
+pub(super) async fn update_tag(
+    State(s): State<Shared>,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Response {
     let mut st = s.lock();
     if !st.tags.contains_key(&id) {
         return not_found();
@@ -258,7 +329,11 @@ pub(super) async fn update_tag(State(s): State<Shared>, Path(id): Path<i64>, bod
         Err(r) => return r,
     };
     st.tags.insert(id, label.clone());
-    (StatusCode::ACCEPTED, Json(json!({"id": id, "label": label}))).into_response()
+    (
+        StatusCode::ACCEPTED,
+        Json(json!({"id": id, "label": label})),
+    )
+        .into_response()
 }
 
 pub(super) async fn delete_tag(State(s): State<Shared>, Path(id): Path<i64>) -> Response {
@@ -299,8 +374,14 @@ fn item(app: ServarrApp, source: &str, kind: &str, message: String) -> Value {
 fn map_path(st: &ServarrState, host: &str, path: &str) -> String {
     for m in st.remote_path_mappings.values() {
         let remote = m.remote_path.trim_end_matches('/');
-        if m.host.eq_ignore_ascii_case(host) && (path == remote || path.starts_with(&format!("{remote}/"))) {
-            return format!("{}{}", m.local_path.trim_end_matches('/'), &path[remote.len()..]);
+        if m.host.eq_ignore_ascii_case(host)
+            && (path == remote || path.starts_with(&format!("{remote}/")))
+        {
+            return format!(
+                "{}{}",
+                m.local_path.trim_end_matches('/'),
+                &path[remote.len()..]
+            );
         }
     }
     path.to_string()
@@ -326,12 +407,20 @@ pub(super) async fn health(State(s): State<Shared>) -> Json<Value> {
         out.extend(prowlarr::health_items(&s).await);
     } else {
         if clients.is_empty() {
-            out.push(item(app, "DownloadClientCheck", "warning", "No download client is available".into()));
+            out.push(item(
+                app,
+                "DownloadClientCheck",
+                "warning",
+                "No download client is available".into(),
+            ));
         }
         for p in &clients {
             match clients::probe(app, p, clients::Mode::Status).await {
                 Err(f) => {
-                    let why = f.first().map(|f| f.error_message.clone()).unwrap_or_default();
+                    let why = f
+                        .first()
+                        .map(|f| f.error_message.clone())
+                        .unwrap_or_default();
                     out.push(item(
                         app,
                         "DownloadClientCheck",
@@ -361,14 +450,29 @@ pub(super) async fn health(State(s): State<Shared>) -> Json<Value> {
         }
         let missing: Vec<&String> = {
             let st = s.lock();
-            roots.iter().filter(|r| !local_path(&st, r).is_dir()).collect()
+            roots
+                .iter()
+                .filter(|r| !local_path(&st, r).is_dir())
+                .collect()
         };
         if !missing.is_empty() {
             let list: Vec<&str> = missing.iter().map(|s| s.as_str()).collect();
-            let label = if list.len() == 1 { "Missing root folder" } else { "Missing root folders" };
-            out.push(item(app, "RootFolderCheck", "error", format!("{label}: {}", list.join(", "))));
+            let label = if list.len() == 1 {
+                "Missing root folder"
+            } else {
+                "Missing root folders"
+            };
+            out.push(item(
+                app,
+                "RootFolderCheck",
+                "error",
+                format!("{label}: {}", list.join(", ")),
+            ));
         }
-        if !indexers.iter().any(|i| i.prop_flag("enableAutomaticSearch", true)) {
+        if !indexers
+            .iter()
+            .any(|i| i.prop_flag("enableAutomaticSearch", true))
+        {
             out.push(item(
                 app,
                 "IndexerSearchCheck",

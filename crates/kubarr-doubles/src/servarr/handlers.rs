@@ -17,7 +17,11 @@ use super::schema::ProviderKind;
 use super::{clients, invalid, prowlarr, ServarrApp, Shared};
 
 /// Adds the provider routes of `kind` under `path` (e.g. `/downloadclient`).
-pub(super) fn provider_routes(router: Router<Shared>, path: &str, kind: ProviderKind) -> Router<Shared> {
+pub(super) fn provider_routes(
+    router: Router<Shared>,
+    path: &str,
+    kind: ProviderKind,
+) -> Router<Shared> {
     router
         .route(
             path,
@@ -78,16 +82,25 @@ fn not_found_response() -> Response {
 }
 
 fn body_json(body: &Bytes) -> Result<Value, Response> {
-    serde_json::from_slice(body)
-        .map_err(|e| invalid(vec![Failure::new("", format!("the body is not valid JSON: {e}"))]))
+    serde_json::from_slice(body).map_err(|e| {
+        invalid(vec![Failure::new(
+            "",
+            format!("the body is not valid JSON: {e}"),
+        )])
+    })
 }
 
 fn force_save(q: &HashMap<String, String>) -> bool {
-    q.get("forceSave").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+    q.get("forceSave")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
 }
 
 /// Runs the provider's connection test for real.
-pub(super) async fn run_test(s: &Shared, kind: ProviderKind, p: &Provider) -> Result<(), Vec<Failure>> {
+pub(super) async fn run_test(
+    s: &Shared,
+    kind: ProviderKind,
+    p: &Provider,
+) -> Result<(), Vec<Failure>> {
     let app = s.lock().app;
     match kind {
         ProviderKind::DownloadClient => clients::probe(app, p, clients::Mode::Test).await.map(drop),
@@ -96,7 +109,12 @@ pub(super) async fn run_test(s: &Shared, kind: ProviderKind, p: &Provider) -> Re
     }
 }
 
-async fn create(s: Shared, kind: ProviderKind, q: HashMap<String, String>, body: Bytes) -> Response {
+async fn create(
+    s: Shared,
+    kind: ProviderKind,
+    q: HashMap<String, String>,
+    body: Bytes,
+) -> Response {
     let v = match body_json(&body) {
         Ok(v) => v,
         Err(r) => return r,
@@ -106,7 +124,9 @@ async fn create(s: Shared, kind: ProviderKind, q: HashMap<String, String>, body:
         let c = st.collection(kind);
         c.parse(&v, None).and_then(|p| {
             if c.name_taken(&p.name, None) {
-                Err(vec![Failure::new("Name", "Should be unique").with_value(json!(p.name))])
+                Err(vec![
+                    Failure::new("Name", "Should be unique").with_value(json!(p.name))
+                ])
             } else {
                 Ok(p)
             }
@@ -126,7 +146,9 @@ async fn create(s: Shared, kind: ProviderKind, q: HashMap<String, String>, body:
         let c = st.collection_mut(kind);
         // Checked again: another request may have taken the name while the test ran.
         if c.name_taken(&p.name, None) {
-            return invalid(vec![Failure::new("Name", "Should be unique").with_value(json!(p.name))]);
+            return invalid(vec![
+                Failure::new("Name", "Should be unique").with_value(json!(p.name))
+            ]);
         }
         let id = c.insert(p);
         let out = c.to_json(c.get(id).expect("just inserted"));
@@ -136,7 +158,13 @@ async fn create(s: Shared, kind: ProviderKind, q: HashMap<String, String>, body:
     (StatusCode::CREATED, Json(out)).into_response()
 }
 
-async fn update(s: Shared, kind: ProviderKind, id: &str, q: HashMap<String, String>, body: Bytes) -> Response {
+async fn update(
+    s: Shared,
+    kind: ProviderKind,
+    id: &str,
+    q: HashMap<String, String>,
+    body: Bytes,
+) -> Response {
     let Some(id) = parse_id(id) else {
         return not_found_response();
     };
@@ -146,8 +174,11 @@ async fn update(s: Shared, kind: ProviderKind, id: &str, q: HashMap<String, Stri
     };
     if let Some(body_id) = v.get("id") {
         if body_id.as_i64() != Some(id) {
-            return invalid(vec![Failure::new("Id", "the id in the body differs from the id in the path")
-                .with_value(body_id.clone())]);
+            return invalid(vec![Failure::new(
+                "Id",
+                "the id in the body differs from the id in the path",
+            )
+            .with_value(body_id.clone())]);
         }
     }
     let parsed = {
@@ -158,7 +189,9 @@ async fn update(s: Shared, kind: ProviderKind, id: &str, q: HashMap<String, Stri
         };
         c.parse(&v, Some(existing)).and_then(|p| {
             if c.name_taken(&p.name, Some(id)) {
-                Err(vec![Failure::new("Name", "Should be unique").with_value(json!(p.name))])
+                Err(vec![
+                    Failure::new("Name", "Should be unique").with_value(json!(p.name))
+                ])
             } else {
                 Ok(p)
             }
@@ -222,7 +255,9 @@ async fn test_all(s: Shared, kind: ProviderKind) -> Response {
     let mut out = Vec::new();
     for p in all {
         let failures = run_test(&s, kind, &p).await.err().unwrap_or_default();
-        out.push(json!({"id": p.id, "isValid": failures.is_empty(), "validationFailures": failures}));
+        out.push(
+            json!({"id": p.id, "isValid": failures.is_empty(), "validationFailures": failures}),
+        );
     }
     Json(Value::Array(out)).into_response()
 }
@@ -230,8 +265,9 @@ async fn test_all(s: Shared, kind: ProviderKind) -> Response {
 /// Prowlarr pushes its indexers to the applications whenever either side changes.
 async fn after_change(s: &Shared, kind: ProviderKind, _id: Option<i64>) {
     let app = s.lock().app;
-    if app == ServarrApp::Prowlarr && matches!(kind, ProviderKind::Application | ProviderKind::Indexer) {
+    if app == ServarrApp::Prowlarr
+        && matches!(kind, ProviderKind::Application | ProviderKind::Indexer)
+    {
         prowlarr::sync_all(s).await;
     }
 }
-

@@ -4,8 +4,8 @@
 mod clients;
 mod folders;
 mod handlers;
-mod prowlarr;
 pub mod provider;
+mod prowlarr;
 pub mod schema;
 
 use std::collections::BTreeMap;
@@ -142,10 +142,21 @@ impl ServarrConfig {
                 }
                 "SERVER__URLBASE" => c.url_base = v.to_string(),
                 "APP__INSTANCENAME" => c.instance_name = Some(v.to_string()),
-                "SERVER__PORT" | "SERVER__BINDADDRESS" | "LOG__LEVEL" | "LOG__ANALYTICSENABLED"
-                | "APP__THEME" | "APP__LAUNCHBROWSER" | "UPDATE__MECHANISM" | "UPDATE__BRANCH"
-                | "UPDATE__AUTOMATICALLY" | "POSTGRES__HOST" | "POSTGRES__PORT" | "POSTGRES__USER"
-                | "POSTGRES__PASSWORD" | "POSTGRES__MAINDB" | "POSTGRES__LOGDB" => {}
+                "SERVER__PORT"
+                | "SERVER__BINDADDRESS"
+                | "LOG__LEVEL"
+                | "LOG__ANALYTICSENABLED"
+                | "APP__THEME"
+                | "APP__LAUNCHBROWSER"
+                | "UPDATE__MECHANISM"
+                | "UPDATE__BRANCH"
+                | "UPDATE__AUTOMATICALLY"
+                | "POSTGRES__HOST"
+                | "POSTGRES__PORT"
+                | "POSTGRES__USER"
+                | "POSTGRES__PASSWORD"
+                | "POSTGRES__MAINDB"
+                | "POSTGRES__LOGDB" => {}
                 _ => bail!("{k} is not a setting {} reads", app.name()),
             }
         }
@@ -285,7 +296,9 @@ fn router(app: ServarrApp, shared: Shared) -> Router {
         .route("/tag", get(folders::list_tags).post(folders::create_tag))
         .route(
             "/tag/{id}",
-            get(folders::get_tag).put(folders::update_tag).delete(folders::delete_tag),
+            get(folders::get_tag)
+                .put(folders::update_tag)
+                .delete(folders::delete_tag),
         );
     api = handlers::provider_routes(api, "/downloadclient", ProviderKind::DownloadClient);
     api = handlers::provider_routes(api, "/indexer", ProviderKind::Indexer);
@@ -294,7 +307,10 @@ fn router(app: ServarrApp, shared: Shared) -> Router {
             .route("/command", post(prowlarr::command));
     } else {
         api = api
-            .route("/rootfolder", get(folders::list_root_folders).post(folders::create_root_folder))
+            .route(
+                "/rootfolder",
+                get(folders::list_root_folders).post(folders::create_root_folder),
+            )
             .route(
                 "/rootfolder/{id}",
                 get(folders::get_root_folder).delete(folders::delete_root_folder),
@@ -305,7 +321,9 @@ fn router(app: ServarrApp, shared: Shared) -> Router {
             )
             .route(
                 "/remotepathmapping/{id}",
-                get(folders::get_mapping).put(folders::update_mapping).delete(folders::delete_mapping),
+                get(folders::get_mapping)
+                    .put(folders::update_mapping)
+                    .delete(folders::delete_mapping),
             )
             .route("/qualityprofile", get(folders::quality_profiles));
         if app == ServarrApp::Lidarr {
@@ -317,7 +335,10 @@ fn router(app: ServarrApp, shared: Shared) -> Router {
     }
     let api = api
         .fallback(not_found)
-        .layer(middleware::from_fn_with_state(shared.clone(), require_api_key));
+        .layer(middleware::from_fn_with_state(
+            shared.clone(),
+            require_api_key,
+        ));
     let mut root = Router::new()
         .route("/ping", get(|| async { Json(json!({"status": "OK"})) }))
         .nest(app.api_prefix(), api);

@@ -80,12 +80,18 @@ impl Provider {
 
     /// A field's value as a boolean (false when absent).
     pub fn flag(&self, field: &str) -> bool {
-        self.values.get(field).and_then(Value::as_bool).unwrap_or(false)
+        self.values
+            .get(field)
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
 
     /// A top-level property as a boolean (`default` when absent).
     pub fn prop_flag(&self, key: &str, default: bool) -> bool {
-        self.props.get(key).and_then(Value::as_bool).unwrap_or(default)
+        self.props
+            .get(key)
+            .and_then(Value::as_bool)
+            .unwrap_or(default)
     }
 }
 
@@ -209,7 +215,10 @@ impl Collection {
         out.insert("name".into(), json!(p.name));
         out.insert("fields".into(), Value::Array(fields));
         out.insert("implementationName".into(), json!(p.implementation.name));
-        out.insert("implementation".into(), json!(p.implementation.implementation));
+        out.insert(
+            "implementation".into(),
+            json!(p.implementation.implementation),
+        );
         out.insert("configContract".into(), json!(p.implementation.contract));
         out.insert("infoLink".into(), json!(null));
         for (k, v) in &p.props {
@@ -221,7 +230,11 @@ impl Collection {
     /// Parses a create (`existing = None`) or update body. Rejects unknown top-level keys,
     /// unknown fields and field keys, wrong JSON types, a missing or mismatched implementation,
     /// and (on create) a masked secret. On update a masked secret keeps the stored value.
-    pub fn parse(&self, body: &Value, existing: Option<&Provider>) -> Result<Provider, Vec<Failure>> {
+    pub fn parse(
+        &self,
+        body: &Value,
+        existing: Option<&Provider>,
+    ) -> Result<Provider, Vec<Failure>> {
         let mut failures = Vec::new();
         let Some(obj) = body.as_object() else {
             return Err(vec![Failure::new("", "the body must be a JSON object")]);
@@ -241,33 +254,48 @@ impl Collection {
                 String::new()
             }
         };
-        let imp_name = obj.get("implementation").and_then(Value::as_str).unwrap_or_default();
+        let imp_name = obj
+            .get("implementation")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
         let Some(imp) = self
             .implementations
             .iter()
             .find(|i| i.implementation.eq_ignore_ascii_case(imp_name))
         else {
             failures.push(
-                Failure::new("Implementation", format!("unknown implementation '{imp_name}'"))
-                    .with_value(json!(imp_name)),
+                Failure::new(
+                    "Implementation",
+                    format!("unknown implementation '{imp_name}'"),
+                )
+                .with_value(json!(imp_name)),
             );
             return Err(failures);
         };
         if let Some(existing) = existing {
             if existing.implementation.implementation != imp.implementation {
-                failures.push(Failure::new("Implementation", "the implementation of a provider cannot change"));
+                failures.push(Failure::new(
+                    "Implementation",
+                    "the implementation of a provider cannot change",
+                ));
             }
         }
         if let Some(c) = obj.get("configContract") {
             if c.as_str() != Some(imp.contract.as_str()) {
                 failures.push(
-                    Failure::new("ConfigContract", format!("expected '{}' for {}", imp.contract, imp.implementation))
-                        .with_value(c.clone()),
+                    Failure::new(
+                        "ConfigContract",
+                        format!("expected '{}' for {}", imp.contract, imp.implementation),
+                    )
+                    .with_value(c.clone()),
                 );
             }
         }
-        let mut values: BTreeMap<String, Value> =
-            imp.fields.iter().map(|f| (f.name.clone(), f.default.clone())).collect();
+        let mut values: BTreeMap<String, Value> = imp
+            .fields
+            .iter()
+            .map(|f| (f.name.clone(), f.default.clone()))
+            .collect();
         match obj.get("fields") {
             None | Some(Value::Null) => {}
             Some(Value::Array(fields)) => {
@@ -283,7 +311,14 @@ impl Collection {
         for (k, v) in obj {
             if matches!(
                 k.as_str(),
-                "id" | "name" | "fields" | "implementation" | "implementationName" | "configContract" | "infoLink" | "message" | "presets"
+                "id" | "name"
+                    | "fields"
+                    | "implementation"
+                    | "implementationName"
+                    | "configContract"
+                    | "infoLink"
+                    | "message"
+                    | "presets"
             ) || !schema::is_known_key(self.app, self.kind, k)
             {
                 continue;
@@ -357,10 +392,17 @@ impl Collection {
             return;
         }
         if !def.accepts(v) {
-            let shown = if def.privacy.is_secret() { Value::Null } else { v.clone() };
+            let shown = if def.privacy.is_secret() {
+                Value::Null
+            } else {
+                v.clone()
+            };
             failures.push(
-                Failure::new(&format!("fields.{fname}"), format!("'{fname}' must be {}", def.type_description()))
-                    .with_value(shown),
+                Failure::new(
+                    &format!("fields.{fname}"),
+                    format!("'{fname}' must be {}", def.type_description()),
+                )
+                .with_value(shown),
             );
             return;
         }
@@ -396,10 +438,22 @@ impl Collection {
 
 fn check_prop(key: &str, v: &Value) -> Result<(), Failure> {
     let ok = match key {
-        "enable" | "removeCompletedDownloads" | "removeFailedDownloads" | "enableRss" | "enableAutomaticSearch"
-        | "enableInteractiveSearch" | "supportsRss" | "supportsSearch" | "redirect" | "supportsRedirect"
-        | "supportsPagination" | "supportsCategories" => v.is_boolean(),
-        "priority" | "appProfileId" | "seasonSearchMaximumSingleEpisodeAge" | "downloadClientId" => v.is_i64(),
+        "enable"
+        | "removeCompletedDownloads"
+        | "removeFailedDownloads"
+        | "enableRss"
+        | "enableAutomaticSearch"
+        | "enableInteractiveSearch"
+        | "supportsRss"
+        | "supportsSearch"
+        | "redirect"
+        | "supportsRedirect"
+        | "supportsPagination"
+        | "supportsCategories" => v.is_boolean(),
+        "priority"
+        | "appProfileId"
+        | "seasonSearchMaximumSingleEpisodeAge"
+        | "downloadClientId" => v.is_i64(),
         "tags" => v.as_array().is_some_and(|a| a.iter().all(Value::is_i64)),
         "syncLevel" => matches!(v.as_str(), Some("disabled" | "addOnly" | "fullSync")),
         "protocol" => matches!(v.as_str(), Some("unknown" | "usenet" | "torrent")),
@@ -412,9 +466,19 @@ fn check_prop(key: &str, v: &Value) -> Result<(), Failure> {
     }
 }
 
-fn validate_values(kind: ProviderKind, imp: &Implementation, v: &BTreeMap<String, Value>) -> Vec<Failure> {
+fn validate_values(
+    kind: ProviderKind,
+    imp: &Implementation,
+    v: &BTreeMap<String, Value>,
+) -> Vec<Failure> {
     let mut f = Vec::new();
-    let text = |k: &str| v.get(k).and_then(Value::as_str).unwrap_or_default().trim().to_string();
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    };
     match kind {
         ProviderKind::DownloadClient => {
             if text("host").is_empty() {
@@ -423,14 +487,16 @@ fn validate_values(kind: ProviderKind, imp: &Implementation, v: &BTreeMap<String
             match v.get("port").and_then(Value::as_i64) {
                 Some(p) if (1..=65535).contains(&p) => {}
                 other => f.push(
-                    Failure::new("Port", "'Port' must be between 1 and 65535.").with_value(json!(other)),
+                    Failure::new("Port", "'Port' must be between 1 and 65535.")
+                        .with_value(json!(other)),
                 ),
             }
             for (k, _) in v.iter().filter(|(k, _)| k.ends_with("ategory")) {
                 let c = text(k);
                 if c.starts_with('/') || c.ends_with('/') || c.contains('\\') || c.contains("//") {
                     f.push(
-                        Failure::new(k, "Can not contain '\\', '//', or start/end with '/'").with_value(json!(c)),
+                        Failure::new(k, "Can not contain '\\', '//', or start/end with '/'")
+                            .with_value(json!(c)),
                     );
                 }
             }
@@ -478,7 +544,10 @@ mod tests {
     fn unknown_fields_and_properties_are_rejected() {
         let c = Collection::new(ServarrApp::Sonarr, ProviderKind::DownloadClient);
         let mut body = qbt("q", "p");
-        body["fields"].as_array_mut().unwrap().push(json!({"name": "movieCategory", "value": "x"}));
+        body["fields"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"name": "movieCategory", "value": "x"}));
         body["surprise"] = json!(1);
         let err = c.parse(&body, None).unwrap_err();
         let names: Vec<_> = err.iter().map(|f| f.property_name.as_str()).collect();
@@ -492,7 +561,12 @@ mod tests {
         let p = c.parse(&qbt("q", "hunter2"), None).unwrap();
         let id = c.insert(p);
         let shown = c.to_json(c.get(id).unwrap());
-        let pw = shown["fields"].as_array().unwrap().iter().find(|f| f["name"] == "password").unwrap();
+        let pw = shown["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["name"] == "password")
+            .unwrap();
         assert_eq!(pw["value"], MASK);
         assert!(!shown.to_string().contains("hunter2"));
         // The client echoes the read-back resource: the stored secret stays.

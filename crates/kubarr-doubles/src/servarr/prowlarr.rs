@@ -42,19 +42,30 @@ pub(super) async fn test_indexer(p: &Provider) -> TestResult {
     url.query_pairs_mut()
         .append_pair("t", "caps")
         .append_pair("apikey", &p.text("apiKey"));
-    let r = outbound::client()
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| vec![Failure::new("BaseUrl", format!("Unable to connect to indexer: {}", describe(&e)))])?;
+    let r = outbound::client().get(url).send().await.map_err(|e| {
+        vec![Failure::new(
+            "BaseUrl",
+            format!("Unable to connect to indexer: {}", describe(&e)),
+        )]
+    })?;
     match r.status() {
         StatusCode::OK => {}
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => return fail("ApiKey", "Invalid API Key"),
-        s => return fail("BaseUrl", format!("Unable to connect to indexer: it answered {s}")),
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
+            return fail("ApiKey", "Invalid API Key")
+        }
+        s => {
+            return fail(
+                "BaseUrl",
+                format!("Unable to connect to indexer: it answered {s}"),
+            )
+        }
     }
     let body = r.text().await.unwrap_or_default();
     if !body.contains("<caps") {
-        return fail("BaseUrl", "Unable to connect to indexer: the answer is not Newznab capabilities");
+        return fail(
+            "BaseUrl",
+            "Unable to connect to indexer: the answer is not Newznab capabilities",
+        );
     }
     Ok(())
 }
@@ -67,9 +78,14 @@ struct Target {
 }
 
 fn target(p: &Provider) -> Result<Target, Vec<Failure>> {
-    let app = ServarrApp::parse(&p.implementation.implementation)
-        .ok_or_else(|| vec![Failure::new("Implementation", "not an application Prowlarr syncs")])?;
-    let base = loopback_url(&p.text("baseUrl")).map_err(|e| vec![Failure::new("BaseUrl", e.to_string())])?;
+    let app = ServarrApp::parse(&p.implementation.implementation).ok_or_else(|| {
+        vec![Failure::new(
+            "Implementation",
+            "not an application Prowlarr syncs",
+        )]
+    })?;
+    let base = loopback_url(&p.text("baseUrl"))
+        .map_err(|e| vec![Failure::new("BaseUrl", e.to_string())])?;
     // The arr dials this URL back, so it must be loopback too.
     let prowlarr_url = p.text("prowlarrUrl");
     loopback_url(&prowlarr_url).map_err(|e| vec![Failure::new("ProwlarrUrl", e.to_string())])?;
@@ -99,7 +115,12 @@ fn status_failure(app: ServarrApp, status: StatusCode) -> Vec<Failure> {
     vec![Failure::new(property, message)]
 }
 
-async fn call(t: &Target, method: reqwest::Method, path: &str, body: Option<&Value>) -> Result<Value, Vec<Failure>> {
+async fn call(
+    t: &Target,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<&Value>,
+) -> Result<Value, Vec<Failure>> {
     let mut rb = outbound::client()
         .request(method, join(&t.api, path))
         .header("X-Api-Key", &t.api_key);
@@ -109,7 +130,11 @@ async fn call(t: &Target, method: reqwest::Method, path: &str, body: Option<&Val
     let r = rb.send().await.map_err(|e| {
         vec![Failure::new(
             "BaseUrl",
-            format!("Unable to complete application test, cannot connect to {}: {}", t.app.name(), describe(&e)),
+            format!(
+                "Unable to complete application test, cannot connect to {}: {}",
+                t.app.name(),
+                describe(&e)
+            ),
         )]
     })?;
     let status = r.status();
@@ -129,7 +154,14 @@ async fn call(t: &Target, method: reqwest::Method, path: &str, body: Option<&Val
 }
 
 /// An indexer resource for the arr, built from the arr's own schema.
-async fn indexer_for(t: &Target, prowlarr_key: &str, name: &str, indexer_id: i64, torrent: bool, categories: &Value) -> Result<Value, Vec<Failure>> {
+async fn indexer_for(
+    t: &Target,
+    prowlarr_key: &str,
+    name: &str,
+    indexer_id: i64,
+    torrent: bool,
+    categories: &Value,
+) -> Result<Value, Vec<Failure>> {
     let schema = call(t, reqwest::Method::GET, "/indexer/schema", None).await?;
     let implementation = if torrent { "Torznab" } else { "Newznab" };
     let Some(mut ix) = schema
@@ -137,7 +169,10 @@ async fn indexer_for(t: &Target, prowlarr_key: &str, name: &str, indexer_id: i64
         .and_then(|a| a.iter().find(|i| i["implementation"] == implementation))
         .cloned()
     else {
-        return Err(vec![Failure::new("BaseUrl", format!("{} offers no {implementation} indexer", t.app.name()))]);
+        return Err(vec![Failure::new(
+            "BaseUrl",
+            format!("{} offers no {implementation} indexer", t.app.name()),
+        )]);
     };
     ix["name"] = json!(name);
     ix["enableRss"] = json!(true);
@@ -168,16 +203,32 @@ pub(super) async fn test_application(s: &Shared, p: &Provider) -> TestResult {
     let t = target(p)?;
     let categories = p.values.get("syncCategories").cloned().unwrap_or(json!([]));
     let ix = indexer_for(&t, &prowlarr_key, "Test", 0, true, &categories).await?;
-    call(&t, reqwest::Method::POST, "/indexer/test", Some(&ix)).await.map(drop)
+    call(&t, reqwest::Method::POST, "/indexer/test", Some(&ix))
+        .await
+        .map(drop)
 }
 
 fn field<'a>(ix: &'a Value, name: &str) -> Option<&'a Value> {
-    ix["fields"].as_array()?.iter().find(|f| f["name"] == name).map(|f| &f["value"])
+    ix["fields"]
+        .as_array()?
+        .iter()
+        .find(|f| f["name"] == name)
+        .map(|f| &f["value"])
 }
 
-async fn sync_one(s: &Shared, app: &Provider, indexers: &[Provider], prowlarr_key: &str) -> Result<(), String> {
+async fn sync_one(
+    s: &Shared,
+    app: &Provider,
+    indexers: &[Provider],
+    prowlarr_key: &str,
+) -> Result<(), String> {
     let t = target(app).map_err(|f| f[0].error_message.clone())?;
-    let level = app.props.get("syncLevel").and_then(Value::as_str).unwrap_or("fullSync").to_string();
+    let level = app
+        .props
+        .get("syncLevel")
+        .and_then(Value::as_str)
+        .unwrap_or("fullSync")
+        .to_string();
     let existing = call(&t, reqwest::Method::GET, "/indexer", None)
         .await
         .map_err(|f| f[0].error_message.clone())?;
@@ -187,7 +238,11 @@ async fn sync_one(s: &Shared, app: &Provider, indexers: &[Provider], prowlarr_ke
             .and_then(Value::as_str)
             .is_some_and(|u| u.starts_with(&format!("{}/", t.prowlarr_url)))
     };
-    let categories = app.values.get("syncCategories").cloned().unwrap_or(json!([]));
+    let categories = app
+        .values
+        .get("syncCategories")
+        .cloned()
+        .unwrap_or(json!([]));
     let mut wanted_urls = Vec::new();
     for i in indexers.iter().filter(|i| i.prop_flag("enable", true)) {
         let url = format!("{}/{}/", t.prowlarr_url, i.id);
@@ -206,22 +261,31 @@ async fn sync_one(s: &Shared, app: &Provider, indexers: &[Provider], prowlarr_ke
                     .await
                     .map_err(|f| f[0].error_message.clone())?;
             }
-            Some(cur) if cur["name"] != json!(name) || field(cur, "categories") != Some(&categories) => {
+            Some(cur)
+                if cur["name"] != json!(name) || field(cur, "categories") != Some(&categories) =>
+            {
                 let mut ix = indexer_for(&t, prowlarr_key, &name, i.id, torrent, &categories)
                     .await
                     .map_err(|f| f[0].error_message.clone())?;
                 let id = cur["id"].as_i64().unwrap_or(0);
                 ix["id"] = json!(id);
-                call(&t, reqwest::Method::PUT, &format!("/indexer/{id}"), Some(&ix))
-                    .await
-                    .map_err(|f| f[0].error_message.clone())?;
+                call(
+                    &t,
+                    reqwest::Method::PUT,
+                    &format!("/indexer/{id}"),
+                    Some(&ix),
+                )
+                .await
+                .map_err(|f| f[0].error_message.clone())?;
             }
             Some(_) => {}
         }
     }
     if level == "fullSync" {
         for x in existing.iter().filter(|x| ours(x)) {
-            let url = field(x, "baseUrl").and_then(Value::as_str).unwrap_or_default();
+            let url = field(x, "baseUrl")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if !wanted_urls.iter().any(|w| w == url) {
                 let id = x["id"].as_i64().unwrap_or(0);
                 call(&t, reqwest::Method::DELETE, &format!("/indexer/{id}"), None)
@@ -245,7 +309,11 @@ pub(super) async fn sync_all(s: &Shared) {
             .filter(|a| a.props.get("syncLevel").and_then(Value::as_str) != Some("disabled"))
             .cloned()
             .collect();
-        (apps, st.indexers.all().cloned().collect::<Vec<_>>(), st.config.api_key.clone())
+        (
+            apps,
+            st.indexers.all().cloned().collect::<Vec<_>>(),
+            st.config.api_key.clone(),
+        )
     };
     for app in apps {
         let result = sync_one(s, &app, &indexers, &key).await;
@@ -282,7 +350,12 @@ pub(super) async fn health_items(s: &Shared) -> Vec<Value> {
 pub(super) async fn command(State(s): State<Shared>, body: Bytes) -> Response {
     let v: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => return invalid(vec![Failure::new("", format!("the body is not valid JSON: {e}"))]),
+        Err(e) => {
+            return invalid(vec![Failure::new(
+                "",
+                format!("the body is not valid JSON: {e}"),
+            )])
+        }
     };
     match v["name"].as_str() {
         Some("ApplicationIndexerSync") => {
@@ -293,19 +366,34 @@ pub(super) async fn command(State(s): State<Shared>, body: Bytes) -> Response {
             )
                 .into_response()
         }
-        other => invalid(vec![Failure::new("Name", format!("this double runs no command {other:?}"))]),
+        other => invalid(vec![Failure::new(
+            "Name",
+            format!("this double runs no command {other:?}"),
+        )]),
     }
 }
 
 fn xml(status: StatusCode, body: String) -> Response {
-    (status, [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")], body).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/rss+xml; charset=utf-8")],
+        body,
+    )
+        .into_response()
 }
 
 /// Prowlarr's Newznab/Torznab endpoint for one indexer (`/{id}/api`); id 0 answers for tests.
-pub(super) async fn newznab(State(s): State<Shared>, Path(id): Path<String>, Query(q): Query<HashMap<String, String>>) -> Response {
+pub(super) async fn newznab(
+    State(s): State<Shared>,
+    Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let (key, known) = {
         let st = s.lock();
-        let known = id.parse::<i64>().ok().is_some_and(|id| id == 0 || st.indexers.get(id).is_some());
+        let known = id
+            .parse::<i64>()
+            .ok()
+            .is_some_and(|id| id == 0 || st.indexers.get(id).is_some());
         (st.config.api_key.clone(), known)
     };
     if q.get("apikey") != Some(&key) {

@@ -169,7 +169,12 @@ pub struct Implementation {
 }
 
 impl Implementation {
-    fn new(implementation: &str, name: &str, protocol: Option<&'static str>, fields: Vec<FieldDef>) -> Self {
+    fn new(
+        implementation: &str,
+        name: &str,
+        protocol: Option<&'static str>,
+        fields: Vec<FieldDef>,
+    ) -> Self {
         Self {
             implementation: implementation.to_string(),
             name: name.to_string(),
@@ -277,7 +282,12 @@ fn password() -> FieldDef {
 }
 
 fn category_fields(m: &MediaFields, with_imported: bool) -> Vec<FieldDef> {
-    let mut f = vec![FieldDef::new(m.category, "Category", Kind::Text, json!(m.default_category))];
+    let mut f = vec![FieldDef::new(
+        m.category,
+        "Category",
+        Kind::Text,
+        json!(m.default_category),
+    )];
     if with_imported {
         if let Some(i) = m.imported_category {
             f.push(FieldDef::new(i, "Post-Import Category", Kind::Text, json!("")).advanced());
@@ -304,8 +314,18 @@ fn download_clients(app: ServarrApp) -> Vec<Implementation> {
     qbt.extend(priority_fields(&m));
     qbt.extend([
         FieldDef::new("initialState", "Initial State", Kind::Select, json!(0)),
-        FieldDef::new("sequentialOrder", "Sequential Order", Kind::Bool, json!(false)),
-        FieldDef::new("firstAndLast", "First and Last First", Kind::Bool, json!(false)),
+        FieldDef::new(
+            "sequentialOrder",
+            "Sequential Order",
+            Kind::Bool,
+            json!(false),
+        ),
+        FieldDef::new(
+            "firstAndLast",
+            "First and Last First",
+            Kind::Bool,
+            json!(false),
+        ),
         FieldDef::new("contentLayout", "Content Layout", Kind::Select, json!(0)),
     ]);
 
@@ -314,19 +334,34 @@ fn download_clients(app: ServarrApp) -> Vec<Implementation> {
     tr.extend(category_fields(&m, false));
     tr.push(FieldDef::new(m.directory, "Directory", Kind::Text, json!("")).advanced());
     tr.extend(priority_fields(&m));
-    tr.push(FieldDef::new("addPaused", "Add Paused", Kind::Bool, json!(false)));
+    tr.push(FieldDef::new(
+        "addPaused",
+        "Add Paused",
+        Kind::Bool,
+        json!(false),
+    ));
 
     let mut deluge = connection(8112, "");
     deluge.push(password());
     deluge.extend(category_fields(&m, true));
     deluge.extend(priority_fields(&m));
-    deluge.push(FieldDef::new("addPaused", "Add Paused", Kind::Bool, json!(false)));
+    deluge.push(FieldDef::new(
+        "addPaused",
+        "Add Paused",
+        Kind::Bool,
+        json!(false),
+    ));
 
     let mut nzbget = connection(6789, "");
     nzbget.extend([username(), password()]);
     nzbget.extend(category_fields(&m, false));
     nzbget.extend(priority_fields(&m));
-    nzbget.push(FieldDef::new("addPaused", "Add Paused", Kind::Bool, json!(false)));
+    nzbget.push(FieldDef::new(
+        "addPaused",
+        "Add Paused",
+        Kind::Bool,
+        json!(false),
+    ));
 
     vec![
         Implementation::new("QBittorrent", "qBittorrent", torrent, qbt),
@@ -344,7 +379,12 @@ fn arr_indexers(app: ServarrApp) -> Vec<Implementation> {
         FieldDef::new("categories", "Categories", Kind::MultiSelect, json!([])),
     ];
     if app == ServarrApp::Sonarr {
-        common.push(FieldDef::new("animeCategories", "Anime Categories", Kind::MultiSelect, json!([])));
+        common.push(FieldDef::new(
+            "animeCategories",
+            "Anime Categories",
+            Kind::MultiSelect,
+            json!([]),
+        ));
         common.push(FieldDef::new(
             "animeStandardFormatSearch",
             "Anime Standard Format Search",
@@ -352,12 +392,32 @@ fn arr_indexers(app: ServarrApp) -> Vec<Implementation> {
             json!(false),
         ));
     }
-    common.push(FieldDef::new("additionalParameters", "Additional Parameters", Kind::Text, json!("")).advanced());
+    common.push(
+        FieldDef::new(
+            "additionalParameters",
+            "Additional Parameters",
+            Kind::Text,
+            json!(""),
+        )
+        .advanced(),
+    );
     let mut torznab = common.clone();
     torznab.extend([
         FieldDef::new("minimumSeeders", "Minimum Seeders", Kind::Number, json!(1)).advanced(),
-        FieldDef::new("seedCriteria.seedRatio", "Seed Ratio", Kind::Text, json!(null)).advanced(),
-        FieldDef::new("seedCriteria.seedTime", "Seed Time", Kind::Number, json!(null)).advanced(),
+        FieldDef::new(
+            "seedCriteria.seedRatio",
+            "Seed Ratio",
+            Kind::Text,
+            json!(null),
+        )
+        .advanced(),
+        FieldDef::new(
+            "seedCriteria.seedTime",
+            "Seed Time",
+            Kind::Number,
+            json!(null),
+        )
+        .advanced(),
         FieldDef::new(
             "rejectBlocklistedTorrentHashesWhileGrabbing",
             "Reject Blocklisted Torrent Hashes While Grabbing",
@@ -378,7 +438,13 @@ fn prowlarr_indexers() -> Vec<Implementation> {
             FieldDef::new("baseUrl", "URL", Kind::Text, json!("")),
             FieldDef::new("apiPath", "API Path", Kind::Text, json!("/api")).advanced(),
             FieldDef::new("apiKey", "API Key", Kind::Password, json!("")).privacy(Privacy::ApiKey),
-            FieldDef::new("additionalParameters", "Additional Parameters", Kind::Text, json!("")).advanced(),
+            FieldDef::new(
+                "additionalParameters",
+                "Additional Parameters",
+                Kind::Text,
+                json!(""),
+            )
+            .advanced(),
         ]
     };
     let mut newznab = Implementation::new("Newznab", "Generic Newznab", Some("usenet"), fields());
@@ -391,16 +457,45 @@ fn prowlarr_indexers() -> Vec<Implementation> {
 fn applications() -> Vec<Implementation> {
     let app = |name: &str, port: u16, anime: bool| {
         let mut f = vec![
-            FieldDef::new("prowlarrUrl", "Prowlarr Server", Kind::Text, json!("http://localhost:9696")),
-            FieldDef::new("baseUrl", &format!("{name} Server"), Kind::Text, json!(format!("http://localhost:{port}"))),
+            FieldDef::new(
+                "prowlarrUrl",
+                "Prowlarr Server",
+                Kind::Text,
+                json!("http://localhost:9696"),
+            ),
+            FieldDef::new(
+                "baseUrl",
+                &format!("{name} Server"),
+                Kind::Text,
+                json!(format!("http://localhost:{port}")),
+            ),
             FieldDef::new("apiKey", "API Key", Kind::Password, json!("")).privacy(Privacy::ApiKey),
-            FieldDef::new("syncCategories", "Sync Categories", Kind::MultiSelect, json!([])).advanced(),
+            FieldDef::new(
+                "syncCategories",
+                "Sync Categories",
+                Kind::MultiSelect,
+                json!([]),
+            )
+            .advanced(),
         ];
         if anime {
-            f.push(FieldDef::new("animeSyncCategories", "Anime Sync Categories", Kind::MultiSelect, json!([5070])).advanced());
             f.push(
-                FieldDef::new("syncAnimeStandardFormatSearch", "Sync Anime Standard Format Search", Kind::Bool, json!(true))
-                    .advanced(),
+                FieldDef::new(
+                    "animeSyncCategories",
+                    "Anime Sync Categories",
+                    Kind::MultiSelect,
+                    json!([5070]),
+                )
+                .advanced(),
+            );
+            f.push(
+                FieldDef::new(
+                    "syncAnimeStandardFormatSearch",
+                    "Sync Anime Standard Format Search",
+                    Kind::Bool,
+                    json!(true),
+                )
+                .advanced(),
             );
         }
         f.push(
@@ -417,7 +512,8 @@ fn applications() -> Vec<Implementation> {
     let mut sonarr = app("Sonarr", 8989, true);
     sonarr.fields[3].default = json!([5000, 5010, 5020, 5030, 5040, 5045, 5050, 5090]);
     let mut radarr = app("Radarr", 7878, false);
-    radarr.fields[3].default = json!([2000, 2010, 2020, 2030, 2040, 2045, 2050, 2060, 2070, 2080, 2090]);
+    radarr.fields[3].default =
+        json!([2000, 2010, 2020, 2030, 2040, 2045, 2050, 2060, 2070, 2080, 2090]);
     let mut lidarr = app("Lidarr", 8686, false);
     lidarr.fields[3].default = json!([3000, 3010, 3030, 3040, 3050, 3060]);
     vec![sonarr, radarr, lidarr]
@@ -440,9 +536,13 @@ const PROVIDER_KEYS: &[&str] = &[
 /// The top-level properties `app` accepts on a `kind` resource (besides [`PROVIDER_KEYS`]).
 pub fn extra_keys(app: ServarrApp, kind: ProviderKind) -> &'static [&'static str] {
     match (kind, app) {
-        (ProviderKind::DownloadClient, ServarrApp::Prowlarr) => {
-            &["enable", "protocol", "priority", "categories", "supportsCategories"]
-        }
+        (ProviderKind::DownloadClient, ServarrApp::Prowlarr) => &[
+            "enable",
+            "protocol",
+            "priority",
+            "categories",
+            "supportsCategories",
+        ],
         (ProviderKind::DownloadClient, _) => &[
             "enable",
             "protocol",

@@ -47,11 +47,16 @@ impl Deluge {
     pub async fn start_with(web_password: &str) -> Result<Self> {
         let deluged = system_program("deluged", "deluged")?;
         let deluge_web = system_program("deluge-web", "deluge-web")?;
-        with_port_retries("Deluge", || Self::try_start(&deluged, &deluge_web, web_password)).await
+        with_port_retries("Deluge", || {
+            Self::try_start(&deluged, &deluge_web, web_password)
+        })
+        .await
     }
 
     async fn try_start(deluged: &Path, deluge_web: &Path, web_password: &str) -> Result<Self> {
-        let dir = tempfile::Builder::new().prefix("kubarr-deluge-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("kubarr-deluge-")
+            .tempdir()?;
         let d = dir.path();
         let daemon_port = free_port()?;
         let web_port = free_port()?;
@@ -68,7 +73,11 @@ impl Deluge {
                 random_token(24)
             ),
         )?;
-        write_config(&d.join("core.conf"), 1, &core_config(daemon_port, peer_port, &downloads))?;
+        write_config(
+            &d.join("core.conf"),
+            1,
+            &core_config(daemon_port, peer_port, &downloads),
+        )?;
         let salt = random_token(32);
         write_config(
             &d.join("web.conf"),
@@ -100,7 +109,9 @@ impl Deluge {
             .arg(daemon_port.to_string())
             .env("HOME", d);
         let mut daemon = PartProcess::spawn("deluged", cmd, d)?;
-        daemon.wait_listening(daemon_port, super::START_TIMEOUT).await?;
+        daemon
+            .wait_listening(daemon_port, super::START_TIMEOUT)
+            .await?;
 
         let mut cmd = Command::new(deluge_web);
         cmd.arg("-c")
@@ -205,9 +216,11 @@ impl Deluge {
                 .context("deluge-web lists no daemon")?
                 .to_string();
             s.call("web.connect", json!([id])).await?;
-            crate::wait_until(super::START_TIMEOUT, "deluge-web to connect to deluged", || async {
-                Ok(s.call("web.connected", json!([])).await? == Value::Bool(true))
-            })
+            crate::wait_until(
+                super::START_TIMEOUT,
+                "deluge-web to connect to deluged",
+                || async { Ok(s.call("web.connected", json!([])).await? == Value::Bool(true)) },
+            )
             .await?;
         }
         Ok(s)

@@ -59,7 +59,9 @@ impl Mailpit {
     }
 
     async fn try_start(program: &std::path::Path) -> Result<Self> {
-        let dir = tempfile::Builder::new().prefix("kubarr-mailpit-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("kubarr-mailpit-")
+            .tempdir()?;
         let smtp_port = free_port()?;
         let http_port = free_port()?;
         let mut cmd = Command::new(program);
@@ -77,8 +79,12 @@ impl Mailpit {
             ])
             .env("HOME", dir.path());
         let mut process = PartProcess::spawn("mailpit", cmd, dir.path())?;
-        process.wait_listening(http_port, super::START_TIMEOUT).await?;
-        process.wait_listening(smtp_port, super::START_TIMEOUT).await?;
+        process
+            .wait_listening(http_port, super::START_TIMEOUT)
+            .await?;
+        process
+            .wait_listening(smtp_port, super::START_TIMEOUT)
+            .await?;
         let mail = Self {
             process,
             smtp_port,
@@ -171,7 +177,11 @@ impl Mailpit {
             .send()
             .await?;
         if !r.status().is_success() {
-            bail!("mailpit PUT /api/v1/chaos answered {}: {}", r.status(), r.text().await?);
+            bail!(
+                "mailpit PUT /api/v1/chaos answered {}: {}",
+                r.status(),
+                r.text().await?
+            );
         }
         Ok(())
     }

@@ -97,7 +97,9 @@ fn client_builder() -> reqwest::ClientBuilder {
 /// `testbed/build-helpers.sh` (instant when cached). Panics if the build fails.
 pub fn helpers_bin_dir() -> &'static Path {
     static DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    match DIR.get_or_init(|| run_build_script("testbed/build-helpers.sh", &[]).map_err(|e| format!("{e:#}"))) {
+    match DIR.get_or_init(|| {
+        run_build_script("testbed/build-helpers.sh", &[]).map_err(|e| format!("{e:#}"))
+    }) {
         Ok(d) => d,
         Err(e) => panic!("the helper programs are not available:\n{e}"),
     }

@@ -62,7 +62,9 @@ impl Nzbget {
 
     async fn try_start(program: &Path, config: &NzbgetConfig) -> Result<Self> {
         let (username, password) = (config.username.as_str(), config.password.as_str());
-        let dir = tempfile::Builder::new().prefix("kubarr-nzbget-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("kubarr-nzbget-")
+            .tempdir()?;
         let port = free_port()?;
         let conf = dir.path().join("nzbget.conf");
         std::fs::write(
@@ -146,7 +148,11 @@ impl Nzbget {
         let all = self.rpc("config", json!([])).await?;
         Ok(all.as_array().and_then(|opts| {
             opts.iter()
-                .find(|o| o["Name"].as_str().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+                .find(|o| {
+                    o["Name"]
+                        .as_str()
+                        .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                })
                 .and_then(|o| o["Value"].as_str().map(str::to_string))
         }))
     }

@@ -87,7 +87,10 @@ impl PartProcess {
                     self.name
                 )));
             }
-            bail!("{} exited ({status}) before it was ready:\n{tail}", self.name);
+            bail!(
+                "{} exited ({status}) before it was ready:\n{tail}",
+                self.name
+            );
         }
         Ok(())
     }
@@ -104,8 +107,10 @@ impl PartProcess {
                 return Ok(());
             }
             if port_listened_by_other(port, self.pid())? {
-                return Err(anyhow::Error::new(PortTaken(port))
-                    .context(format!("{}: port {port} is held by another process", self.name)));
+                return Err(anyhow::Error::new(PortTaken(port)).context(format!(
+                    "{}: port {port} is held by another process",
+                    self.name
+                )));
             }
             if Instant::now() >= deadline {
                 bail!(
@@ -148,7 +153,11 @@ pub struct ListeningSocket {
 impl std::fmt::Display for ListeningSocket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         let proto = if self.tcp { "tcp" } else { "udp" };
-        write!(f, "{proto} {} ({} pid {})", self.addr, self.process, self.pid)
+        write!(
+            f,
+            "{proto} {} ({} pid {})",
+            self.addr, self.process, self.pid
+        )
     }
 }
 
@@ -198,11 +207,7 @@ fn parse_ss(text: &str) -> Vec<ListeningSocket> {
         };
         let users = cols[6..].join(" ");
         for user in users.split("),(") {
-            let process = user
-                .split('"')
-                .nth(1)
-                .unwrap_or_default()
-                .to_string();
+            let process = user.split('"').nth(1).unwrap_or_default().to_string();
             if let Some(pid) = user
                 .split("pid=")
                 .nth(1)
@@ -240,7 +245,11 @@ fn process_tree(pid: u32) -> HashSet<u32> {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     if let Ok(dir) = std::fs::read_dir("/proc") {
         for entry in dir.flatten() {
-            let Some(p) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+            let Some(p) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
                 continue;
             };
             let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {

@@ -220,7 +220,10 @@ fn profile(
         "WebUI\\CSRFProtection=true".to_string(),
         "WebUI\\HostHeaderValidation=true".to_string(),
         format!("WebUI\\Username={}", config.username),
-        format!("WebUI\\MaxAuthenticationFailCount={}", config.max_auth_fail_count),
+        format!(
+            "WebUI\\MaxAuthenticationFailCount={}",
+            config.max_auth_fail_count
+        ),
         "Connection\\UPnP=false".to_string(),
         "Connection\\ResolvePeerCountries=false".to_string(),
         "General\\Locale=en".to_string(),
@@ -287,4 +290,3 @@ mod tests {
         }
     }
 }
-

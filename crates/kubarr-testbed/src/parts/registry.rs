@@ -40,14 +40,19 @@ impl Registry {
 
     async fn start_inner(credentials: Option<(String, String)>) -> Result<Self> {
         let program = helpers_bin_dir().join("registry");
-        with_port_retries("the OCI registry", || Self::try_start(&program, &credentials)).await
+        with_port_retries("the OCI registry", || {
+            Self::try_start(&program, &credentials)
+        })
+        .await
     }
 
     async fn try_start(
         program: &std::path::Path,
         credentials: &Option<(String, String)>,
     ) -> Result<Self> {
-        let dir = tempfile::Builder::new().prefix("kubarr-registry-").tempdir()?;
+        let dir = tempfile::Builder::new()
+            .prefix("kubarr-registry-")
+            .tempdir()?;
         let port = free_port()?;
         let auth = match credentials {
             Some((user, password)) => {
@@ -92,7 +97,11 @@ impl Registry {
         };
         let client = super::http_client();
         crate::wait_until(super::START_TIMEOUT, "the registry's /v2/", || async {
-            let s = client.get(format!("{}/v2/", reg.url())).send().await?.status();
+            let s = client
+                .get(format!("{}/v2/", reg.url()))
+                .send()
+                .await?
+                .status();
             Ok(s == StatusCode::OK || s == StatusCode::UNAUTHORIZED)
         })
         .await?;

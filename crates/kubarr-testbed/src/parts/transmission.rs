@@ -41,7 +41,10 @@ impl Transmission {
     /// Starts with the given RPC credentials; ready once `session-get` answers.
     pub async fn start_with(username: &str, password: &str) -> Result<Self> {
         let program = system_program("transmission-daemon", "transmission-daemon")?;
-        with_port_retries("Transmission", || Self::try_start(&program, username, password)).await
+        with_port_retries("Transmission", || {
+            Self::try_start(&program, username, password)
+        })
+        .await
     }
 
     async fn try_start(program: &Path, username: &str, password: &str) -> Result<Self> {
@@ -137,7 +140,10 @@ impl Transmission {
             .send()
             .await?;
         if first.status() != reqwest::StatusCode::CONFLICT {
-            bail!("expected 409 with a session id first, got {}", first.status());
+            bail!(
+                "expected 409 with a session id first, got {}",
+                first.status()
+            );
         }
         let session = first
             .headers()

@@ -23,11 +23,12 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use chrono::Utc;
+use kubarr_orchestrator::AppName;
 
 use crate::audit::Audit;
 use crate::auth::permission::{Permission, PermissionMarker, PermissionSet};
 use crate::auth::token::{self, TokenKind};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 
 /// The session cookie set for browsers.
@@ -179,10 +180,7 @@ impl CurrentUser {
     /// its existence is not revealed), 403 when they see it but lack `p`.
     pub fn authorize_app(&self, p: Permission, app: &str) -> AppResult<()> {
         if !self.permissions.can_view_app(app) {
-            return Err(AppError::not_found(
-                "app_not_found",
-                "There is no such app.",
-            ));
+            return Err(no_such_app());
         }
         if self.permissions.has_for_app(p, app) {
             Ok(())
@@ -197,20 +195,24 @@ impl CurrentUser {
     }
 }
 
+fn no_such_app() -> AppError {
+    AppError::not_found(ErrorCode::AppNotFound, "There is no such app.")
+}
+
 fn forbidden(p: Permission) -> AppError {
     AppError::forbidden(
-        "forbidden",
+        ErrorCode::Forbidden,
         format!("You do not have the `{}` permission.", p.as_str()),
     )
 }
 
 fn unauthenticated() -> AppError {
-    AppError::unauthorized("unauthenticated", "Sign in to continue.")
+    AppError::unauthorized(ErrorCode::Unauthenticated, "Sign in to continue.")
 }
 
 fn session_ended() -> AppError {
     AppError::unauthorized(
-        "session_expired",
+        ErrorCode::SessionExpired,
         "Your session has ended. Please sign in again.",
     )
 }
@@ -265,7 +267,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentU
             .is_some_and(|v| v.as_bytes() == b"1");
         if !ok {
             return Err(AppError::forbidden(
-                "csrf_check_failed",
+                ErrorCode::CsrfCheckFailed,
                 "This request needs the X-Kubarr-Csrf: 1 header.",
             ));
         }
@@ -330,7 +332,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let user = authenticate(parts, state).await?;
         if user.must_enrol_2fa() {
             return Err(AppError::forbidden(
-                "two_factor_enrollment_required",
+                ErrorCode::TwoFactorEnrollmentRequired,
                 "Your role requires two-factor authentication. Set it up to continue.",
             ));
         }
@@ -389,12 +391,12 @@ impl<P: PermissionMarker> FromRequestParts<AppState> for Require<P> {
 }
 
 /// A signed-in user holding app-scopable permission `P` for the `{app}` of the path: 404 when
-/// they cannot see that app, 403 when they see it but lack `P`.
+/// they cannot see that app (or it is not a valid app name), 403 when they see it but lack `P`.
 #[derive(Clone, Debug)]
 pub struct RequireApp<P: PermissionMarker> {
     pub user: CurrentUser,
-    /// The `{app}` path parameter (not validated beyond being present).
-    pub app: String,
+    /// The `{app}` path parameter.
+    pub app: AppName,
     _p: PhantomData<P>,
 }
 
@@ -405,7 +407,7 @@ impl<P: PermissionMarker> FromRequestParts<AppState> for RequireApp<P> {
         let user = CurrentUser::from_request_parts(parts, state).await?;
         let params = RawPathParams::from_request_parts(parts, state)
             .await
-            .map_err(|_| AppError::not_found("app_not_found", "There is no such app."))?;
+            .map_err(|_| no_such_app())?;
         let app = params
             .iter()
             .find(|(name, _)| *name == "app")
@@ -416,6 +418,7 @@ impl<P: PermissionMarker> FromRequestParts<AppState> for RequireApp<P> {
                 ))
             })?;
         user.authorize_app(P::PERMISSION, &app)?;
+        let app = AppName::parse(&app).map_err(|_| no_such_app())?;
         Ok(Self {
             user,
             app,

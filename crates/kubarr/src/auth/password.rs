@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use tokio::sync::Semaphore;
 
-use crate::error::{AppError, AppResult};
+use super::validate::FieldError;
 
 /// bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated.
 pub const MAX_PASSWORD_BYTES: usize = 72;
@@ -51,23 +51,33 @@ impl Drop for Waiting {
     }
 }
 
+/// Hashing or verifying could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Too many hashes are queued already; retry shortly.
+    #[error("The server is busy. Try again in a moment.")]
+    Busy,
+    #[error("password hashing failed: {0}")]
+    Failed(#[source] anyhow::Error),
+}
+
 /// Checks the password policy; `field` names the request field in the error.
-pub fn validate(password: &str, username: &str, field: &str) -> AppResult<()> {
+pub fn validate(password: &str, username: &str, field: &str) -> Result<(), FieldError> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(AppError::validation(
+        return Err(FieldError::new(
             field,
             format!("The password must be at least {MIN_PASSWORD_CHARS} characters long."),
         ));
     }
     if password.len() > MAX_PASSWORD_BYTES {
-        return Err(AppError::validation(
+        return Err(FieldError::new(
             field,
             format!("The password must be at most {MAX_PASSWORD_BYTES} bytes long."),
         ));
     }
     if password.eq_ignore_ascii_case(username) || password.to_lowercase() == username.to_lowercase()
     {
-        return Err(AppError::validation(
+        return Err(FieldError::new(
             field,
             "The password must not be the same as the username.",
         ));
@@ -76,18 +86,18 @@ pub fn validate(password: &str, username: &str, field: &str) -> AppResult<()> {
 }
 
 /// Hashes a password (policy already checked).
-pub async fn hash(password: &str, cost: u32) -> AppResult<String> {
+pub async fn hash(password: &str, cost: u32) -> Result<String, HashError> {
     let password = password.to_owned();
     run_limited(move || bcrypt::hash(password, cost)).await
 }
 
 /// Hashes a password without the policy check (generated secrets only).
-pub async fn hash_unchecked(password: String, cost: u32) -> AppResult<String> {
+pub async fn hash_unchecked(password: String, cost: u32) -> Result<String, HashError> {
     run_limited(move || bcrypt::hash(password, cost)).await
 }
 
 /// Checks `password` against a stored hash. A malformed hash counts as a mismatch.
-pub async fn verify(password: &str, hashed: &str) -> AppResult<bool> {
+pub async fn verify(password: &str, hashed: &str) -> Result<bool, HashError> {
     if password.len() > MAX_PASSWORD_BYTES {
         return Ok(false);
     }
@@ -98,22 +108,22 @@ pub async fn verify(password: &str, hashed: &str) -> AppResult<bool> {
     .await
 }
 
-async fn run_limited<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> AppResult<T>
+async fn run_limited<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, HashError>
 where
     T: Send + 'static,
     E: std::error::Error + Send + Sync + 'static,
 {
     // A bounded queue: past it, answer "busy" at once instead of piling up work.
-    let waiting = Waiting::enter().ok_or_else(|| {
-        AppError::unavailable("server_busy", "The server is busy. Try again in a moment.")
-    })?;
+    let waiting = Waiting::enter().ok_or(HashError::Busy)?;
     let permit = HASHING.acquire().await;
     drop(waiting);
-    let _permit = permit.map_err(AppError::internal)?;
+    let _permit = permit.map_err(|e| HashError::Failed(e.into()))?;
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+        .map_err(|e| HashError::Failed(e.into()))?
+        .map_err(|e| HashError::Failed(e.into()))
 }
 
 /// A random password for generated accounts: 20 characters from an unambiguous alphabet.

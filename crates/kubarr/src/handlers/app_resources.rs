@@ -8,11 +8,9 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use futures::{AsyncBufReadExt, StreamExt};
 use kubarr_orchestrator::cluster::{event_time, time, LogOptions};
-use kubarr_orchestrator::AppName;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::apps::orchestrator_error;
 use crate::auth::{perm, RequireApp};
 use crate::error::{AppError, AppResult};
 use crate::extract::Query;
@@ -59,19 +57,6 @@ pub struct LogParams {
     pub follow: bool,
 }
 
-async fn installed(state: &AppState, app: &str) -> AppResult<AppName> {
-    if kubarr_db::queries::apps::find(&state.db, app)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::not_found(
-            "app_not_found",
-            format!("`{app}` is not installed."),
-        ));
-    }
-    AppName::parse(app).map_err(|_| AppError::not_found("app_not_found", "There is no such app."))
-}
-
 /// The app's pods (from the watch cache).
 #[utoipa::path(get, path = "/api/apps/{app}/pods", tag = "apps", params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
@@ -81,15 +66,11 @@ pub async fn list_pods(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<Vec<PodInfo>>> {
-    let app = installed(&state, &user.app).await?;
-    let caches = state
-        .apps
-        .caches()
-        .ok_or_else(crate::apps::cluster_unavailable)?;
     let now = Utc::now();
-    let mut pods: Vec<PodInfo> = caches
-        .app_objects(app.as_str())
-        .pods
+    let mut pods: Vec<PodInfo> = state
+        .apps
+        .pods(&user.app)
+        .await?
         .into_iter()
         .map(|p| {
             let status = p.status.clone().unwrap_or_default();
@@ -132,13 +113,7 @@ pub async fn list_events(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<Vec<EventInfo>>> {
-    let app = installed(&state, &user.app).await?;
-    let events = state
-        .apps
-        .cluster()?
-        .events(&app)
-        .await
-        .map_err(orchestrator_error)?;
+    let events = state.apps.events(&user.app).await?;
     Ok(Json(
         events
             .into_iter()
@@ -170,7 +145,6 @@ pub async fn app_logs(
     user: RequireApp<perm::LogsView>,
     Query(params): Query<LogParams>,
 ) -> AppResult<Response> {
-    let app = installed(&state, &user.app).await?;
     let tail = params.tail_lines.unwrap_or(500);
     if !(1..=10_000).contains(&tail) {
         return Err(AppError::validation(
@@ -184,45 +158,13 @@ pub async fn app_logs(
             "`since_seconds` must be positive.",
         ));
     }
-    let cluster = state.apps.cluster()?;
-    let pod = match params.pod {
-        Some(p) => p,
-        None => {
-            let caches = state
-                .apps
-                .caches()
-                .ok_or_else(crate::apps::cluster_unavailable)?;
-            let mut pods: Vec<String> = caches
-                .app_objects(app.as_str())
-                .pods
-                .into_iter()
-                .filter_map(|p| p.metadata.name.clone())
-                .collect();
-            pods.sort();
-            pods.into_iter()
-                .next()
-                .ok_or_else(|| AppError::not_found("pod_not_found", "The app has no pods."))?
-        }
-    };
     let opts = LogOptions {
         container: params.container,
         tail_lines: Some(tail),
         since_seconds: params.since_seconds,
         follow: params.follow,
     };
-    let reader = cluster
-        .logs(&app, &pod, &opts)
-        .await
-        .map_err(|e| match e.api_code() {
-            Some(404) => {
-                AppError::not_found("pod_not_found", format!("No pod `{pod}` in this app."))
-            }
-            Some(400) => AppError::bad_request(
-                "invalid_log_request",
-                e.api_message().unwrap_or("Invalid log request.").to_owned(),
-            ),
-            _ => orchestrator_error(e),
-        })?;
+    let reader = state.apps.logs(&user.app, params.pod, &opts).await?;
     // Lines are pulled from the API server only as fast as the client reads them, and the
     // upstream stream is dropped (closing the connection) when the client goes away.
     let stream = reader

@@ -11,10 +11,11 @@ use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
 use crate::auth::{perm, Require, RequireApp};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::extract::Path;
 use crate::state::AppState;
 use kubarr_orchestrator::catalog::CatalogEntry;
+use kubarr_orchestrator::AppName;
 
 /// One catalog app.
 #[derive(Serialize, ToSchema)]
@@ -74,14 +75,6 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
     }
 }
 
-async fn installed_names(state: &AppState) -> AppResult<std::collections::BTreeSet<String>> {
-    Ok(kubarr_db::queries::apps::list(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| r.app_name)
-        .collect())
-}
-
 /// List the catalog (apps the caller may view).
 #[utoipa::path(get, path = "/api/apps/catalog", tag = "catalog",
     security(("bearer" = []), ("cookie" = [])),
@@ -93,7 +86,7 @@ pub async fn list_catalog(
     State(state): State<AppState>,
     user: Require<perm::AppsView>,
 ) -> AppResult<Json<Vec<CatalogItem>>> {
-    let installed = installed_names(&state).await?;
+    let installed = state.apps.installed_names().await?;
     let catalog = state.apps.catalog();
     Ok(Json(
         catalog
@@ -117,10 +110,8 @@ pub async fn get_catalog_app(
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<CatalogDetail>> {
     let catalog = state.apps.catalog();
-    let entry = catalog.get(&user.app).ok_or_else(not_in_catalog)?;
-    let installed = kubarr_db::queries::apps::find(&state.db, &user.app)
-        .await?
-        .is_some();
+    let entry = catalog.get(user.app.as_str()).ok_or_else(not_in_catalog)?;
+    let installed = state.apps.installed(&user.app).await?.is_some();
     Ok(Json(CatalogDetail {
         item: item(entry, installed),
         values_schema: entry
@@ -144,8 +135,9 @@ pub async fn get_catalog_icon(
     Path(app): Path<String>,
 ) -> AppResult<Response> {
     let catalog = state.apps.catalog();
-    let icon = catalog
-        .get(&app)
+    let icon = AppName::parse(&app)
+        .ok()
+        .and_then(|app| catalog.get(app.as_str()))
         .and_then(|e| e.icon.clone())
         .ok_or_else(not_in_catalog)?;
     let bytes = tokio::fs::read(&icon.path)
@@ -195,5 +187,8 @@ pub async fn reload_catalog(
 }
 
 fn not_in_catalog() -> AppError {
-    AppError::not_found("app_not_found", "There is no such app in the catalog.")
+    AppError::not_found(
+        ErrorCode::AppNotFound,
+        "There is no such app in the catalog.",
+    )
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
 use crate::auth::{perm, Require};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path};
 use crate::settings::{self, Settings};
 use crate::state::AppState;
@@ -95,7 +95,7 @@ pub async fn update_setting(
 ) -> AppResult<JsonResponse<SettingResponse>> {
     let Some(description) = settings::description(&key) else {
         return Err(AppError::not_found(
-            "setting_not_found",
+            ErrorCode::SettingNotFound,
             "There is no such setting.",
         ));
     };
@@ -110,7 +110,8 @@ pub async fn update_setting(
             .is_none()
     {
         return Err(
-            AppError::unprocessable("unknown_role", "There is no such role.").with_field("value"),
+            AppError::unprocessable(ErrorCode::UnknownRole, "There is no such role.")
+                .with_field("value"),
         );
     }
     let new = effective.get(&key).unwrap_or(Value::Null);

@@ -176,3 +176,34 @@ pub fn is_loopback(ip: std::net::IpAddr) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[tokio::test]
+    async fn a_lost_port_race_is_retried_and_other_errors_are_not() {
+        let tries = AtomicUsize::new(0);
+        let v = with_port_retries("x", || async {
+            if tries.fetch_add(1, Ordering::SeqCst) < 2 {
+                Err(anyhow::Error::new(PortTaken(1)))
+            } else {
+                Ok(7)
+            }
+        })
+        .await
+        .unwrap();
+        assert_eq!((v, tries.load(Ordering::SeqCst)), (7, 3));
+
+        let tries = AtomicUsize::new(0);
+        let err = with_port_retries("x", || async {
+            tries.fetch_add(1, Ordering::SeqCst);
+            Err::<(), _>(anyhow!("config broken"))
+        })
+        .await
+        .unwrap_err();
+        assert_eq!(tries.load(Ordering::SeqCst), 1);
+        assert!(format!("{err:#}").contains("config broken"));
+    }
+}

@@ -302,6 +302,70 @@ tcp   LISTEN 0      50          [::1]:9001           [::]:*    users:((\"c\",pid
         assert_eq!(s[4].process, "c");
     }
 
+    #[tokio::test]
+    async fn a_port_held_by_another_process_is_reported_as_taken() {
+        let held = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let port = held.local_addr().unwrap().port();
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new("sleep");
+        cmd.arg("30");
+        let mut p = PartProcess::spawn("sleeper", cmd, dir.path()).unwrap();
+        let err = p
+            .wait_listening(port, Duration::from_secs(5))
+            .await
+            .expect_err("the port belongs to this test, not to the sleeper");
+        assert!(err.downcast_ref::<PortTaken>().is_some(), "{err:#}");
+    }
+
+    #[test]
+    fn drop_kills_the_whole_process_group() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut cmd = Command::new("sh");
+        // A child that would outlive a plain kill of the shell.
+        cmd.args(["-c", "sleep 60 & echo $! > child.pid; wait"])
+            .current_dir(dir.path());
+        let p = PartProcess::spawn("tree", cmd, dir.path()).unwrap();
+        let pid_file = dir.path().join("child.pid");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !pid_file.is_file()
+            || std::fs::read_to_string(&pid_file)
+                .unwrap()
+                .trim()
+                .is_empty()
+        {
+            assert!(
+                Instant::now() < deadline,
+                "the shell never started its child"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let child: u32 = std::fs::read_to_string(&pid_file)
+            .unwrap()
+            .trim()
+            .parse()
+            .unwrap();
+        let shell = p.pid();
+        drop(p);
+        // The shell is reaped by drop; the orphaned sleep is gone once the kernel delivers the
+        // signal (a zombie until init reaps it, so look at its state too).
+        let gone = |pid: u32| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .map(|s| {
+                    s.rsplit_once(')')
+                        .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+                })
+                .unwrap_or(true)
+        };
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !(gone(shell) && gone(child)) {
+            assert!(
+                Instant::now() < deadline,
+                "pid {shell} or {child} survived the drop"
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
     #[test]
     fn process_tree_contains_self() {
         assert!(process_tree(std::process::id()).contains(&std::process::id()));

@@ -34,6 +34,10 @@ export default defineConfig({
     setupFiles: ['./src/testing/setup-tests.ts'],
     include: ['src/**/*.test.{ts,tsx}', 'eslint/**/*.test.js'],
     css: false,
+    // Deadlines, not expectations of speed: a journey-style component test types and clicks
+    // through several screens, which on a loaded 2-core machine can take far longer than the
+    // 5 s default without anything being wrong. A test that hangs still fails.
+    testTimeout: 60_000,
     restoreMocks: true,
     unstubGlobals: true,
   },

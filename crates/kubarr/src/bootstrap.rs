@@ -34,7 +34,7 @@ pub async fn create_initial_admin(
         validate::username(&admin.username, "initial_admin.username").map_err(problem)?;
     let email = validate::email(&admin.email, "initial_admin.email").map_err(problem)?;
     let secret = admin.password.expose();
-    password::validate(secret, &username, "initial_admin.password").map_err(problem)?;
+    password::validate_with(secret, &[&username, &email], "initial_admin.password").map_err(problem)?;
     let hashed = password::hash(secret, config.auth.bcrypt_cost)
         .await
         .map_err(problem)?;

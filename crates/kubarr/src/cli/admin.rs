@@ -28,8 +28,9 @@ fn read_or_generate_password() -> anyhow::Result<(String, bool)> {
     }
 }
 
-fn policy(pw: &str, username: &str) -> anyhow::Result<()> {
-    password::validate(pw, username, "password").map_err(|e| anyhow::anyhow!("{e}"))
+fn policy(pw: &str, username: &str, email: &str) -> anyhow::Result<()> {
+    password::validate_with(pw, &[username, email], "password")
+        .map_err(|e| anyhow::anyhow!("refused: {}", e.message()))
 }
 
 pub async fn create(config: Config, username: String, email: String) -> anyhow::Result<()> {
@@ -39,7 +40,7 @@ pub async fn create(config: Config, username: String, email: String) -> anyhow::
         bail!("--username and a valid --email are required");
     }
     let (pw, generated) = read_or_generate_password()?;
-    policy(&pw, &username)?;
+    policy(&pw, &username, &email)?;
     let hashed = password::hash(&pw, config.auth.bcrypt_cost)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -89,13 +90,14 @@ pub async fn reset_password(config: Config, login: String) -> anyhow::Result<()>
         .await?
         .with_context(|| format!("no user `{login}`"))?;
     let (pw, generated) = read_or_generate_password()?;
-    policy(&pw, &user.username)?;
+    policy(&pw, &user.username, &user.email)?;
     let hashed = password::hash(&pw, config.auth.bcrypt_cost)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let txn = db.begin().await?;
     kubarr_db::queries::users::set_password(&txn, user.id, hashed).await?;
     let revoked = kubarr_db::queries::sessions::revoke_all_for_user(&txn, user.id, None).await?;
+    kubarr_db::queries::two_factor::delete_challenges_for_user(&txn, user.id).await?;
     kubarr_db::queries::audit::record(
         &txn,
         kubarr_db::queries::audit::Entry::cli("password_reset", "user", user.id.to_string())

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::apps::AppStatus;
-use crate::auth::{perm, Permission, Require, RequireApp};
+use crate::auth::{perm, AppsWith, CurrentUser, Permission, RequireApp};
 use crate::error::{AppError, AppResult};
 use crate::extract::{Json as JsonBody, Query};
 use crate::state::AppState;
@@ -80,9 +80,10 @@ fn accepted(app: &str, state: &str) -> (StatusCode, Json<OperationAccepted>) {
     ))]
 pub async fn install_app(
     State(state): State<AppState>,
-    user: Require<perm::AppsInstall>,
+    user: CurrentUser,
     JsonBody(req): JsonBody<InstallRequest>,
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
+    // The app comes from the body, so the per-app check is explicit here.
     user.authorize_app(Permission::AppsInstall, &req.app_name)?;
     let values = req.values.unwrap_or(serde_json::Value::Null);
     state
@@ -99,14 +100,10 @@ pub async fn install_app(
         (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_apps(
     State(state): State<AppState>,
-    user: Require<perm::AppsView>,
+    visible: AppsWith<perm::AppsView>,
 ) -> AppResult<Json<Vec<AppStatus>>> {
     let apps = state.apps.list().await?;
-    Ok(Json(
-        apps.into_iter()
-            .filter(|a| user.permissions.can_view_app(&a.name))
-            .collect(),
-    ))
+    Ok(Json(visible.filter(apps, |a| &a.name)))
 }
 
 /// An app's state.
@@ -119,7 +116,7 @@ pub async fn app_status(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<StatusResponse>> {
-    let s = state.apps.status(&user.app).await?;
+    let s = state.apps.status(user.app.as_str()).await?;
     Ok(Json(StatusResponse {
         state: s.state,
         message: s.message,
@@ -148,9 +145,9 @@ pub async fn upgrade_app(
     });
     state
         .apps
-        .upgrade(user.audit(), &user.app, req.version, req.values)
+        .upgrade(user.audit(), user.app.as_str(), req.version, req.values)
         .await?;
-    Ok(accepted(&user.app, "upgrading"))
+    Ok(accepted(user.app.as_str(), "upgrading"))
 }
 
 /// Rolling restart of an app's pods.
@@ -164,8 +161,8 @@ pub async fn restart_app(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsRestart>,
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
-    state.apps.restart(user.audit(), &user.app).await?;
-    Ok(accepted(&user.app, "installed"))
+    state.apps.restart(user.audit(), user.app.as_str()).await?;
+    Ok(accepted(user.app.as_str(), "installed"))
 }
 
 /// Uninstall an app Kubarr installed; `delete_data=true` also removes its namespace and data.
@@ -180,7 +177,7 @@ pub async fn uninstall_app(
     user: RequireApp<perm::AppsDelete>,
     Query(params): Query<UninstallParams>,
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
-    if kubarr_db::queries::apps::find(&state.db, &user.app)
+    if kubarr_db::queries::apps::find(&state.db, user.app.as_str())
         .await?
         .is_none()
     {
@@ -191,7 +188,7 @@ pub async fn uninstall_app(
     }
     state
         .apps
-        .uninstall(user.audit(), &user.app, params.delete_data)
+        .uninstall(user.audit(), user.app.as_str(), params.delete_data)
         .await?;
-    Ok(accepted(&user.app, "uninstalling"))
+    Ok(accepted(user.app.as_str(), "uninstalling"))
 }

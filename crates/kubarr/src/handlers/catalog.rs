@@ -10,7 +10,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::{perm, Require, RequireApp};
+use crate::auth::{perm, AppsWith, Require, RequireApp};
 use crate::error::{AppError, AppResult};
 use crate::extract::Path;
 use crate::state::AppState;
@@ -31,6 +31,8 @@ pub struct CatalogItem {
     pub web_port: Option<u16>,
     /// Apps this one talks to.
     pub peers: Vec<String>,
+    /// The Pod Security level its namespace enforces (`baseline`; more only when its chart says so).
+    pub pod_security: String,
     /// Whether Kubarr has installed it.
     pub installed: bool,
 }
@@ -70,6 +72,7 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
             .map(|_| format!("/api/apps/catalog/{}/icon", entry.name)),
         web_port: entry.web_port,
         peers: entry.peers.clone(),
+        pod_security: entry.pod_security.as_str().to_owned(),
         installed,
     }
 }
@@ -91,14 +94,14 @@ async fn installed_names(state: &AppState) -> AppResult<std::collections::BTreeS
     ))]
 pub async fn list_catalog(
     State(state): State<AppState>,
-    user: Require<perm::AppsView>,
+    visible: AppsWith<perm::AppsView>,
 ) -> AppResult<Json<Vec<CatalogItem>>> {
     let installed = installed_names(&state).await?;
     let catalog = state.apps.catalog();
     Ok(Json(
-        catalog
-            .entries()
-            .filter(|e| user.permissions.can_view_app(e.name.as_str()))
+        visible
+            .filter(catalog.entries(), |e| e.name.as_str())
+            .into_iter()
             .map(|e| item(e, installed.contains(e.name.as_str())))
             .collect(),
     ))
@@ -117,8 +120,8 @@ pub async fn get_catalog_app(
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<CatalogDetail>> {
     let catalog = state.apps.catalog();
-    let entry = catalog.get(&user.app).ok_or_else(not_in_catalog)?;
-    let installed = kubarr_db::queries::apps::find(&state.db, &user.app)
+    let entry = catalog.get(user.app.as_str()).ok_or_else(not_in_catalog)?;
+    let installed = kubarr_db::queries::apps::find(&state.db, user.app.as_str())
         .await?
         .is_some();
     Ok(Json(CatalogDetail {
@@ -180,7 +183,6 @@ pub async fn reload_catalog(
     State(state): State<AppState>,
     user: Require<perm::AppsInstall>,
 ) -> AppResult<Json<CatalogReloadResponse>> {
-    user.require(crate::auth::Permission::AppsInstall)?;
     let (apps, problems) = state.apps.reload_catalog();
     user.audit()
         .record(

@@ -13,7 +13,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::apps::orchestrator_error;
-use crate::auth::{perm, RequireApp};
+use crate::auth::live::LiveSession;
+use crate::auth::{perm, Permission, RequireApp};
 use crate::error::{AppError, AppResult};
 use crate::extract::Query;
 use crate::state::AppState;
@@ -46,7 +47,7 @@ pub struct EventInfo {
 
 #[derive(Deserialize, IntoParams)]
 pub struct LogParams {
-    /// Pod name (default: the app's first pod).
+    /// Pod name: one of the app's pods (default: the first).
     pub pod: Option<String>,
     /// Container name (default: the pod's first).
     pub container: Option<String>,
@@ -81,7 +82,7 @@ pub async fn list_pods(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<Vec<PodInfo>>> {
-    let app = installed(&state, &user.app).await?;
+    let app = installed(&state, user.app.as_str()).await?;
     let caches = state
         .apps
         .caches()
@@ -132,7 +133,7 @@ pub async fn list_events(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<Vec<EventInfo>>> {
-    let app = installed(&state, &user.app).await?;
+    let app = installed(&state, user.app.as_str()).await?;
     let events = state
         .apps
         .cluster()?
@@ -158,19 +159,21 @@ pub async fn list_events(
     ))
 }
 
-/// A pod's log as plain text lines; `follow=true` keeps streaming until the client leaves.
+/// A pod's log as plain text lines; `follow=true` keeps streaming until the client leaves or the
+/// session ends.
 #[utoipa::path(get, path = "/api/apps/{app}/logs", tag = "apps", params(("app" = String, Path), LogParams),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Log lines", content_type = "text/plain"),
         (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 429, description = "too_many_streams (follow=true)", body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
 pub async fn app_logs(
     State(state): State<AppState>,
     user: RequireApp<perm::LogsView>,
     Query(params): Query<LogParams>,
 ) -> AppResult<Response> {
-    let app = installed(&state, &user.app).await?;
+    let app = installed(&state, user.app.as_str()).await?;
     let tail = params.tail_lines.unwrap_or(500);
     if !(1..=10_000).contains(&tail) {
         return Err(AppError::validation(
@@ -184,26 +187,52 @@ pub async fn app_logs(
             "`since_seconds` must be positive.",
         ));
     }
-    let cluster = state.apps.cluster()?;
+    let caches = state
+        .apps
+        .caches()
+        .ok_or_else(crate::apps::cluster_unavailable)?;
+    let mut pods: Vec<String> = caches
+        .app_objects(app.as_str())
+        .pods
+        .into_iter()
+        .filter_map(|p| p.metadata.name.clone())
+        .collect();
+    pods.sort();
     let pod = match params.pod {
-        Some(p) => p,
-        None => {
-            let caches = state
-                .apps
-                .caches()
-                .ok_or_else(crate::apps::cluster_unavailable)?;
-            let mut pods: Vec<String> = caches
-                .app_objects(app.as_str())
-                .pods
-                .into_iter()
-                .filter_map(|p| p.metadata.name.clone())
-                .collect();
-            pods.sort();
-            pods.into_iter()
-                .next()
-                .ok_or_else(|| AppError::not_found("pod_not_found", "The app has no pods."))?
+        // Only a pod of this app, as the watch cache knows it: never a name passed on as is.
+        Some(p) => {
+            if !is_dns_subdomain(&p) || !pods.contains(&p) {
+                return Err(AppError::bad_request(
+                    "invalid_pod",
+                    "`pod` must be the name of one of this app's pods.",
+                )
+                .with_field("pod"));
+            }
+            p
         }
+        None => pods
+            .into_iter()
+            .next()
+            .ok_or_else(|| AppError::not_found("pod_not_found", "The app has no pods."))?,
     };
+    if params
+        .container
+        .as_deref()
+        .is_some_and(|c| !is_dns_label(c))
+    {
+        return Err(AppError::validation(
+            "container",
+            "`container` must be a container name.",
+        ));
+    }
+    // A followed log is a stream: it ends with the session, or when the caller may no longer read
+    // this app's logs.
+    let live = if params.follow {
+        Some(LiveSession::start(&state, &user)?)
+    } else {
+        None
+    };
+    let cluster = state.apps.cluster()?;
     let opts = LogOptions {
         container: params.container,
         tail_lines: Some(tail),
@@ -228,7 +257,18 @@ pub async fn app_logs(
     let stream = reader
         .lines()
         .map(|line| line.map(|l| Bytes::from(l + "\n")));
-    let mut response = Body::from_stream(stream).into_response();
+    let body = match live {
+        Some(live) => {
+            let name = app.to_string();
+            let ended = live.ended(
+                move |p| p.has_for_app(Permission::LogsView, &name) && p.can_view_app(&name),
+                None,
+            );
+            Body::from_stream(stream.take_until(ended))
+        }
+        None => Body::from_stream(stream),
+    };
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,
@@ -237,4 +277,36 @@ pub async fn app_logs(
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(response)
+}
+
+/// A DNS-1123 subdomain (what a pod name is): at most 253 characters of lowercase letters, digits,
+/// `-` and `.`, each label starting and ending with a letter or digit.
+fn is_dns_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
+}
+
+/// A DNS-1123 label: 1–63 lowercase letters, digits or `-`, not starting or ending with `-`.
+fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pod_names_are_dns_subdomains() {
+        for ok in ["sonarr-7d9c-x2z", "a", "a.b-c", &"a".repeat(63)] {
+            assert!(is_dns_subdomain(ok), "{ok}");
+        }
+        for bad in ["", "../x", "A", "a/b", "a..b", "-a", "a-", "a b", "a%2F", &"a".repeat(64)] {
+            assert!(!is_dns_subdomain(bad), "{bad}");
+        }
+    }
 }

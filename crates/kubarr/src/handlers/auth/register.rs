@@ -83,7 +83,7 @@ pub async fn register(
             .with_field("email"));
         }
     }
-    password::validate(&req.password, &username, "password")?;
+    password::validate_with(&req.password, &[&username, &email], "password")?;
     ensure_unique(&state.db, Some(&username), Some(&email), None).await?;
     let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
     let pending_approval = invite.is_none() && settings.registration_requires_approval;

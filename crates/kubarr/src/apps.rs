@@ -1,7 +1,7 @@
 //! The app lifecycle service: catalog, operations as background jobs, live status from the watch
 //! caches, and status change events. No HTTP types here; handlers call into it.
 
-mod media;
+pub mod media;
 mod operations;
 mod reconcile;
 mod status;
@@ -54,6 +54,8 @@ pub struct Apps {
     coordination: Arc<Coordination>,
     /// The namespace Kubarr runs in, when known (installed by its chart).
     own_namespace: std::sync::OnceLock<String>,
+    /// Where host-path media may live (`media.allowed_roots`).
+    media_roots: std::sync::OnceLock<media::MediaRoots>,
     /// Names of apps whose operation state changed (feeds the status events).
     op_changes: broadcast::Sender<String>,
 }
@@ -97,6 +99,7 @@ impl Apps {
                 .own_namespace
                 .set(binding.service_account_namespace.clone());
         }
+        let _ = apps.media_roots.set(config.media.allowed_roots.clone());
         apps.spawn_reconcile();
         Ok(apps)
     }
@@ -104,13 +107,29 @@ impl Apps {
     /// The service with no cluster: the catalog works, operations answer 503.
     pub fn without_cluster(config: &Config, db: DatabaseConnection) -> Arc<Self> {
         let helm = Helm::new(&config.helm_bin, None, config.data_dir.join("helm"));
-        Self::new(
+        let apps = Self::new(
             db,
             config.charts_dir.clone(),
             helm,
             None,
             Timeouts::default(),
-        )
+        );
+        let _ = apps.media_roots.set(config.media.allowed_roots.clone());
+        apps
+    }
+
+    /// Where host-path media may live (the configuration's roots; the default root when the
+    /// service was built without a configuration).
+    pub fn media_roots(&self) -> &media::MediaRoots {
+        self.media_roots.get_or_init(|| {
+            media::MediaRoots::parse(&[crate::config::DEFAULT_MEDIA_ROOT.to_owned()])
+                .expect("the default root is valid")
+        })
+    }
+
+    /// Sets the media roots of a service built with [`new`](Self::new) (tests); ignored once set.
+    pub fn set_media_roots(&self, roots: media::MediaRoots) {
+        let _ = self.media_roots.set(roots);
     }
 
     /// Builds the service around given parts (tests use this to pick short timeouts), as the
@@ -160,6 +179,7 @@ impl Apps {
             events,
             coordination,
             own_namespace: std::sync::OnceLock::new(),
+            media_roots: std::sync::OnceLock::new(),
             op_changes,
         });
         apps.spawn_status_events();

@@ -7,6 +7,7 @@
 use std::sync::Arc;
 
 use kubarr_db::queries::apps::{self as rows, state, Begin, Finish, NewInstall};
+use kubarr_orchestrator::cluster::MediaBacking;
 use kubarr_orchestrator::helm::DeployOptions;
 use kubarr_orchestrator::values::merge;
 use kubarr_orchestrator::AppName;
@@ -56,6 +57,8 @@ struct Job {
     /// Values as stored and audited (secrets redacted).
     stored_values: Value,
     reuse_values: bool,
+    /// The shared media backing, from the admin's setting at the time of the request.
+    media: Option<MediaBacking>,
 }
 
 impl Apps {
@@ -70,7 +73,8 @@ impl Apps {
         let entry = catalog.get(app).ok_or_else(|| not_in_catalog(app))?;
         self.require_cluster()?;
         let (values, stored_values) = self.check_values(entry, values)?;
-        let full = self.deploy_values(values).await?;
+        let full = self.deploy_values(values);
+        let media = self.media_backing().await?;
         let txn = self.db.begin().await?;
         let begun = rows::begin_install(
             &txn,
@@ -112,6 +116,7 @@ impl Apps {
             values: full,
             stored_values,
             reuse_values: false,
+            media,
         });
         Ok(())
     }
@@ -143,10 +148,17 @@ impl Apps {
         let (full, stored_values, reuse) = match values {
             Some(v) => {
                 let (v, stored) = self.check_values(entry, v)?;
-                (self.deploy_values(v).await?, stored, false)
+                (self.deploy_values(v), stored, false)
             }
-            None => (json!({}), Value::Null, true),
+            // Kubarr's own values are given again; `media: null` drops a media key an older
+            // release may still carry among its reused values.
+            None => (
+                merge(&self.deploy_values(json!({})), &json!({"media": null})),
+                Value::Null,
+                true,
+            ),
         };
+        let media = self.media_backing().await?;
         self.begin_and_spawn(
             actor,
             Job {
@@ -156,6 +168,7 @@ impl Apps {
                 values: full,
                 stored_values,
                 reuse_values: reuse,
+                media,
             },
             state::UPGRADING,
             json!({"version": entry.version}),
@@ -174,6 +187,7 @@ impl Apps {
             values: Value::Null,
             stored_values: Value::Null,
             reuse_values: false,
+            media: None,
         };
         self.begin_and_spawn(actor, job, state::INSTALLED, json!({}))
             .await
@@ -195,6 +209,7 @@ impl Apps {
             values: Value::Null,
             stored_values: Value::Null,
             reuse_values: false,
+            media: None,
         };
         self.begin_and_spawn(
             actor,
@@ -267,7 +282,13 @@ impl Apps {
                 let entry = self.catalog().get(app.as_str()).cloned().ok_or_else(|| {
                     kubarr_orchestrator::Error::Config(format!("{app} left the catalog"))
                 })?;
-                cluster.ensure_namespace(app).await?;
+                cluster.ensure_namespace_at(app, entry.pod_security).await?;
+                let claim = match &job.media {
+                    Some(backing) => Some(cluster.ensure_media_volume(app, backing).await?),
+                    None => None,
+                };
+                let media = json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
+                let values = merge(&job.values, &media);
                 let opts = DeployOptions {
                     wait: self.timeouts.deploy,
                     atomic: true,
@@ -275,8 +296,12 @@ impl Apps {
                 };
                 let release = self
                     .helm
-                    .upgrade_install(app, &entry.chart_dir, &job.values, &opts)
+                    .upgrade_install(app, &entry.chart_dir, &values, &opts)
                     .await?;
+                // The pods use the current claim now; volumes of an earlier setting go.
+                if let Err(e) = cluster.remove_media_volumes(app, claim.as_deref()).await {
+                    tracing::warn!(app = %app, error = %e, "could not remove old media volumes");
+                }
                 Ok(Finish {
                     state: state::INSTALLED,
                     message: "Running".into(),
@@ -296,6 +321,8 @@ impl Apps {
                     cluster
                         .delete_namespace(app, self.timeouts.uninstall)
                         .await?;
+                    // The volume objects only: the shared media itself is never deleted.
+                    cluster.remove_media_volumes(app, None).await?;
                 }
                 Ok(finish_installed("Uninstalled"))
             }
@@ -372,6 +399,14 @@ impl Apps {
                 "`values` must be an object.",
             ));
         }
+        if values.get("kubarr").is_some() {
+            // Where Kubarr runs and where media lives are Kubarr's to say, never a user's.
+            return Err(AppError::unprocessable(
+                "invalid_values",
+                "values.kubarr is set by Kubarr itself (media storage is an administrator setting).",
+            )
+            .with_field("values.kubarr"));
+        }
         match &entry.schema {
             Some(schema) => {
                 if let Some(p) = schema.validate(&values).into_iter().next() {
@@ -393,23 +428,49 @@ impl Apps {
         }
     }
 
-    /// What helm gets: the media-storage setting, the user's values over it, and where Kubarr
-    /// runs (the app's NetworkPolicy lets that namespace in) over both.
-    async fn deploy_values(&self, user: Value) -> Result<Value, AppError> {
-        let with_media = match self.media_values().await? {
-            Some(media) => merge(&media, &user),
+    /// What helm gets besides the media claim: the user's values, and where Kubarr runs (the
+    /// app's NetworkPolicy lets that namespace in) over them.
+    fn deploy_values(&self, user: Value) -> Value {
+        match self.own_namespace.get() {
+            Some(ns) => merge(&user, &json!({"kubarr": {"namespace": ns}})),
             None => user,
-        };
-        Ok(match self.own_namespace.get() {
-            Some(ns) => merge(&with_media, &json!({"kubarr": {"namespace": ns}})),
-            None => with_media,
-        })
+        }
     }
 
-    async fn media_values(&self) -> Result<Option<Value>, AppError> {
-        let setting = kubarr_db::queries::settings::get(&self.db, "media_storage").await?;
-        let parsed = setting.and_then(|s| serde_json::from_str::<Value>(&s.value).ok());
-        Ok(media::chart_values(parsed.as_ref()))
+    /// The media backing under the admin's setting, checked again against the allowed roots (the
+    /// deployer may have narrowed them since the setting was saved).
+    async fn media_backing(&self) -> Result<Option<MediaBacking>, AppError> {
+        let stored = kubarr_db::queries::settings::get(&self.db, "media_storage").await?;
+        let setting: crate::settings::MediaStorage = stored
+            .and_then(|row| serde_json::from_str(&row.value).ok())
+            .unwrap_or_default();
+        let setting = self.media_roots().check(&setting).map_err(|e| {
+            AppError::unprocessable(
+                "invalid_media_storage",
+                format!("The media storage setting is no longer allowed: {}", e.message()),
+            )
+        })?;
+        if setting.kind == crate::settings::MediaStorageKind::ExistingClaim {
+            let (Some(ns), Some(claim)) = (self.own_namespace.get(), setting.claim_name.as_deref())
+            else {
+                return Err(AppError::unprocessable(
+                    "invalid_media_storage",
+                    "An existing claim needs Kubarr to run in a cluster namespace.",
+                ));
+            };
+            let cluster = self.cluster.as_ref().ok_or_else(cluster_unavailable)?;
+            return cluster
+                .csi_backing_of_claim(ns, claim)
+                .await
+                .map(Some)
+                .map_err(|e| {
+                    AppError::unprocessable(
+                        "invalid_media_storage",
+                        format!("The media claim cannot be used: {e}"),
+                    )
+                });
+        }
+        Ok(media::backing(&setting))
     }
 
     fn require_cluster(&self) -> Result<(), AppError> {

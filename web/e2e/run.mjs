@@ -260,6 +260,7 @@ async function main() {
       log(`QR code (version ${await qr.getAttribute('data-qr-version')}) reads back as the URI`);
       await screenshot(page, 'account-2fa-enrol');
       lastStep = timeStep();
+      await page.getByLabel('Your password').fill(ADMIN.password);
       await page.getByLabel('Code from your authenticator app').fill(totp(totpSecret, lastStep));
       await page.getByRole('button', { name: 'Turn on' }).click();
       const codes = await waitFor(

@@ -73,6 +73,43 @@ load_ports() {
   source "$STATE/ports.env"
 }
 
+# The test bed's ports, one "NAME=port" per line (after load_ports).
+port_list() {
+  local n
+  for n in ETCD_PORT ETCD_PEER_PORT APISERVER_PORT KCM_PORT SCHEDULER_PORT KWOK_PORT; do
+    echo "$n=${!n}"
+  done
+}
+
+ports_free() {
+  local entry
+  for entry in $(port_list); do port_busy "${entry#*=}" && return 1; done
+  return 0
+}
+
+# "pid command line" of the process listening on port $1 (empty when unknown).
+port_holder() {
+  local pid
+  pid=$(ss -Htlnp "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n1 | cut -d= -f2)
+  [ -n "$pid" ] || return 0
+  echo "$pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)"
+}
+
+# Waits up to $1 seconds for every test-bed port to be free. A process of ours that was just
+# stopped may hold its listening socket for a moment after it stopped looking alive (its other
+# threads are still exiting). Fails naming the holder of each port still taken.
+wait_ports_free() {
+  local secs=$1 entry
+  load_ports || return 0
+  wait_for "$secs" "the test bed's ports to be free" ports_free && return 0
+  for entry in $(port_list); do
+    if port_busy "${entry#*=}"; then
+      echo "testbed: port ${entry#*=} (${entry%%=*}) is still taken by: $(port_holder "${entry#*=}")" >&2
+    fi
+  done
+  return 1
+}
+
 # Waits until "$@" succeeds or the deadline (seconds) passes. Usage: wait_for SECS DESC cmd...
 wait_for() {
   local secs=$1 desc=$2; shift 2
@@ -106,7 +143,10 @@ stop_all() {
     pid=$(pid_of "$c")
     if pid_ours "$pid"; then
       kill -TERM "$pid" 2>/dev/null || true
-      wait_for 15 "$c (pid $pid) to exit" pid_gone "$pid" || kill -KILL "$pid" 2>/dev/null || true
+      if ! wait_for 15 "$c (pid $pid) to exit" pid_gone "$pid"; then
+        kill -KILL "$pid" 2>/dev/null || true
+        wait_for 10 "$c (pid $pid) to exit after SIGKILL" pid_gone "$pid" || true
+      fi
     fi
     rm -f "$PIDS/$c.pid"
   done

@@ -132,7 +132,7 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
     if chart.chart_type.as_deref() == Some("library") {
         return Err("library charts are not installable".into());
     }
-    let name = AppName::parse(&chart.name)?;
+    let name = AppName::parse(&chart.name).map_err(|e| e.to_string())?;
     let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
     if dir_name != chart.name {
         return Err(format!(

@@ -16,7 +16,7 @@ pub mod status;
 pub mod values;
 pub mod watch;
 
-pub use app_name::AppName;
+pub use app_name::{AppName, InvalidAppName};
 pub use error::{Error, Result};
 
 /// Label on every namespace Kubarr creates: `kubarr.io/app=<app>`. Kubarr never touches a

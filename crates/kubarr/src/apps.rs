@@ -1,10 +1,15 @@
 //! The app lifecycle service: catalog, operations as background jobs, live status from the watch
 //! caches, and status change events. No HTTP types here; handlers call into it.
 
+mod error;
+mod jobs;
 pub mod media;
 mod operations;
 mod reconcile;
+mod resources;
+mod state;
 mod status;
+mod values;
 
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -17,12 +22,14 @@ use kubarr_orchestrator::watch::WatchCaches;
 use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast;
 
+pub use error::AppsError;
 pub use operations::Operation;
-pub use status::{AppStatus, AppStatusEvent};
+pub use resources::{is_dns_label, LogStream};
+pub use state::{AppOperation, AppStatus, LiveState};
+pub use status::AppStatusEvent;
 
 use crate::config::{Config, KubeMode};
 use crate::coordination::Coordination;
-use crate::error::AppError;
 
 /// How long helm may take.
 #[derive(Clone, Debug)]
@@ -204,11 +211,6 @@ impl Apps {
         (n, problems)
     }
 
-    /// The cluster, or 503 when none is configured.
-    pub fn cluster(&self) -> Result<&Cluster, AppError> {
-        self.cluster.as_ref().ok_or_else(cluster_unavailable)
-    }
-
     pub fn caches(&self) -> Option<&WatchCaches> {
         self.caches.as_ref()
     }
@@ -269,31 +271,4 @@ async fn connect(config: &Config) -> anyhow::Result<Option<Cluster>> {
         },
     };
     Ok(Some(cluster))
-}
-
-/// 503 `cluster_unavailable`.
-pub fn cluster_unavailable() -> AppError {
-    AppError::unavailable(
-        "cluster_unavailable",
-        "The Kubernetes cluster is not reachable right now.",
-    )
-}
-
-/// Maps orchestrator errors to API errors without leaking internals.
-pub fn orchestrator_error(e: kubarr_orchestrator::Error) -> AppError {
-    use kubarr_orchestrator::Error;
-    if e.is_unavailable() {
-        tracing::warn!(error = %e, "cluster unavailable");
-        return cluster_unavailable();
-    }
-    match &e {
-        Error::NotManaged(ns) => AppError::not_found(
-            "app_not_found",
-            format!("No app `{ns}` is installed by Kubarr."),
-        ),
-        _ if e.api_code() == Some(404) => {
-            AppError::not_found("not_found", "The requested object does not exist.")
-        }
-        _ => AppError::internal(e),
-    }
 }

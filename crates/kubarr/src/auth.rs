@@ -32,7 +32,7 @@ pub use permission::{perm, Permission, PermissionMarker, PermissionSet};
 
 use tokio::sync::OnceCell;
 
-use crate::error::AppResult;
+use crate::auth::password::HashError;
 use crate::settings::SettingsCache;
 
 /// Process-wide authentication state (part of [`AppState`](crate::state::AppState)).
@@ -98,7 +98,7 @@ impl AuthState {
 
     /// A bcrypt hash of a random password at the configured cost, verified against when the
     /// login names no user, so that answer takes as long as a wrong password.
-    pub async fn dummy_hash(&self, cost: u32) -> AppResult<&str> {
+    pub async fn dummy_hash(&self, cost: u32) -> Result<&str, HashError> {
         self.dummy_hash
             .get_or_try_init(|| password::hash_unchecked(password::generate(), cost))
             .await

@@ -6,8 +6,8 @@
 use kubarr_db::queries::{audit, users};
 use sea_orm::{DatabaseConnection, TransactionTrait};
 
-use crate::auth::{password, validate};
 use crate::config::Config;
+use crate::identity::{self, AccountFields, IdentityError, Membership, NewAccount};
 
 /// Whether the initial administrator was created now.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,29 +29,24 @@ pub async fn create_initial_admin(
     if users::count(db).await? > 0 {
         return Ok(Outcome::AlreadySetUp);
     }
-    let problem = |e: crate::error::AppError| anyhow::anyhow!("initial_admin: {}", e.message());
-    let username =
-        validate::username(&admin.username, "initial_admin.username").map_err(problem)?;
-    let email = validate::email(&admin.email, "initial_admin.email").map_err(problem)?;
-    let secret = admin.password.expose();
-    password::validate_with(secret, &[&username, &email], "initial_admin.password").map_err(problem)?;
-    let hashed = password::hash(secret, config.auth.bcrypt_cost)
+    let fields = AccountFields {
+        username: &admin.username,
+        email: &admin.email,
+        password: admin.password.expose(),
+    };
+    let account = NewAccount::prepare(fields, "initial_admin.", config.auth.bcrypt_cost)
         .await
-        .map_err(problem)?;
+        .map_err(|e| match e {
+            IdentityError::Invalid(f) => anyhow::anyhow!("{}: {}", f.field, f.message),
+            IdentityError::WeakPassword(w) => anyhow::anyhow!("{}: {}", w.field, w.message),
+            other => anyhow::Error::new(other),
+        })?;
+    let username = account.username().to_owned();
     let txn = db.begin().await?;
-    let Some(user) = users::create_first_admin(
-        &txn,
-        users::NewUser {
-            username: username.clone(),
-            email,
-            hashed_password: hashed,
-            is_active: true,
-            is_approved: true,
-        },
-    )
-    .await?
-    else {
-        return Ok(Outcome::AlreadySetUp);
+    let user = match identity::create_user(&txn, account, Membership::FirstAdmin, false).await {
+        Ok(user) => user,
+        Err(IdentityError::AlreadySetUp) => return Ok(Outcome::AlreadySetUp),
+        Err(e) => return Err(e.into()),
     };
     audit::record(
         &txn,

@@ -148,7 +148,11 @@ pub const DEFAULT_MEDIA_ROOT: &str = "/srv/kubarr";
 /// The effective configuration.
 #[derive(Clone, Debug, Serialize)]
 pub struct Config {
+    /// Port 0 lets the system choose a free port; see `listen_address_path`.
     pub listen: SocketAddr,
+    /// When set, the address actually listened on is written here once the socket is bound
+    /// (how a supervisor or a test learns the port chosen for `listen` port 0).
+    pub listen_address_path: Option<PathBuf>,
     pub data_dir: PathBuf,
     pub database: DatabaseConfig,
     /// Key for encrypting stored secrets. When absent, it is read from (or generated into)

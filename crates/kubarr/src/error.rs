@@ -3,6 +3,11 @@
 //! Handlers return [`AppResult`]. Every error becomes
 //! `{"error": {"code": "snake_case", "message": "…", "field": "…"?}}` with the right status.
 //! Internal errors are logged with their cause and answered with a generic 500 that reveals nothing.
+//! Codes are [`ErrorCode`]s; services return their own domain errors, which become `AppError`s
+//! in [`from_domain`] and nowhere else.
+
+mod code;
+mod from_domain;
 
 use std::borrow::Cow;
 
@@ -11,13 +16,15 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+pub use code::ErrorCode;
+
 pub type AppResult<T> = Result<T, AppError>;
 
 /// An error answered to the client.
 #[derive(Debug)]
 pub struct AppError {
     status: StatusCode,
-    code: Cow<'static, str>,
+    code: ErrorCode,
     message: Cow<'static, str>,
     field: Option<String>,
     retry_after_secs: Option<u64>,
@@ -34,7 +41,7 @@ pub struct ErrorBody {
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
     /// Stable machine-readable code, e.g. `invalid_credentials`.
-    pub code: String,
+    pub code: ErrorCode,
     /// A sentence for humans.
     pub message: String,
     /// The request field at fault, when there is one (dotted path).
@@ -43,14 +50,10 @@ pub struct ErrorDetail {
 }
 
 impl AppError {
-    pub fn new(
-        status: StatusCode,
-        code: impl Into<Cow<'static, str>>,
-        message: impl Into<Cow<'static, str>>,
-    ) -> Self {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self {
             status,
-            code: code.into(),
+            code,
             message: message.into(),
             field: None,
             retry_after_secs: None,
@@ -77,44 +80,49 @@ impl AppError {
 
     /// 400 for input that fails validation.
     pub fn validation(field: impl Into<String>, message: impl Into<Cow<'static, str>>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "validation_failed", message).with_field(field)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::ValidationFailed,
+            message,
+        )
+        .with_field(field)
     }
 
-    pub fn bad_request(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn bad_request(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::BAD_REQUEST, code, message)
     }
 
-    pub fn unauthorized(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn unauthorized(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNAUTHORIZED, code, message)
     }
 
-    pub fn forbidden(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn forbidden(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::FORBIDDEN, code, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn not_found(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }
 
-    pub fn conflict(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn conflict(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::CONFLICT, code, message)
     }
 
-    pub fn unprocessable(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn unprocessable(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
     pub fn too_many_requests(retry_after_secs: u64) -> Self {
         let mut e = Self::new(
             StatusCode::TOO_MANY_REQUESTS,
-            "rate_limited",
+            ErrorCode::RateLimited,
             format!("Too many attempts. Try again in {retry_after_secs} seconds."),
         );
         e.retry_after_secs = Some(retry_after_secs.max(1));
         e
     }
 
-    pub fn unavailable(code: &'static str, message: impl Into<Cow<'static, str>>) -> Self {
+    pub fn unavailable(code: ErrorCode, message: impl Into<Cow<'static, str>>) -> Self {
         Self::new(StatusCode::SERVICE_UNAVAILABLE, code, message)
     }
 
@@ -122,7 +130,7 @@ impl AppError {
     pub fn internal(source: impl Into<anyhow::Error>) -> Self {
         let mut e = Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
+            ErrorCode::InternalError,
             "Something went wrong on the server. The error has been logged.",
         );
         e.source = Some(source.into());
@@ -133,8 +141,8 @@ impl AppError {
         self.status
     }
 
-    pub fn code(&self) -> &str {
-        &self.code
+    pub fn code(&self) -> ErrorCode {
+        self.code
     }
 }
 
@@ -157,7 +165,7 @@ impl IntoResponse for AppError {
         }
         let body = ErrorBody {
             error: ErrorDetail {
-                code: self.code.into_owned(),
+                code: self.code,
                 message: self.message.into_owned(),
                 field: self.field,
             },
@@ -169,41 +177,6 @@ impl IntoResponse for AppError {
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         response
-    }
-}
-
-impl From<sea_orm::DbErr> for AppError {
-    fn from(err: sea_orm::DbErr) -> Self {
-        use sea_orm::DbErr;
-        match &err {
-            DbErr::RecordNotFound(_) => {
-                Self::not_found("not_found", "The requested item does not exist.")
-            }
-            DbErr::ConnectionAcquire(_) | DbErr::Conn(_) => {
-                tracing::error!(error = %err, "database unavailable");
-                Self::unavailable(
-                    "database_unavailable",
-                    "The database is not reachable right now.",
-                )
-            }
-            // Another process holds SQLite's write lock longer than the busy timeout: a passing
-            // condition the client may retry, not a fault.
-            _ if err.to_string().contains("database is locked") => {
-                tracing::warn!(error = %err, "database busy");
-                Self::unavailable("database_busy", "The database is busy; try again.")
-                    .with_retry_after(1)
-            }
-            _ => Self::internal(err),
-        }
-    }
-}
-
-impl From<sea_orm::TransactionError<sea_orm::DbErr>> for AppError {
-    fn from(err: sea_orm::TransactionError<sea_orm::DbErr>) -> Self {
-        match err {
-            sea_orm::TransactionError::Connection(e)
-            | sea_orm::TransactionError::Transaction(e) => e.into(),
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 
 /// A JSON request body. Wrong content type, malformed JSON and missing or mistyped fields are 400s
 /// naming the field; a body over the limit is 413.
@@ -35,7 +35,7 @@ where
             .unwrap_or(false);
         if !is_json {
             return Err(AppError::bad_request(
-                "invalid_content_type",
+                ErrorCode::InvalidContentType,
                 "The request body must be JSON (Content-Type: application/json).",
             ));
         }
@@ -67,7 +67,7 @@ where
             Ok(None)
         } else {
             Err(AppError::bad_request(
-                "invalid_content_type",
+                ErrorCode::InvalidContentType,
                 "The request body must be JSON (Content-Type: application/json).",
             ))
         }
@@ -82,7 +82,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let inner = err.into_inner();
         if inner.is_syntax() || inner.is_eof() {
             return AppError::bad_request(
-                "invalid_json",
+                ErrorCode::InvalidJson,
                 format!("The request body is not valid JSON: {inner}"),
             );
         }
@@ -100,7 +100,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })?;
     de.end().map_err(|e| {
         AppError::bad_request(
-            "invalid_json",
+            ErrorCode::InvalidJson,
             format!("The request body is not valid JSON: {e}"),
         )
     })?;
@@ -122,11 +122,14 @@ fn body_rejection(rejection: BytesRejection) -> AppError {
     if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
+            ErrorCode::PayloadTooLarge,
             "The request body is too large.",
         )
     } else {
-        AppError::bad_request("invalid_body", "The request body could not be read.")
+        AppError::bad_request(
+            ErrorCode::InvalidBody,
+            "The request body could not be read.",
+        )
     }
 }
 
@@ -178,7 +181,9 @@ where
         axum::extract::Path::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Path(v)| Path(v))
-            .map_err(|_| AppError::not_found("not_found", "The requested item does not exist."))
+            .map_err(|_| {
+                AppError::not_found(ErrorCode::NotFound, "The requested item does not exist.")
+            })
     }
 }
 

@@ -10,6 +10,7 @@ pub mod coordination;
 pub mod error;
 pub mod extract;
 pub mod handlers;
+pub mod identity;
 pub mod listener;
 pub mod middleware;
 pub mod openapi;

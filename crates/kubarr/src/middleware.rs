@@ -21,7 +21,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
-use crate::error::AppError;
+use crate::error::{AppError, ErrorCode};
 use crate::state::AppState;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -143,15 +143,23 @@ async fn json_errors(req: Request, next: Next) -> Response {
         return response;
     }
     let (code, message) = match status {
-        StatusCode::NOT_FOUND => ("not_found", "No such API endpoint."),
-        StatusCode::METHOD_NOT_ALLOWED => {
-            ("method_not_allowed", "This method is not allowed here.")
+        StatusCode::NOT_FOUND => (ErrorCode::NotFound, "No such API endpoint."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            ErrorCode::MethodNotAllowed,
+            "This method is not allowed here.",
+        ),
+        StatusCode::REQUEST_TIMEOUT => (ErrorCode::RequestTimeout, "The request took too long."),
+        StatusCode::PAYLOAD_TOO_LARGE => {
+            (ErrorCode::PayloadTooLarge, "The request body is too large.")
         }
-        StatusCode::REQUEST_TIMEOUT => ("request_timeout", "The request took too long."),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "The request body is too large."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("invalid_content_type", "Unsupported content type."),
-        s if s.is_server_error() => ("internal_error", "Something went wrong on the server."),
-        _ => ("bad_request", "The request could not be processed."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            (ErrorCode::InvalidContentType, "Unsupported content type.")
+        }
+        s if s.is_server_error() => (
+            ErrorCode::InternalError,
+            "Something went wrong on the server.",
+        ),
+        _ => (ErrorCode::BadRequest, "The request could not be processed."),
     };
     let mut new = AppError::new(status, code, message).into_response();
     // Keep headers such as Allow or Retry-After.
@@ -165,5 +173,5 @@ async fn json_errors(req: Request, next: Next) -> Response {
 
 /// The JSON 404 for unknown `/api/*` paths.
 pub fn api_not_found() -> Response<Body> {
-    AppError::not_found("not_found", "No such API endpoint.").into_response()
+    AppError::not_found(ErrorCode::NotFound, "No such API endpoint.").into_response()
 }

@@ -3,7 +3,7 @@
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use crate::error::{ErrorBody, ErrorDetail};
+use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -12,7 +12,7 @@ use crate::error::{ErrorBody, ErrorDetail};
         description = "Run a self-hosted media stack on Kubernetes. Every error has the shape \
                        `{\"error\": {\"code\", \"message\", \"field\"?}}`.",
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    components(schemas(ErrorBody, ErrorDetail, ErrorCode)),
     modifiers(&Security),
     tags(
         (name = "health", description = "Liveness and readiness"),

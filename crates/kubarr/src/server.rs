@@ -59,8 +59,12 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    if let Some(file) = &state.config.listen_address_path {
+        write_listen_address(file, address)?;
+    }
     tracing::info!(
-        address = %listener.local_addr()?,
+        %address,
         replica = coordination.replica_id(),
         "Kubarr is listening"
     );
@@ -78,6 +82,14 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     state.db.close().await.ok();
     tracing::info!("Kubarr stopped");
     Ok(())
+}
+
+/// Writes `address` to `file` atomically (a reader never sees a half-written address).
+fn write_listen_address(file: &std::path::Path, address: std::net::SocketAddr) -> anyhow::Result<()> {
+    let tmp = file.with_extension("tmp");
+    std::fs::write(&tmp, address.to_string())
+        .and_then(|()| std::fs::rename(&tmp, file))
+        .with_context(|| format!("cannot write the listen address to {}", file.display()))
 }
 
 async fn shutdown_signal() {

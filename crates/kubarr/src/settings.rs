@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 use crate::config::Config;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Audit entries are kept this long unless the setting says otherwise.
 pub const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 365;
@@ -194,7 +194,7 @@ impl Settings {
                 Ok(v)
             } else {
                 Err(AppError::unprocessable(
-                    "invalid_setting",
+                    ErrorCode::InvalidSetting,
                     format!("The value must be between {min} and {max}."),
                 )
                 .with_field("value"))
@@ -210,7 +210,7 @@ impl Settings {
                 let role = role.trim().to_owned();
                 if role.is_empty() || role.len() > 64 || role.chars().any(char::is_control) {
                     return Err(AppError::unprocessable(
-                        "invalid_setting",
+                        ErrorCode::InvalidSetting,
                         "The role name must have 1 to 64 characters.",
                     )
                     .with_field("value"));
@@ -244,7 +244,7 @@ impl Settings {
                         && !u.chars().any(|c| c.is_whitespace() || c.is_control());
                     if !ok {
                         return Err(AppError::unprocessable(
-                            "invalid_setting",
+                            ErrorCode::InvalidSetting,
                             "The public URL must start with http:// or https://.",
                         )
                         .with_field("value"));
@@ -258,7 +258,7 @@ impl Settings {
             }
             _ => {
                 return Err(AppError::not_found(
-                    "setting_not_found",
+                    ErrorCode::SettingNotFound,
                     "There is no such setting.",
                 ))
             }
@@ -270,7 +270,7 @@ impl Settings {
     pub fn validate(&self) -> AppResult<()> {
         if self.session_idle_timeout_minutes > self.session_absolute_lifetime_hours * 60 {
             return Err(AppError::unprocessable(
-                "invalid_setting",
+                ErrorCode::InvalidSetting,
                 "The idle timeout must not exceed the absolute session lifetime.",
             )
             .with_field("value"));
@@ -281,7 +281,7 @@ impl Settings {
 
 fn validate_storage(s: &MediaStorage) -> AppResult<()> {
     let bad = |field: &str, message: &'static str| {
-        Err(AppError::unprocessable("invalid_setting", message)
+        Err(AppError::unprocessable(ErrorCode::InvalidSetting, message)
             .with_field(format!("value.{field}")))
     };
     let abs_path = |p: &str| {

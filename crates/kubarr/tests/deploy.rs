@@ -15,7 +15,7 @@ use anyhow::{bail, Context, Result};
 use base64::Engine;
 use kubarr_testbed::{output_ok, TestCluster};
 use serde_json::{json, Value};
-use server::{free_port, http_text, serve_command, Server};
+use server::{http_text, serve_command, Server};
 
 fn chart_dir() -> PathBuf {
     kubarr_testbed::repo_root().join("charts/kubarr")
@@ -259,8 +259,7 @@ async fn run_chart_backend(release: &Release, charts: &Path, root: &Path) -> Res
         .unwrap();
     tc.service_account_kubeconfig(release.namespace(), sa, &kubeconfig)
         .await?;
-    let port = free_port();
-    let mut cmd = serve_command(port);
+    let mut cmd = serve_command();
     for (name, value) in env_of(c) {
         match name.as_str() {
             "KUBARR_LISTEN" => {}
@@ -284,7 +283,7 @@ async fn run_chart_backend(release: &Release, charts: &Path, root: &Path) -> Res
         .env("KUBARR_HELM_BIN", tc.helm_path())
         .env("KUBARR_LOG__FORMAT", "text")
         .env("KUBARR_LOG__LEVEL", "warn");
-    Ok(Server::spawn(cmd, port).await)
+    Ok(Server::spawn(cmd).await)
 }
 
 #[tokio::test]

@@ -17,7 +17,7 @@ use kubarr_db::queries::leases;
 use kubarr_db::testing::TestDatabase;
 use kubarr_db::Backend;
 use serde_json::json;
-use server::{free_port, helm_json, helm_status, local_command, stream_until, Server};
+use server::{helm_json, helm_status, local_command, stream_until, Server};
 use tokio::sync::Mutex;
 
 static SERIAL: Mutex<()> = Mutex::const_new(());
@@ -32,13 +32,12 @@ async fn postgres() -> TestDatabase {
 }
 
 async fn replica(db: &TestDatabase, data: &Path, charts: &Path) -> Server {
-    let port = free_port();
-    let mut cmd = local_command(data, charts, port);
+    let mut cmd = local_command(data, charts);
     cmd.env("KUBARR_DATABASE_URL", &db.url).env(
         "KUBARR_SECRET_KEY",
         "replica-test-secret-key-0123456789abcdef",
     );
-    Server::spawn(cmd, port).await
+    Server::spawn(cmd).await
 }
 
 async fn leader(db: &TestDatabase) -> Option<String> {

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use kubarr_testbed::TestCluster;
 use serde_json::json;
-use server::{free_port, helm_status, Server};
+use server::{helm_status, Server};
 use tokio::sync::Mutex;
 
 static SERIAL: Mutex<()> = Mutex::const_new(());
@@ -20,14 +20,32 @@ fn repo() -> PathBuf {
     kubarr_testbed::repo_root()
 }
 
+/// `testbed/up`: starts whatever part of the test bed is down (its ports stay the same).
+fn testbed_up() -> bool {
+    std::process::Command::new(repo().join("testbed/up"))
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Runs `testbed/up` when dropped (also while unwinding from a failed assertion).
+struct RestartTestBedOnDrop;
+
+impl Drop for RestartTestBedOnDrop {
+    fn drop(&mut self) {
+        if !testbed_up() {
+            eprintln!("testbed/up failed while restoring the test bed after the outage test");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_crash_mid_install_leaves_no_pending_release() {
     let _serial = SERIAL.lock().await;
     let app = format!("radarr-{}", kubarr_testbed::unique_suffix());
     let charts = kubarr_testbed::renamed_catalog(&[("radarr", &app)]).unwrap();
     let data = tempfile::tempdir().unwrap();
-    let port = free_port();
-    let mut server = Server::start(data.path(), charts.path(), port).await;
+    let mut server = Server::start(data.path(), charts.path()).await;
     let token = server.setup_admin().await;
     server.wait_ready().await;
 
@@ -63,7 +81,7 @@ async fn a_crash_mid_install_leaves_no_pending_release() {
     );
 
     // A restart repairs it: no release stuck, the app reported as failed with the reason.
-    let server = Server::start(data.path(), charts.path(), port).await;
+    let server = Server::start(data.path(), charts.path()).await;
     let body = server
         .wait_app(&token, &app, Duration::from_secs(120), |b| {
             b["state"] == "error"
@@ -120,7 +138,7 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
     let app = format!("bazarr-{}", kubarr_testbed::unique_suffix());
     let charts = kubarr_testbed::renamed_catalog(&[("bazarr", &app)]).unwrap();
     let data = tempfile::tempdir().unwrap();
-    let server = Server::start(data.path(), charts.path(), free_port()).await;
+    let server = Server::start(data.path(), charts.path()).await;
     let token = server.setup_admin().await;
     server.wait_ready().await;
     let (status, _) = server
@@ -138,7 +156,9 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
         })
         .await;
 
-    // Stop the API server.
+    // Stop the API server. Whatever happens next, the test bed comes back up when this test
+    // ends, so a failure here never leaves later tests without a cluster.
+    let _restore = RestartTestBedOnDrop;
     let pid = std::fs::read_to_string(state.join("pids/kube-apiserver.pid")).unwrap();
     let status = std::process::Command::new("kill")
         .arg(pid.trim())
@@ -179,11 +199,7 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
     assert_eq!(status, 503);
 
     // Bring it back: Kubarr recovers by itself.
-    let up = std::process::Command::new(repo().join("testbed/up"))
-        .stdout(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(up.success(), "testbed/up failed");
+    assert!(testbed_up(), "testbed/up failed");
     server
         .wait(
             Duration::from_secs(120),

@@ -768,21 +768,23 @@ export interface components {
             app_name: string;
             permission: components["schemas"]["Permission"];
         };
+        /**
+         * @description The operation running on an app.
+         * @enum {string}
+         */
+        AppOperation: "install" | "upgrade" | "restart" | "uninstall" | "repair";
         /** @description An installed (or installing) app as the API shows it. */
         AppStatus: {
             app_version?: string | null;
             message: string;
             name: string;
             namespace: string;
+            operation?: null | components["schemas"]["AppOperation"];
             /** Format: int32 */
             ready_pods: number;
             /** @description True when the cluster cannot be reached and this is the last known state. */
             stale: boolean;
-            /**
-             * @description `not_installed`, `installing`, `installed`, `degraded`, `upgrading`, `uninstalling` or
-             *     `error`. `installed` means every pod is Ready.
-             */
-            state: string;
+            state: components["schemas"]["LiveState"];
             /** Format: int32 */
             total_pods: number;
             /** Format: date-time */
@@ -794,7 +796,7 @@ export interface components {
         AppStatusEvent: {
             message: string;
             name: string;
-            state: string;
+            state: components["schemas"]["LiveState"];
         };
         AuditEntry: {
             action: string;
@@ -896,9 +898,15 @@ export interface components {
         ErrorBody: {
             error: components["schemas"]["ErrorDetail"];
         };
+        /**
+         * @description A stable, machine-readable error code (`error.code` of every error response). The
+         *     status code says what kind of failure it is; the code says which one.
+         * @enum {string}
+         */
+        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "rate_limited" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "server_busy";
         ErrorDetail: {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             /** @description The request field at fault, when there is one (dotted path). */
             field?: string | null;
             /** @description A sentence for humans. */
@@ -947,6 +955,11 @@ export interface components {
             /** Format: int64 */
             used_by?: number | null;
         };
+        /**
+         * @description An app's live state.
+         * @enum {string}
+         */
+        LiveState: "not_installed" | "installing" | "installed" | "degraded" | "upgrading" | "uninstalling" | "error";
         LoginRequest: {
             password: string;
             /** @description Username or e-mail (case-insensitive). */
@@ -975,7 +988,8 @@ export interface components {
         /** @description The answer to an accepted operation. */
         OperationAccepted: {
             app_name: string;
-            state: string;
+            /** @description The state the app shows while the operation runs. */
+            state: components["schemas"]["LiveState"];
         };
         /**
          * @description A permission, as its dotted name.
@@ -1110,8 +1124,7 @@ export interface components {
             /** Format: int32 */
             ready_pods: number;
             stale: boolean;
-            /** @description `not_installed`, `installing`, `installed`, `degraded`, `upgrading`, `uninstalling` or `error`. */
-            state: string;
+            state: components["schemas"]["LiveState"];
             /** Format: int32 */
             total_pods: number;
         };

@@ -12,16 +12,7 @@ use sea_orm::{
 
 use super::is_unique_violation;
 use crate::entities::app_installations::{self, Column, Entity, Model};
-
-/// States stored in `app_installations.state` (the live state adds `degraded`, derived from
-/// the cluster).
-pub mod state {
-    pub const INSTALLING: &str = "installing";
-    pub const INSTALLED: &str = "installed";
-    pub const UPGRADING: &str = "upgrading";
-    pub const UNINSTALLING: &str = "uninstalling";
-    pub const ERROR: &str = "error";
-}
+pub use crate::entities::app_installations::{InstallState, Operation};
 
 pub async fn list(db: &impl ConnectionTrait) -> Result<Vec<Model>, DbErr> {
     Entity::find().order_by_asc(Column::AppName).all(db).await
@@ -62,14 +53,14 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
         if existing.operation.is_some() {
             return Ok(Begin::Busy);
         }
-        if existing.state != state::ERROR {
+        if existing.state != InstallState::Error {
             return Ok(Begin::AlreadyInstalled);
         }
         let updated = Entity::update_many()
-            .col_expr(Column::Operation, Expr::value("install"))
+            .col_expr(Column::Operation, Expr::value(Operation::Install))
             .col_expr(Column::OperationStartedAt, Expr::value(now))
             .col_expr(Column::OperationOwner, Expr::value(new.owner.clone()))
-            .col_expr(Column::State, Expr::value(state::INSTALLING))
+            .col_expr(Column::State, Expr::value(InstallState::Installing))
             .col_expr(Column::Message, Expr::value("Installing"))
             .col_expr(Column::LastError, Expr::value(Option::<String>::None))
             .col_expr(Column::ChartVersion, Expr::value(new.chart_version))
@@ -79,7 +70,7 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
             .col_expr(Column::UpdatedAt, Expr::value(now))
             .filter(Column::AppName.eq(&new.app_name))
             .filter(Column::Operation.is_null())
-            .filter(Column::State.eq(state::ERROR))
+            .filter(Column::State.eq(InstallState::Error))
             .exec(db)
             .await?;
         return Ok(if updated.rows_affected == 1 {
@@ -94,9 +85,9 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
         chart_version: Set(new.chart_version),
         app_version: Set(new.app_version),
         values: Set(new.values),
-        state: Set(state::INSTALLING.into()),
+        state: Set(InstallState::Installing),
         message: Set(Some("Installing".into())),
-        operation: Set(Some("install".into())),
+        operation: Set(Some(Operation::Install)),
         operation_started_at: Set(Some(now)),
         operation_owner: Set(Some(new.owner)),
         last_error: Set(None),
@@ -113,13 +104,13 @@ pub async fn begin_install(db: &impl ConnectionTrait, new: NewInstall) -> Result
     }
 }
 
-/// Starts `operation` (`upgrade`, `restart`, `uninstall`) on an installed app, run by the
-/// replica `owner`.
+/// Starts `operation` (anything but an install) on an installed app, run by the replica
+/// `owner`; the app shows `shown_state` meanwhile.
 pub async fn begin(
     db: &impl ConnectionTrait,
     app: &str,
-    operation: &str,
-    shown_state: &str,
+    operation: Operation,
+    shown_state: InstallState,
     owner: &str,
 ) -> Result<Begin, DbErr> {
     let now = Utc::now();
@@ -145,7 +136,7 @@ pub async fn begin(
 /// How an operation ended.
 #[derive(Clone, Debug)]
 pub struct Finish {
-    pub state: &'static str,
+    pub state: InstallState,
     pub message: String,
     pub last_error: Option<String>,
     pub chart_version: Option<String>,
@@ -156,7 +147,7 @@ pub struct Finish {
 /// Ends the running operation and records its result.
 pub async fn finish(db: &impl ConnectionTrait, app: &str, f: Finish) -> Result<(), DbErr> {
     let mut update = Entity::update_many()
-        .col_expr(Column::Operation, Expr::value(Option::<String>::None))
+        .col_expr(Column::Operation, Expr::value(Option::<Operation>::None))
         .col_expr(
             Column::OperationStartedAt,
             Expr::value(Option::<chrono::DateTime<Utc>>::None),
@@ -229,7 +220,7 @@ pub async fn adopt(
         chart_version: Set(chart_version.into()),
         app_version: Set(Some(app_version.into())),
         values: Set(serde_json::json!({})),
-        state: Set(state::INSTALLED.into()),
+        state: Set(InstallState::Installed),
         message: Set(Some("Found in the cluster".into())),
         operation: Set(None),
         operation_started_at: Set(None),

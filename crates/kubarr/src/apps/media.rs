@@ -8,7 +8,7 @@
 
 use kubarr_orchestrator::cluster::MediaBacking;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::settings::{MediaStorage, MediaStorageKind};
 
 /// Directories that are never media roots nor inside one (the host's system and Kubernetes's own
@@ -109,7 +109,7 @@ impl MediaRoots {
     /// Checks the setting and returns it in canonical form (what is stored and deployed).
     pub fn check(&self, setting: &MediaStorage) -> AppResult<MediaStorage> {
         let bad = |field: &str, message: String| {
-            AppError::unprocessable("invalid_setting", message).with_field(format!("value.{field}"))
+            AppError::unprocessable(ErrorCode::InvalidSetting, message).with_field(format!("value.{field}"))
         };
         let mut out = setting.clone();
         match setting.kind {

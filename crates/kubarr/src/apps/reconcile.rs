@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use kubarr_db::queries::apps::{self as rows, state, Begin, Finish};
+use kubarr_db::queries::apps::{self as rows, Begin, Finish, InstallState, Operation};
 use kubarr_orchestrator::helm::Release;
 use kubarr_orchestrator::watch::WatchCaches;
 use kubarr_orchestrator::AppName;
@@ -119,58 +119,70 @@ impl Apps {
                 continue;
             };
             let release = find(app.as_str());
-            let Some(op) = row.operation.clone() else {
-                if let Some(r) = release.filter(Release::is_pending) {
+            let owner_alive = match row.operation {
+                Some(_) => self.owner_alive(row.operation_owner.as_deref()).await?,
+                None => false,
+            };
+            let recovery = decide(row.operation, owner_alive, release.as_ref());
+            let orphaned = matches!(
+                recovery,
+                Recovery::FinishUninstall
+                    | Recovery::Repair(_)
+                    | Recovery::MarkInstalled
+                    | Recovery::MarkInterrupted
+            );
+            if orphaned {
+                // Exactly one replica takes an orphaned operation over.
+                if !rows::take_over(&self.db, app.as_str(), row.operation_owner.as_deref(), &me)
+                    .await?
+                {
+                    continue;
+                }
+                tracing::warn!(app = %app, operation = ?row.operation, "recovering an interrupted operation");
+            }
+            let finish = match (recovery, release) {
+                (Recovery::Leave, _) => continue,
+                (Recovery::ClaimAndRepair(repair), Some(_)) => {
                     // Claim the app first, so no operation starts while the release is repaired.
-                    if rows::begin(&self.db, app.as_str(), "repair", &row.state, &me).await?
-                        != Begin::Started
-                    {
+                    let claim =
+                        rows::begin(&self.db, app.as_str(), Operation::Repair, row.state, &me);
+                    if claim.await? != Begin::Started {
                         continue;
                     }
-                    let finish = self.repair_pending(&app, &r).await?;
-                    rows::finish(&self.db, app.as_str(), finish).await?;
-                    repaired += 1;
+                    self.repair_pending(&app, repair).await?
                 }
-                continue;
-            };
-            if self.owner_alive(row.operation_owner.as_deref()).await?
-                || !rows::take_over(&self.db, app.as_str(), row.operation_owner.as_deref(), &me)
-                    .await?
-            {
-                continue;
-            }
-            tracing::warn!(app = %app, operation = %op, "recovering an interrupted operation");
-            repaired += 1;
-            let finish = match (op.as_str(), release) {
-                ("uninstall", _) => {
+                (Recovery::FinishUninstall, _) => {
                     self.helm.uninstall(&app, self.timeouts.uninstall).await?;
                     rows::delete(&self.db, app.as_str()).await?;
                     let _ = self.op_changes.send(app.to_string());
+                    repaired += 1;
                     continue;
                 }
-                (_, Some(r)) if r.is_pending() => self.repair_pending(&app, &r).await?,
-                (_, Some(r)) if r.status == "deployed" => Finish {
-                    state: state::INSTALLED,
+                (Recovery::Repair(repair), _) => self.repair_pending(&app, repair).await?,
+                (Recovery::MarkInstalled, Some(r)) => Finish {
+                    state: InstallState::Installed,
                     message: "Running".into(),
                     last_error: None,
                     chart_version: Some(r.chart_version),
                     app_version: Some(r.app_version),
                     values: None,
                 },
-                _ => interrupted(
-                    "Installation was interrupted by a restart of Kubarr; install it again.",
-                ),
+                (Recovery::MarkInterrupted, _) => interrupted(INTERRUPTED_INSTALL),
+                (Recovery::ClaimAndRepair(_) | Recovery::MarkInstalled, None) => {
+                    unreachable!("decided from a release")
+                }
             };
             rows::finish(&self.db, app.as_str(), finish).await?;
-            let _ = self.op_changes.send(app.to_string());
+            if orphaned {
+                let _ = self.op_changes.send(app.to_string());
+            }
+            repaired += 1;
         }
         // Releases Kubarr installed whose rows are missing (e.g. a database restored from backup).
         let catalog = self.catalog();
-        for r in releases.iter().filter(|r| r.name == r.namespace) {
-            if catalog.get(&r.name).is_some()
-                && rows::find(&self.db, &r.name).await?.is_none()
-                && r.status == "deployed"
-            {
+        for r in &releases {
+            let in_catalog = catalog.get(&r.name).is_some();
+            if adoptable(r, in_catalog) && rows::find(&self.db, &r.name).await?.is_none() {
                 rows::adopt(&self.db, &r.name, &r.chart_version, &r.app_version).await?;
                 tracing::info!(app = %r.name, "adopted a release found in the cluster");
                 repaired += 1;
@@ -179,34 +191,170 @@ impl Apps {
         Ok(repaired)
     }
 
-    /// A release left `pending-*`: an interrupted install is removed, an interrupted upgrade or
-    /// rollback is rolled back to the last good revision.
-    async fn repair_pending(&self, app: &AppName, release: &Release) -> anyhow::Result<Finish> {
-        if release.status == "pending-install" || release.revision <= 1 {
-            self.helm.uninstall(app, self.timeouts.uninstall).await?;
-            return Ok(interrupted(
-                "Installation was interrupted by a restart of Kubarr; install it again.",
-            ));
+    /// Carries out a [`Repair`] of a release left `pending-*`.
+    async fn repair_pending(&self, app: &AppName, repair: Repair) -> anyhow::Result<Finish> {
+        match repair {
+            Repair::Uninstall => {
+                self.helm.uninstall(app, self.timeouts.uninstall).await?;
+                Ok(interrupted(INTERRUPTED_INSTALL))
+            }
+            Repair::Rollback => {
+                self.helm.rollback(app, None, self.timeouts.deploy).await?;
+                Ok(Finish {
+                    state: InstallState::Installed,
+                    message: "An interrupted upgrade was rolled back".into(),
+                    last_error: None,
+                    chart_version: None,
+                    app_version: None,
+                    values: None,
+                })
+            }
         }
-        self.helm.rollback(app, None, self.timeouts.deploy).await?;
-        Ok(Finish {
-            state: state::INSTALLED,
-            message: "An interrupted upgrade was rolled back".into(),
-            last_error: None,
-            chart_version: None,
-            app_version: None,
-            values: None,
-        })
     }
+}
+
+const INTERRUPTED_INSTALL: &str =
+    "Installation was interrupted by a restart of Kubarr; install it again.";
+
+/// What reconciliation does with one app's row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Recovery {
+    /// Nothing: idle and not pending, or a live replica's operation.
+    Leave,
+    /// Idle, but its release was left pending (by a process that died before recording its
+    /// operation): claim the app, then repair the release.
+    ClaimAndRepair(Repair),
+    /// The rest are orphaned operations, taken over first. An uninstall is finished.
+    FinishUninstall,
+    /// The release was left pending: repair it.
+    Repair(Repair),
+    /// The release got deployed before its replica died: record it installed.
+    MarkInstalled,
+    /// Nothing (or a failed release) in the cluster: the install must be started again.
+    MarkInterrupted,
+}
+
+/// How a release left `pending-*` is repaired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Repair {
+    /// An interrupted first install: removed.
+    Uninstall,
+    /// An interrupted upgrade or rollback: rolled back to the last good revision.
+    Rollback,
+}
+
+/// The recovery decision for a row with `operation` (its replica `owner_alive`) and the app's
+/// release in the cluster, if any.
+fn decide(operation: Option<Operation>, owner_alive: bool, release: Option<&Release>) -> Recovery {
+    let pending = release.filter(|r| r.is_pending());
+    match operation {
+        None => match pending {
+            Some(r) => Recovery::ClaimAndRepair(repair_for(r)),
+            None => Recovery::Leave,
+        },
+        Some(_) if owner_alive => Recovery::Leave,
+        Some(Operation::Uninstall) => Recovery::FinishUninstall,
+        Some(_) => match release {
+            Some(r) if r.is_pending() => Recovery::Repair(repair_for(r)),
+            Some(r) if r.status == "deployed" => Recovery::MarkInstalled,
+            _ => Recovery::MarkInterrupted,
+        },
+    }
+}
+
+fn repair_for(release: &Release) -> Repair {
+    if release.status == "pending-install" || release.revision <= 1 {
+        Repair::Uninstall
+    } else {
+        Repair::Rollback
+    }
+}
+
+/// Whether a release without a row is one Kubarr installed and should track again.
+fn adoptable(release: &Release, in_catalog: bool) -> bool {
+    release.name == release.namespace && in_catalog && release.status == "deployed"
 }
 
 fn interrupted(message: &str) -> Finish {
     Finish {
-        state: state::ERROR,
+        state: InstallState::Error,
         message: message.into(),
         last_error: Some(message.into()),
         chart_version: None,
         app_version: None,
         values: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn release(status: &str, revision: i64) -> Release {
+        Release {
+            name: "sonarr".into(),
+            namespace: "sonarr".into(),
+            revision,
+            status: status.into(),
+            chart_version: "1.0.0".into(),
+            app_version: "4.0".into(),
+        }
+    }
+
+    /// Operation, owner alive, release (status, revision) => decision.
+    type Case = (
+        Option<Operation>,
+        bool,
+        Option<(&'static str, i64)>,
+        Recovery,
+    );
+
+    #[test]
+    fn the_recovery_table() {
+        use Operation as O;
+        use Recovery as R;
+        #[rustfmt::skip]
+        let cases: &[Case] = &[
+            // operation, owner alive, release (status, revision) => decision
+            (None, false, None, R::Leave),
+            (None, false, Some(("deployed", 3)), R::Leave),
+            (None, false, Some(("failed", 2)), R::Leave),
+            (None, false, Some(("pending-install", 1)), R::ClaimAndRepair(Repair::Uninstall)),
+            (None, false, Some(("pending-upgrade", 1)), R::ClaimAndRepair(Repair::Uninstall)),
+            (None, false, Some(("pending-upgrade", 4)), R::ClaimAndRepair(Repair::Rollback)),
+            (None, false, Some(("uninstalling", 2)), R::ClaimAndRepair(Repair::Rollback)),
+            (Some(O::Install), true, Some(("pending-install", 1)), R::Leave),
+            (Some(O::Uninstall), true, None, R::Leave),
+            (Some(O::Uninstall), false, Some(("deployed", 2)), R::FinishUninstall),
+            (Some(O::Uninstall), false, None, R::FinishUninstall),
+            (Some(O::Install), false, Some(("pending-install", 1)), R::Repair(Repair::Uninstall)),
+            (Some(O::Upgrade), false, Some(("pending-upgrade", 3)), R::Repair(Repair::Rollback)),
+            (Some(O::Upgrade), false, Some(("pending-rollback", 1)), R::Repair(Repair::Uninstall)),
+            (Some(O::Install), false, Some(("deployed", 1)), R::MarkInstalled),
+            (Some(O::Restart), false, Some(("deployed", 5)), R::MarkInstalled),
+            (Some(O::Repair), false, Some(("deployed", 5)), R::MarkInstalled),
+            (Some(O::Install), false, None, R::MarkInterrupted),
+            (Some(O::Install), false, Some(("failed", 1)), R::MarkInterrupted),
+            (Some(O::Upgrade), false, Some(("superseded", 2)), R::MarkInterrupted),
+        ];
+        for &(op, alive, rel, want) in cases {
+            let r = rel.map(|(status, revision)| release(status, revision));
+            assert_eq!(
+                decide(op, alive, r.as_ref()),
+                want,
+                "{op:?} alive={alive} {rel:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_deployed_catalog_releases_in_their_own_namespace_are_adopted() {
+        assert!(adoptable(&release("deployed", 1), true));
+        assert!(!adoptable(&release("deployed", 1), false));
+        assert!(!adoptable(&release("failed", 1), true));
+        assert!(!adoptable(&release("pending-install", 1), true));
+        let mut elsewhere = release("deployed", 1);
+        elsewhere.namespace = "media".into();
+        assert!(!adoptable(&elsewhere, true));
     }
 }

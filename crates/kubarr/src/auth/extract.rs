@@ -24,7 +24,7 @@ use chrono::Utc;
 use crate::audit::Audit;
 use crate::auth::permission::{Permission, PermissionSet};
 use crate::auth::token::{self, TokenKind};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 
 /// The session cookie set for browsers.
@@ -186,10 +186,7 @@ impl CurrentUser {
     /// its existence is not revealed), 403 when they see it but lack `p`.
     pub fn authorize_app(&self, p: Permission, app: &str) -> AppResult<()> {
         if !self.permissions.can_view_app(app) {
-            return Err(AppError::not_found(
-                "app_not_found",
-                "There is no such app.",
-            ));
+            return Err(no_such_app());
         }
         if self.permissions.has_for_app(p, app) {
             Ok(())
@@ -204,20 +201,24 @@ impl CurrentUser {
     }
 }
 
+pub(crate) fn no_such_app() -> AppError {
+    AppError::not_found(ErrorCode::AppNotFound, "There is no such app.")
+}
+
 pub(crate) fn forbidden(p: Permission) -> AppError {
     AppError::forbidden(
-        "forbidden",
+        ErrorCode::Forbidden,
         format!("You do not have the `{}` permission.", p.as_str()),
     )
 }
 
 fn unauthenticated() -> AppError {
-    AppError::unauthorized("unauthenticated", "Sign in to continue.")
+    AppError::unauthorized(ErrorCode::Unauthenticated, "Sign in to continue.")
 }
 
 fn session_ended() -> AppError {
     AppError::unauthorized(
-        "session_expired",
+        ErrorCode::SessionExpired,
         "Your session has ended. Please sign in again.",
     )
 }
@@ -313,7 +314,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentU
             .is_some_and(|v| v.as_bytes() == b"1");
         if !ok {
             return Err(AppError::forbidden(
-                "csrf_check_failed",
+                ErrorCode::CsrfCheckFailed,
                 "This request needs the X-Kubarr-Csrf: 1 header.",
             ));
         }
@@ -360,7 +361,7 @@ impl FromRequestParts<AppState> for CurrentUser {
         let user = authenticate(parts, state).await?;
         if user.must_enrol_2fa() {
             return Err(AppError::forbidden(
-                "two_factor_enrollment_required",
+                ErrorCode::TwoFactorEnrollmentRequired,
                 "Your role requires two-factor authentication. Set it up to continue.",
             ));
         }

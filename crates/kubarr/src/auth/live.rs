@@ -18,7 +18,7 @@ use chrono::Utc;
 use tokio::sync::watch;
 
 use crate::auth::{CurrentUser, Permissions};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 
 /// How often a stream re-checks its session when nothing in this process announced a change.
@@ -38,7 +38,7 @@ impl StreamCounts {
         if *n >= MAX_STREAMS_PER_USER {
             return Err(AppError::new(
                 axum::http::StatusCode::TOO_MANY_REQUESTS,
-                "too_many_streams",
+                ErrorCode::TooManyStreams,
                 format!(
                     "You have {MAX_STREAMS_PER_USER} live streams open already. Close one (another tab or window) and try again."
                 ),
@@ -167,7 +167,7 @@ mod tests {
             .collect();
         let e = counts.acquire(1).err().expect("over the cap");
         assert_eq!(e.status().as_u16(), 429);
-        assert_eq!(e.code(), "too_many_streams");
+        assert_eq!(e.code(), ErrorCode::TooManyStreams);
         // Another user is not affected.
         let _other = counts.acquire(2).unwrap();
         held.pop();

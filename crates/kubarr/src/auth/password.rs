@@ -2,8 +2,8 @@
 //!
 //! The policy (at every place a password is set: setup, users, registration, change, reset, the
 //! command line and the configured initial administrator): 8 characters up to bcrypt's 72 bytes,
-//! not the username, not one of the 3,000 most common passwords, and a zxcvbn score of at least
-//! [`MIN_STRENGTH`].
+//! not the username or e-mail, not one of the 3,000 most common passwords, and a zxcvbn score of
+//! at least [`MIN_STRENGTH`].
 //!
 //! Hashing is CPU-heavy, so it runs on the blocking pool behind a semaphore: a flood of logins
 //! queues there instead of stalling the async workers that serve every other request.
@@ -13,7 +13,6 @@ use std::sync::LazyLock;
 
 use tokio::sync::Semaphore;
 
-use crate::error::{AppError, AppResult};
 
 /// bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated.
 pub const MAX_PASSWORD_BYTES: usize = 72;
@@ -56,6 +55,16 @@ impl Drop for Waiting {
     }
 }
 
+/// Hashing or verifying could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Too many hashes are queued already; retry shortly.
+    #[error("The server is busy. Try again in a moment.")]
+    Busy,
+    #[error("password hashing failed: {0}")]
+    Failed(#[source] anyhow::Error),
+}
+
 /// The weakest zxcvbn score accepted: 3 ("safely unguessable"), about 10^8 guesses and more,
 /// which bcrypt makes an offline attack on a stolen hash slow enough to notice.
 pub const MIN_STRENGTH: u8 = 3;
@@ -68,19 +77,34 @@ static COMMON: LazyLock<std::collections::HashSet<&'static str>> = LazyLock::new
         .collect()
 });
 
-fn weak(field: &str, message: impl Into<String>) -> AppError {
-    AppError::bad_request("weak_password", message.into()).with_field(field)
+/// A password the policy refuses; `field` names the request field, the message says why.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct WeakPassword {
+    pub field: String,
+    pub message: String,
+}
+
+fn weak(field: &str, message: impl Into<String>) -> WeakPassword {
+    WeakPassword {
+        field: field.to_owned(),
+        message: message.into(),
+    }
 }
 
 /// Checks the password policy wherever a password is set; `field` names the request field in
 /// the error (`weak_password`, with the reason). `user_inputs` are the account's own words
 /// (username, e-mail), which make a password easier to guess.
-pub fn validate(password: &str, username: &str, field: &str) -> AppResult<()> {
+pub fn validate(password: &str, username: &str, field: &str) -> Result<(), WeakPassword> {
     validate_with(password, &[username], field)
 }
 
 /// [`validate`] with every word of the account (username, e-mail) as a guessing aid.
-pub fn validate_with(password: &str, user_inputs: &[&str], field: &str) -> AppResult<()> {
+pub fn validate_with(
+    password: &str,
+    user_inputs: &[&str],
+    field: &str,
+) -> Result<(), WeakPassword> {
     let limits = format!(
         "Use {MIN_PASSWORD_CHARS} characters up to {MAX_PASSWORD_BYTES} bytes (about 64 letters or more, fewer with accents or emoji)."
     );
@@ -133,18 +157,18 @@ pub fn validate_with(password: &str, user_inputs: &[&str], field: &str) -> AppRe
 }
 
 /// Hashes a password (policy already checked).
-pub async fn hash(password: &str, cost: u32) -> AppResult<String> {
+pub async fn hash(password: &str, cost: u32) -> Result<String, HashError> {
     let password = password.to_owned();
     run_limited(move || bcrypt::hash(password, cost)).await
 }
 
 /// Hashes a password without the policy check (generated secrets only).
-pub async fn hash_unchecked(password: String, cost: u32) -> AppResult<String> {
+pub async fn hash_unchecked(password: String, cost: u32) -> Result<String, HashError> {
     run_limited(move || bcrypt::hash(password, cost)).await
 }
 
 /// Checks `password` against a stored hash. A malformed hash counts as a mismatch.
-pub async fn verify(password: &str, hashed: &str) -> AppResult<bool> {
+pub async fn verify(password: &str, hashed: &str) -> Result<bool, HashError> {
     if password.len() > MAX_PASSWORD_BYTES {
         return Ok(false);
     }
@@ -155,22 +179,22 @@ pub async fn verify(password: &str, hashed: &str) -> AppResult<bool> {
     .await
 }
 
-async fn run_limited<T, E>(work: impl FnOnce() -> Result<T, E> + Send + 'static) -> AppResult<T>
+async fn run_limited<T, E>(
+    work: impl FnOnce() -> Result<T, E> + Send + 'static,
+) -> Result<T, HashError>
 where
     T: Send + 'static,
     E: std::error::Error + Send + Sync + 'static,
 {
     // A bounded queue: past it, answer "busy" at once instead of piling up work.
-    let waiting = Waiting::enter().ok_or_else(|| {
-        AppError::unavailable("server_busy", "The server is busy. Try again in a moment.")
-    })?;
+    let waiting = Waiting::enter().ok_or(HashError::Busy)?;
     let permit = HASHING.acquire().await;
     drop(waiting);
-    let _permit = permit.map_err(AppError::internal)?;
+    let _permit = permit.map_err(|e| HashError::Failed(e.into()))?;
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)
+        .map_err(|e| HashError::Failed(e.into()))?
+        .map_err(|e| HashError::Failed(e.into()))
 }
 
 /// A random password for generated accounts: 20 characters from an unambiguous alphabet.
@@ -187,9 +211,9 @@ pub fn generate() -> String {
 mod tests {
     use super::*;
 
-    fn code(r: AppResult<()>) -> String {
+    fn code(r: Result<(), WeakPassword>) -> String {
         r.map(|_| "ok".to_owned())
-            .unwrap_or_else(|e| format!("{} {}", e.code(), e.message()))
+            .unwrap_or_else(|e| format!("weak_password {}", e.message))
     }
 
     #[test]
@@ -221,7 +245,7 @@ mod tests {
             );
         }
         let e = validate("aaaaaaaaaa", "bob", "new_password").unwrap_err();
-        assert_eq!(e.status().as_u16(), 400);
+        assert_eq!(e.field, "new_password");
     }
 
     #[tokio::test]

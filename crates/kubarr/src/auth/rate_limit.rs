@@ -32,8 +32,6 @@ use chrono::{DateTime, TimeDelta, Utc};
 use kubarr_db::queries::rate_limits;
 use sea_orm::{ConnectionTrait, DbErr};
 
-use crate::error::AppError;
-
 /// Which endpoint family an attempt belongs to (separate buckets).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -102,15 +100,6 @@ pub enum Refusal {
 impl From<DbErr> for Refusal {
     fn from(e: DbErr) -> Self {
         Self::Store(e)
-    }
-}
-
-impl From<Refusal> for AppError {
-    fn from(r: Refusal) -> Self {
-        match r {
-            Refusal::Wait(RetryAfter(secs)) => AppError::too_many_requests(secs),
-            Refusal::Store(e) => e.into(),
-        }
     }
 }
 
@@ -359,6 +348,8 @@ pub fn account_key(login: &str) -> String {
 mod tests {
     use super::*;
     use kubarr_db::testing::TestDatabase;
+
+    use crate::error::AppError;
 
     fn ip(s: &str) -> Option<IpAddr> {
         s.parse().ok()

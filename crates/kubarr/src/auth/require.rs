@@ -17,7 +17,7 @@ use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use kubarr_orchestrator::AppName;
 
-use crate::auth::extract::{forbidden, CurrentUser, Permissions};
+use crate::auth::extract::{forbidden, no_such_app, CurrentUser, Permissions};
 use crate::auth::permission::PermissionMarker;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
@@ -57,10 +57,6 @@ pub struct RequireApp<P: PermissionMarker> {
     /// The `{app}` path parameter, a valid app name the caller holds `P` for.
     pub app: AppName,
     _p: PhantomData<P>,
-}
-
-fn no_such_app() -> AppError {
-    AppError::not_found("app_not_found", "There is no such app.")
 }
 
 impl<P: PermissionMarker> FromRequestParts<AppState> for RequireApp<P> {

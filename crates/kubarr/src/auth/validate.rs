@@ -1,13 +1,30 @@
 //! Input rules for account fields.
 
-use crate::error::{AppError, AppResult};
+use std::borrow::Cow;
+
+/// A field that breaks its rule. `field` names it (a request field, or a configuration key).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: Cow<'static, str>,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
 
 pub const USERNAME_MIN: usize = 3;
 pub const USERNAME_MAX: usize = 64;
 pub const EMAIL_MAX: usize = 254;
 
 /// A username: 3–64 ASCII letters, digits, `.`, `_` or `-`, starting with a letter or digit.
-pub fn username(value: &str, field: &str) -> AppResult<String> {
+pub fn username(value: &str, field: &str) -> Result<String, FieldError> {
     let v = value.trim();
     let ok = (USERNAME_MIN..=USERNAME_MAX).contains(&v.len())
         && v.bytes()
@@ -16,7 +33,7 @@ pub fn username(value: &str, field: &str) -> AppResult<String> {
     if ok {
         Ok(v.to_owned())
     } else {
-        Err(AppError::validation(
+        Err(FieldError::new(
             field,
             format!(
                 "The username must have {USERNAME_MIN} to {USERNAME_MAX} characters: letters, digits, `.`, `_` or `-`, starting with a letter or digit."
@@ -26,7 +43,7 @@ pub fn username(value: &str, field: &str) -> AppResult<String> {
 }
 
 /// An e-mail address: one `@` with something on each side, no spaces, at most 254 bytes.
-pub fn email(value: &str, field: &str) -> AppResult<String> {
+pub fn email(value: &str, field: &str) -> Result<String, FieldError> {
     let v = value.trim();
     let ok = v.len() <= EMAIL_MAX
         && !v.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -35,26 +52,7 @@ pub fn email(value: &str, field: &str) -> AppResult<String> {
     if ok {
         Ok(v.to_owned())
     } else {
-        Err(AppError::validation(field, "Enter a valid e-mail address."))
-    }
-}
-
-/// An app name as used in per-app grants: a DNS-1123 label (the app's namespace).
-pub fn app_name(value: &str, field: &str) -> AppResult<String> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !value.starts_with('-')
-        && !value.ends_with('-');
-    if ok {
-        Ok(value.to_owned())
-    } else {
-        Err(AppError::validation(
-            field,
-            "The app name must be 1 to 63 lowercase letters, digits or `-`.",
-        ))
+        Err(FieldError::new(field, "Enter a valid e-mail address."))
     }
 }
 
@@ -86,14 +84,6 @@ mod tests {
         assert!(email("ann@example.com", "email").is_ok());
         for bad in ["", "ann", "@x", "ann@", "a b@c", "a@b@c"] {
             assert!(email(bad, "email").is_err(), "{bad}");
-        }
-    }
-
-    #[test]
-    fn app_names() {
-        assert!(app_name("sonarr", "app").is_ok());
-        for bad in ["", "Sonarr", "-x", "x-", "a_b", &"a".repeat(64)] {
-            assert!(app_name(bad, "app").is_err(), "{bad}");
         }
     }
 }

@@ -2,11 +2,12 @@
 
 use std::io::{BufRead, IsTerminal};
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use sea_orm::TransactionTrait;
 
 use crate::auth::password;
 use crate::config::Config;
+use crate::identity::{self, AccountFields, IdentityError, Membership, NewAccount};
 
 /// Reads a password from standard input when it is piped; otherwise generates one.
 /// Returns the password and whether it was generated.
@@ -28,48 +29,25 @@ fn read_or_generate_password() -> anyhow::Result<(String, bool)> {
     }
 }
 
-fn policy(pw: &str, username: &str, email: &str) -> anyhow::Result<()> {
-    password::validate_with(pw, &[username, email], "password")
-        .map_err(|e| anyhow::anyhow!("refused: {}", e.message()))
-}
-
 pub async fn create(config: Config, username: String, email: String) -> anyhow::Result<()> {
-    let username = username.trim().to_owned();
-    let email = email.trim().to_owned();
-    if username.is_empty() || email.is_empty() || !email.contains('@') {
-        bail!("--username and a valid --email are required");
-    }
     let (pw, generated) = read_or_generate_password()?;
-    policy(&pw, &username, &email)?;
-    let hashed = password::hash(&pw, config.auth.bcrypt_cost)
+    let fields = AccountFields {
+        username: &username,
+        email: &email,
+        password: &pw,
+    };
+    let account = NewAccount::prepare(fields, "", config.auth.bcrypt_cost)
         .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        .map_err(refusal)?;
+    let username = account.username().to_owned();
     let db = crate::server::open_database(&config).await?;
     let txn = db.begin().await?;
-    if kubarr_db::queries::users::find_by_login(&txn, &username)
-        .await?
-        .is_some()
-        || kubarr_db::queries::users::find_by_login(&txn, &email)
-            .await?
-            .is_some()
-    {
-        bail!("a user with that username or e-mail already exists");
-    }
     let admin = kubarr_db::queries::roles::find_by_name(&txn, "admin")
         .await?
         .context("the admin role is missing")?;
-    let user = kubarr_db::queries::users::create(
-        &txn,
-        kubarr_db::queries::users::NewUser {
-            username: username.clone(),
-            email,
-            hashed_password: hashed,
-            is_active: true,
-            is_approved: true,
-        },
-        &[admin.id],
-    )
-    .await?;
+    let user = identity::create_user(&txn, account, Membership::Roles(vec![admin.id]), false)
+        .await
+        .map_err(refusal)?;
     kubarr_db::queries::audit::record(
         &txn,
         kubarr_db::queries::audit::Entry::cli("user_created", "user", user.id.to_string())
@@ -84,16 +62,27 @@ pub async fn create(config: Config, username: String, email: String) -> anyhow::
     Ok(())
 }
 
+/// How the command line words a refused account.
+fn refusal(e: IdentityError) -> anyhow::Error {
+    match e {
+        IdentityError::Invalid(f) => anyhow::anyhow!("--{}: {}", f.field, f.message),
+        IdentityError::UsernameTaken
+        | IdentityError::EmailTaken
+        | IdentityError::UsernameOrEmailTaken => {
+            anyhow::anyhow!("a user with that username or e-mail already exists")
+        }
+        other => other.into(),
+    }
+}
+
 pub async fn reset_password(config: Config, login: String) -> anyhow::Result<()> {
     let db = crate::server::open_database(&config).await?;
     let user = kubarr_db::queries::users::find_by_login(&db, login.trim())
         .await?
         .with_context(|| format!("no user `{login}`"))?;
     let (pw, generated) = read_or_generate_password()?;
-    policy(&pw, &user.username, &user.email)?;
-    let hashed = password::hash(&pw, config.auth.bcrypt_cost)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    password::validate_with(&pw, &[&user.username, &user.email], "password")?;
+    let hashed = password::hash(&pw, config.auth.bcrypt_cost).await?;
     let txn = db.begin().await?;
     kubarr_db::queries::users::set_password(&txn, user.id, hashed).await?;
     let revoked = kubarr_db::queries::sessions::revoke_all_for_user(&txn, user.id, None).await?;

@@ -25,6 +25,7 @@ const ENV_ALIASES: &[(&str, &str)] = &[("database_url", "database.url")];
 /// Every key the server understands.
 const KNOWN_KEYS: &[&str] = &[
     "listen",
+    "listen_address_path",
     "data_dir",
     "database.url",
     "database.max_connections",
@@ -342,6 +343,7 @@ fn build(r: &mut Reader) -> Config {
         SocketAddr::from(([127, 0, 0, 1], 8080)),
         "a host:port address",
     );
+    let listen_address_path = r.string("listen_address_path").map(PathBuf::from);
     let data_dir = PathBuf::from(r.string("data_dir").unwrap_or_else(|| "./data".into()));
     let default_db = format!("sqlite://{}/kubarr.db", data_dir.display());
     let db_url = r.string("database.url").unwrap_or(default_db);
@@ -452,6 +454,7 @@ fn build(r: &mut Reader) -> Config {
     }
     Config {
         listen,
+        listen_address_path,
         data_dir,
         database,
         secret_key,

@@ -14,7 +14,7 @@ use crate::audit::AuditAction;
 use crate::auth::rate_limit::{user_key, Action};
 use crate::auth::token;
 use crate::auth::{password, totp, CurrentUser, EnrollingUser};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::Json;
 use crate::state::AppState;
 
@@ -31,7 +31,7 @@ pub struct TwoFactorSetupResponse {
 
 fn load_user_error() -> AppError {
     AppError::unauthorized(
-        "session_expired",
+        ErrorCode::SessionExpired,
         "Your session has ended. Please sign in again.",
     )
 }
@@ -51,7 +51,7 @@ pub async fn setup_2fa(
 ) -> AppResult<JsonResponse<TwoFactorSetupResponse>> {
     if user.totp_enabled {
         return Err(AppError::conflict(
-            "two_factor_already_enabled",
+            ErrorCode::TwoFactorAlreadyEnabled,
             "Two-factor authentication is already on.",
         ));
     }
@@ -119,7 +119,7 @@ pub async fn enable_2fa(
         .ok_or_else(load_user_error)?;
     if model.totp_enabled {
         return Err(AppError::conflict(
-            "two_factor_already_enabled",
+            ErrorCode::TwoFactorAlreadyEnabled,
             "Two-factor authentication is already on.",
         ));
     }
@@ -130,21 +130,22 @@ pub async fn enable_2fa(
         .and_then(|s| totp::base32_decode(&s))
         .ok_or_else(|| {
             AppError::conflict(
-                "two_factor_not_set_up",
+                ErrorCode::TwoFactorNotSetUp,
                 "Start with /api/users/me/2fa/setup.",
             )
         })?;
     if !password::verify(&req.password, &model.hashed_password).await? {
         limiter.record_failure(&state.db, &account, user.ip).await?;
         return Err(AppError::bad_request(
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
             "The password is not correct.",
         )
         .with_field("password"));
     }
     let now_step = totp::step_at(Utc::now().timestamp());
-    let wrong =
-        || AppError::bad_request("invalid_code", "The code is not valid.").with_field("code");
+    let wrong = || {
+        AppError::bad_request(ErrorCode::InvalidCode, "The code is not valid.").with_field("code")
+    };
     let step =
         totp::verify(&secret, &req.code, now_step, model.totp_last_used_step).ok_or_else(wrong)?;
     let codes: Vec<String> = (0..RECOVERY_CODES)
@@ -205,13 +206,13 @@ pub async fn disable_2fa(
     limiter.check_account(&state.db, &account, user.ip).await?;
     if !user.totp_enabled {
         return Err(AppError::conflict(
-            "two_factor_not_enabled",
+            ErrorCode::TwoFactorNotEnabled,
             "Two-factor authentication is off.",
         ));
     }
     if user.role_requires_2fa {
         return Err(AppError::conflict(
-            "two_factor_required_by_role",
+            ErrorCode::TwoFactorRequiredByRole,
             "One of your roles requires two-factor authentication.",
         ));
     }
@@ -234,14 +235,14 @@ pub async fn disable_2fa(
     let (true, Some(step)) = (password_ok, step) else {
         limiter.record_failure(&state.db, &account, user.ip).await?;
         return Err(AppError::bad_request(
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
             "The password or the code is not correct.",
         ));
     };
     let txn = state.db.begin().await?;
     if !users::claim_totp_step(&txn, user.id, step).await? {
         return Err(AppError::bad_request(
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
             "The password or the code is not correct.",
         ));
     }
@@ -301,7 +302,7 @@ pub async fn change_password(
     if !password::verify(&req.current_password, &model.hashed_password).await? {
         limiter.record_failure(&state.db, &account, user.ip).await?;
         return Err(AppError::bad_request(
-            "invalid_credentials",
+            ErrorCode::InvalidCredentials,
             "The current password is not correct.",
         )
         .with_field("current_password"));

@@ -8,11 +8,9 @@ use axum::Json;
 use chrono::{DateTime, Utc};
 use futures::{AsyncBufReadExt, StreamExt};
 use kubarr_orchestrator::cluster::{event_time, time, LogOptions};
-use kubarr_orchestrator::AppName;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::apps::orchestrator_error;
 use crate::auth::live::LiveSession;
 use crate::auth::{perm, Permission, RequireApp};
 use crate::error::{AppError, AppResult};
@@ -47,7 +45,7 @@ pub struct EventInfo {
 
 #[derive(Deserialize, IntoParams)]
 pub struct LogParams {
-    /// Pod name: one of the app's pods (default: the first).
+    /// Pod name (default: the app's first pod).
     pub pod: Option<String>,
     /// Container name (default: the pod's first).
     pub container: Option<String>,
@@ -60,19 +58,6 @@ pub struct LogParams {
     pub follow: bool,
 }
 
-async fn installed(state: &AppState, app: &str) -> AppResult<AppName> {
-    if kubarr_db::queries::apps::find(&state.db, app)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::not_found(
-            "app_not_found",
-            format!("`{app}` is not installed."),
-        ));
-    }
-    AppName::parse(app).map_err(|_| AppError::not_found("app_not_found", "There is no such app."))
-}
-
 /// The app's pods (from the watch cache).
 #[utoipa::path(get, path = "/api/apps/{app}/pods", tag = "apps", params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
@@ -82,15 +67,11 @@ pub async fn list_pods(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<Vec<PodInfo>>> {
-    let app = installed(&state, user.app.as_str()).await?;
-    let caches = state
-        .apps
-        .caches()
-        .ok_or_else(crate::apps::cluster_unavailable)?;
     let now = Utc::now();
-    let mut pods: Vec<PodInfo> = caches
-        .app_objects(app.as_str())
-        .pods
+    let mut pods: Vec<PodInfo> = state
+        .apps
+        .pods(&user.app)
+        .await?
         .into_iter()
         .map(|p| {
             let status = p.status.clone().unwrap_or_default();
@@ -133,13 +114,7 @@ pub async fn list_events(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<Vec<EventInfo>>> {
-    let app = installed(&state, user.app.as_str()).await?;
-    let events = state
-        .apps
-        .cluster()?
-        .events(&app)
-        .await
-        .map_err(orchestrator_error)?;
+    let events = state.apps.events(&user.app).await?;
     Ok(Json(
         events
             .into_iter()
@@ -159,8 +134,7 @@ pub async fn list_events(
     ))
 }
 
-/// A pod's log as plain text lines; `follow=true` keeps streaming until the client leaves or the
-/// session ends.
+/// A pod's log as plain text lines; `follow=true` keeps streaming until the client leaves.
 #[utoipa::path(get, path = "/api/apps/{app}/logs", tag = "apps", params(("app" = String, Path), LogParams),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Log lines", content_type = "text/plain"),
@@ -173,7 +147,6 @@ pub async fn app_logs(
     user: RequireApp<perm::LogsView>,
     Query(params): Query<LogParams>,
 ) -> AppResult<Response> {
-    let app = installed(&state, user.app.as_str()).await?;
     let tail = params.tail_lines.unwrap_or(500);
     if !(1..=10_000).contains(&tail) {
         return Err(AppError::validation(
@@ -187,38 +160,10 @@ pub async fn app_logs(
             "`since_seconds` must be positive.",
         ));
     }
-    let caches = state
-        .apps
-        .caches()
-        .ok_or_else(crate::apps::cluster_unavailable)?;
-    let mut pods: Vec<String> = caches
-        .app_objects(app.as_str())
-        .pods
-        .into_iter()
-        .filter_map(|p| p.metadata.name.clone())
-        .collect();
-    pods.sort();
-    let pod = match params.pod {
-        // Only a pod of this app, as the watch cache knows it: never a name passed on as is.
-        Some(p) => {
-            if !is_dns_subdomain(&p) || !pods.contains(&p) {
-                return Err(AppError::bad_request(
-                    "invalid_pod",
-                    "`pod` must be the name of one of this app's pods.",
-                )
-                .with_field("pod"));
-            }
-            p
-        }
-        None => pods
-            .into_iter()
-            .next()
-            .ok_or_else(|| AppError::not_found("pod_not_found", "The app has no pods."))?,
-    };
     if params
         .container
         .as_deref()
-        .is_some_and(|c| !is_dns_label(c))
+        .is_some_and(|c| !crate::apps::is_dns_label(c))
     {
         return Err(AppError::validation(
             "container",
@@ -232,26 +177,13 @@ pub async fn app_logs(
     } else {
         None
     };
-    let cluster = state.apps.cluster()?;
     let opts = LogOptions {
         container: params.container,
         tail_lines: Some(tail),
         since_seconds: params.since_seconds,
         follow: params.follow,
     };
-    let reader = cluster
-        .logs(&app, &pod, &opts)
-        .await
-        .map_err(|e| match e.api_code() {
-            Some(404) => {
-                AppError::not_found("pod_not_found", format!("No pod `{pod}` in this app."))
-            }
-            Some(400) => AppError::bad_request(
-                "invalid_log_request",
-                e.api_message().unwrap_or("Invalid log request.").to_owned(),
-            ),
-            _ => orchestrator_error(e),
-        })?;
+    let reader = state.apps.logs(&user.app, params.pod, &opts).await?;
     // Lines are pulled from the API server only as fast as the client reads them, and the
     // upstream stream is dropped (closing the connection) when the client goes away.
     let stream = reader
@@ -259,7 +191,7 @@ pub async fn app_logs(
         .map(|line| line.map(|l| Bytes::from(l + "\n")));
     let body = match live {
         Some(live) => {
-            let name = app.to_string();
+            let name = user.app.to_string();
             let ended = live.ended(
                 move |p| p.has_for_app(Permission::LogsView, &name) && p.can_view_app(&name),
                 None,
@@ -277,36 +209,4 @@ pub async fn app_logs(
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert("x-accel-buffering", HeaderValue::from_static("no"));
     Ok(response)
-}
-
-/// A DNS-1123 subdomain (what a pod name is): at most 253 characters of lowercase letters, digits,
-/// `-` and `.`, each label starting and ending with a letter or digit.
-fn is_dns_subdomain(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
-}
-
-/// A DNS-1123 label: 1–63 lowercase letters, digits or `-`, not starting or ending with `-`.
-fn is_dns_label(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 63
-        && s
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn pod_names_are_dns_subdomains() {
-        for ok in ["sonarr-7d9c-x2z", "a", "a.b-c", &"a".repeat(63)] {
-            assert!(is_dns_subdomain(ok), "{ok}");
-        }
-        for bad in ["", "../x", "A", "a/b", "a..b", "-a", "a-", "a b", "a%2F", &"a".repeat(64)] {
-            assert!(!is_dns_subdomain(bad), "{bad}");
-        }
-    }
 }

@@ -6,9 +6,11 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::apps::AppStatus;
+use kubarr_orchestrator::AppName;
+
+use crate::apps::{AppStatus, AppsError, LiveState};
 use crate::auth::{perm, AppsWith, CurrentUser, Permission, RequireApp};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::extract::{Json as JsonBody, Query};
 use crate::state::AppState;
 
@@ -36,13 +38,13 @@ pub struct UpgradeRequest {
 #[derive(Serialize, ToSchema)]
 pub struct OperationAccepted {
     pub app_name: String,
-    pub state: String,
+    /// The state the app shows while the operation runs.
+    pub state: LiveState,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct StatusResponse {
-    /// `not_installed`, `installing`, `installed`, `degraded`, `upgrading`, `uninstalling` or `error`.
-    pub state: String,
+    pub state: LiveState,
     pub message: String,
     pub ready_pods: u32,
     pub total_pods: u32,
@@ -56,12 +58,12 @@ pub struct UninstallParams {
     pub delete_data: bool,
 }
 
-fn accepted(app: &str, state: &str) -> (StatusCode, Json<OperationAccepted>) {
+fn accepted(app: &AppName, state: LiveState) -> (StatusCode, Json<OperationAccepted>) {
     (
         StatusCode::ACCEPTED,
         Json(OperationAccepted {
-            app_name: app.to_owned(),
-            state: state.to_owned(),
+            app_name: app.to_string(),
+            state,
         }),
     )
 }
@@ -85,12 +87,12 @@ pub async fn install_app(
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
     // The app comes from the body, so the per-app check is explicit here.
     user.authorize_app(Permission::AppsInstall, &req.app_name)?;
+    // A name that cannot be an app is not in the catalog either.
+    let app =
+        AppName::parse(&req.app_name).map_err(|_| AppsError::NotInCatalog(req.app_name.clone()))?;
     let values = req.values.unwrap_or(serde_json::Value::Null);
-    state
-        .apps
-        .install(user.audit(), &req.app_name, values)
-        .await?;
-    Ok(accepted(&req.app_name, "installing"))
+    state.apps.install(user.audit(), &app, values).await?;
+    Ok(accepted(&app, LiveState::Installing))
 }
 
 /// Installed apps the caller may view, with live status.
@@ -116,7 +118,7 @@ pub async fn app_status(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
 ) -> AppResult<Json<StatusResponse>> {
-    let s = state.apps.status(user.app.as_str()).await?;
+    let s = state.apps.status(&user.app).await?;
     Ok(Json(StatusResponse {
         state: s.state,
         message: s.message,
@@ -145,9 +147,9 @@ pub async fn upgrade_app(
     });
     state
         .apps
-        .upgrade(user.audit(), user.app.as_str(), req.version, req.values)
+        .upgrade(user.audit(), &user.app, req.version, req.values)
         .await?;
-    Ok(accepted(user.app.as_str(), "upgrading"))
+    Ok(accepted(&user.app, LiveState::Upgrading))
 }
 
 /// Rolling restart of an app's pods.
@@ -161,8 +163,8 @@ pub async fn restart_app(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsRestart>,
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
-    state.apps.restart(user.audit(), user.app.as_str()).await?;
-    Ok(accepted(user.app.as_str(), "installed"))
+    state.apps.restart(user.audit(), &user.app).await?;
+    Ok(accepted(&user.app, LiveState::Installed))
 }
 
 /// Uninstall an app Kubarr installed; `delete_data=true` also removes its namespace and data.
@@ -177,18 +179,9 @@ pub async fn uninstall_app(
     user: RequireApp<perm::AppsDelete>,
     Query(params): Query<UninstallParams>,
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
-    if kubarr_db::queries::apps::find(&state.db, user.app.as_str())
-        .await?
-        .is_none()
-    {
-        return Err(AppError::not_found(
-            "app_not_found",
-            format!("`{}` is not installed.", user.app),
-        ));
-    }
     state
         .apps
-        .uninstall(user.audit(), user.app.as_str(), params.delete_data)
+        .uninstall(user.audit(), &user.app, params.delete_data)
         .await?;
-    Ok(accepted(user.app.as_str(), "uninstalling"))
+    Ok(accepted(&user.app, LiveState::Uninstalling))
 }

@@ -20,10 +20,11 @@ use crate::auth::purge::MAX_CHALLENGE_ATTEMPTS;
 use crate::auth::rate_limit::{account_key, user_key, Action};
 use crate::auth::session::{self, RequestOrigin};
 use crate::auth::token::{self, TokenKind};
-use crate::auth::{password, totp, validate, CurrentUser, EnrollingUser, Permission};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::auth::{password, totp, CurrentUser, EnrollingUser, Permission};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path};
-use crate::handlers::users::{ensure_unique, is_unique_violation, user_response, UserResponse};
+use crate::handlers::users::{user_response, UserResponse};
+use crate::identity::{AccountFields, CheckedAccount, Membership};
 use crate::state::AppState;
 
 mod challenge;
@@ -66,7 +67,7 @@ pub enum LoginResponse {
 
 fn invalid_credentials() -> AppError {
     AppError::unauthorized(
-        "invalid_credentials",
+        ErrorCode::InvalidCredentials,
         "The username or password is incorrect.",
     )
 }

@@ -11,10 +11,11 @@ use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
 use crate::auth::{perm, AppsWith, Require, RequireApp};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::extract::Path;
 use crate::state::AppState;
 use kubarr_orchestrator::catalog::CatalogEntry;
+use kubarr_orchestrator::AppName;
 
 /// One catalog app.
 #[derive(Serialize, ToSchema)]
@@ -77,14 +78,6 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
     }
 }
 
-async fn installed_names(state: &AppState) -> AppResult<std::collections::BTreeSet<String>> {
-    Ok(kubarr_db::queries::apps::list(&state.db)
-        .await?
-        .into_iter()
-        .map(|r| r.app_name)
-        .collect())
-}
-
 /// List the catalog (apps the caller may view).
 #[utoipa::path(get, path = "/api/apps/catalog", tag = "catalog",
     security(("bearer" = []), ("cookie" = [])),
@@ -96,7 +89,7 @@ pub async fn list_catalog(
     State(state): State<AppState>,
     visible: AppsWith<perm::AppsView>,
 ) -> AppResult<Json<Vec<CatalogItem>>> {
-    let installed = installed_names(&state).await?;
+    let installed = state.apps.installed_names().await?;
     let catalog = state.apps.catalog();
     Ok(Json(
         visible
@@ -121,9 +114,7 @@ pub async fn get_catalog_app(
 ) -> AppResult<Json<CatalogDetail>> {
     let catalog = state.apps.catalog();
     let entry = catalog.get(user.app.as_str()).ok_or_else(not_in_catalog)?;
-    let installed = kubarr_db::queries::apps::find(&state.db, user.app.as_str())
-        .await?
-        .is_some();
+    let installed = state.apps.installed(&user.app).await?.is_some();
     Ok(Json(CatalogDetail {
         item: item(entry, installed),
         values_schema: entry
@@ -147,8 +138,9 @@ pub async fn get_catalog_icon(
     Path(app): Path<String>,
 ) -> AppResult<Response> {
     let catalog = state.apps.catalog();
-    let icon = catalog
-        .get(&app)
+    let icon = AppName::parse(&app)
+        .ok()
+        .and_then(|app| catalog.get(app.as_str()))
         .and_then(|e| e.icon.clone())
         .ok_or_else(not_in_catalog)?;
     let bytes = tokio::fs::read(&icon.path)
@@ -197,5 +189,8 @@ pub async fn reload_catalog(
 }
 
 fn not_in_catalog() -> AppError {
-    AppError::not_found("app_not_found", "There is no such app in the catalog.")
+    AppError::not_found(
+        ErrorCode::AppNotFound,
+        "There is no such app in the catalog.",
+    )
 }

@@ -14,7 +14,7 @@ use utoipa::ToSchema;
 use crate::audit::AuditAction;
 use crate::auth::token::{self, TokenKind};
 use crate::auth::{perm, validate, Require};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path, Query};
 use crate::handlers::pagination::{self, PageParams};
 use crate::handlers::settings::registration_role_permissions;
@@ -187,7 +187,7 @@ pub async fn revoke_invite(
     Require(actor, _): Require<perm::UsersManage>,
     Path(id): Path<String>,
 ) -> AppResult<StatusCode> {
-    let not_found = || AppError::not_found("invite_not_found", "There is no such invite.");
+    let not_found = || AppError::not_found(ErrorCode::InviteNotFound, "There is no such invite.");
     if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(not_found());
     }

@@ -9,16 +9,18 @@ use axum::Json as JsonResponse;
 use chrono::{DateTime, Utc};
 use kubarr_db::entities::roles as role_entity;
 use kubarr_db::queries::roles;
+use kubarr_orchestrator::AppName;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::{perm, validate, Permission, Permissions, Require};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::auth::{perm, Permission, Permissions, Require};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path};
-use crate::handlers::users::{ensure_can_grant, is_unique_violation, permissions_of_roles};
+use crate::handlers::users::{ensure_can_grant, permissions_of_roles};
+use crate::identity::is_unique_violation;
 use crate::state::AppState;
 
 /// A permission and what it allows.
@@ -121,7 +123,7 @@ async fn role_responses(
 async fn find_role(db: &impl ConnectionTrait, id: i64) -> AppResult<role_entity::Model> {
     roles::find_by_id(db, id)
         .await?
-        .ok_or_else(|| AppError::not_found("role_not_found", "There is no such role."))
+        .ok_or_else(|| AppError::not_found(ErrorCode::RoleNotFound, "There is no such role."))
 }
 
 /// A role that may be changed: custom, not system.
@@ -155,7 +157,7 @@ fn grant_pairs(grants: &[AppGrant]) -> Vec<(String, String)> {
 
 fn system_role() -> AppError {
     AppError::conflict(
-        "system_role",
+        ErrorCode::SystemRole,
         "System roles cannot be renamed, deleted or given other permissions.",
     )
 }
@@ -212,7 +214,12 @@ fn check_grants(grants: &[AppGrant]) -> AppResult<Vec<AppGrant>> {
     }
     let mut out = Vec::new();
     for (i, g) in grants.iter().enumerate() {
-        validate::app_name(&g.app_name, &format!("grants[{i}].app_name"))?;
+        if let Err(e) = AppName::parse(&g.app_name) {
+            return Err(AppError::validation(
+                format!("grants[{i}].app_name"),
+                format!("{e}."),
+            ));
+        }
         if !g.permission.is_app_scopable() {
             return Err(AppError::validation(
                 format!("grants[{i}].permission"),
@@ -288,7 +295,8 @@ pub async fn create_role(
     let grants = check_grants(&req.app_grants)?;
     ensure_can_grant(&actor.permissions, &as_permissions(&permissions, &grants))?;
     let taken = || {
-        AppError::conflict("role_name_taken", "A role with that name exists.").with_field("name")
+        AppError::conflict(ErrorCode::RoleNameTaken, "A role with that name exists.")
+            .with_field("name")
     };
     let txn = state.db.begin().await?;
     if roles::find_by_name(&txn, &name).await?.is_some() {
@@ -384,7 +392,8 @@ pub async fn update_role(
         &permissions_of_roles(&txn, &[id]).await?,
     )?;
     let taken = || {
-        AppError::conflict("role_name_taken", "A role with that name exists.").with_field("name")
+        AppError::conflict(ErrorCode::RoleNameTaken, "A role with that name exists.")
+            .with_field("name")
     };
     if let Some(name) = &name {
         if *name != role.name {

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
 use crate::auth::{perm, Permissions, Require};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path};
 use crate::handlers::users::{ensure_can_grant, permissions_of_roles, ADMIN_ROLE};
 use crate::settings::{self, Settings};
@@ -117,14 +117,14 @@ pub async fn update_setting(
 ) -> AppResult<JsonResponse<SettingResponse>> {
     let Some(description) = settings::description(&key) else {
         return Err(AppError::not_found(
-            "setting_not_found",
+            ErrorCode::SettingNotFound,
             "There is no such setting.",
         ));
     };
     if key == "public_url" && !actor.roles.iter().any(|r| r == ADMIN_ROLE) {
         // Invite links are built on it: whoever sets it could send invitees' tokens elsewhere.
         return Err(AppError::forbidden(
-            "forbidden",
+            ErrorCode::Forbidden,
             "Only administrators may change the public URL.",
         ));
     }
@@ -139,7 +139,8 @@ pub async fn update_setting(
             .is_none()
     {
         return Err(
-            AppError::unprocessable("unknown_role", "There is no such role.").with_field("value"),
+            AppError::unprocessable(ErrorCode::UnknownRole, "There is no such role.")
+                .with_field("value"),
         );
     }
     if key == "media_storage" {

@@ -12,10 +12,10 @@ use utoipa::ToSchema;
 
 use crate::audit::{Audit, AuditAction};
 use crate::auth::session::RequestOrigin;
-use crate::auth::{password, validate};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::Json;
 use crate::handlers::auth::{grant_session, SessionGranted};
+use crate::identity::{self, AccountFields, IdentityError, Membership, NewAccount};
 use crate::state::AppState;
 
 #[derive(Serialize, ToSchema)]
@@ -63,10 +63,6 @@ pub struct SetupRequest {
     pub setup_token: Option<String>,
 }
 
-fn already_done() -> AppError {
-    AppError::conflict("setup_completed", "Kubarr is already set up.")
-}
-
 /// Create the first administrator and sign them in (token in the body and the cookie).
 /// 409 once any user exists. From anywhere but loopback it needs the setup token printed in the
 /// server log (403 `setup_token_required`), so whoever finds a fresh install first cannot take it.
@@ -85,7 +81,7 @@ pub async fn setup(
     Json(req): Json<SetupRequest>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
-        return Err(already_done());
+        return Err(IdentityError::AlreadySetUp.into());
     }
     if needs_token(&origin, &headers)
         && !req
@@ -94,28 +90,20 @@ pub async fn setup(
             .is_some_and(|t| state.auth.setup_token.matches(t))
     {
         return Err(AppError::forbidden(
-            "setup_token_required",
+            ErrorCode::SetupTokenRequired,
             "From another machine, setup needs the setup token printed in Kubarr's log at start-up.",
         )
         .with_field("setup_token"));
     }
-    let username = validate::username(&req.username, "username")?;
-    let email = validate::email(&req.email, "email")?;
-    password::validate_with(&req.password, &[&username, &email], "password")?;
-    let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
+    let fields = AccountFields {
+        username: &req.username,
+        email: &req.email,
+        password: &req.password,
+    };
+    let account = NewAccount::prepare(fields, "", state.config.auth.bcrypt_cost).await?;
+    let username = account.username().to_owned();
     let txn = state.db.begin().await?;
-    let user = users::create_first_admin(
-        &txn,
-        users::NewUser {
-            username: username.clone(),
-            email,
-            hashed_password: hashed,
-            is_active: true,
-            is_approved: true,
-        },
-    )
-    .await?
-    .ok_or_else(already_done)?;
+    let user = identity::create_user(&txn, account, Membership::FirstAdmin, false).await?;
     let audit = Audit::anonymous(origin.ip).as_user(user.id, username.clone());
     audit
         .record(

@@ -17,9 +17,10 @@ use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
 use crate::auth::{password, perm, validate, Permissions, Require};
-use crate::error::{AppError, AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path, Query};
 use crate::handlers::pagination::{self, PageParams};
+use crate::identity::{self, AccountFields, CheckedAccount, IdentityError, Membership};
 use crate::state::AppState;
 
 /// The name of the system role that holds every permission.
@@ -92,45 +93,6 @@ pub async fn user_response(
     Ok(user_responses(db, vec![model]).await?.remove(0))
 }
 
-/// Whether a database error is a unique-constraint violation.
-pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
-}
-
-/// 409 when the username or e-mail is taken (case-insensitively).
-pub async fn ensure_unique(
-    db: &impl ConnectionTrait,
-    username: Option<&str>,
-    email: Option<&str>,
-    except: Option<i64>,
-) -> AppResult<()> {
-    if let Some(username) = username {
-        if let Some(u) = users::find_by_login(db, username).await? {
-            if Some(u.id) != except {
-                return Err(
-                    AppError::conflict("username_taken", "That username is taken.")
-                        .with_field("username"),
-                );
-            }
-        }
-    }
-    if let Some(email) = email {
-        if let Some(u) = users::find_by_login(db, email).await? {
-            if Some(u.id) != except {
-                return Err(AppError::conflict(
-                    "email_taken",
-                    "An account with that e-mail address exists.",
-                )
-                .with_field("email"));
-            }
-        }
-    }
-    Ok(())
-}
-
 /// The permissions of a set of roles, merged.
 pub async fn permissions_of_roles(
     db: &impl ConnectionTrait,
@@ -170,10 +132,11 @@ pub async fn existing_roles(
     }
     let found = roles::find_many(db, &ids).await?;
     if found.len() != ids.len() {
-        return Err(
-            AppError::unprocessable("unknown_role", "One of the roles does not exist.")
-                .with_field(field),
-        );
+        return Err(AppError::unprocessable(
+            ErrorCode::UnknownRole,
+            "One of the roles does not exist.",
+        )
+        .with_field(field));
     }
     Ok(found)
 }
@@ -184,7 +147,7 @@ pub fn ensure_can_grant(actor: &Permissions, granted: &Permissions) -> AppResult
         Ok(())
     } else {
         Err(AppError::forbidden(
-            "cannot_grant",
+            ErrorCode::CannotGrant,
             "You cannot grant permissions you do not hold yourself.",
         ))
     }
@@ -208,7 +171,7 @@ pub async fn ensure_not_last_admin(db: &impl ConnectionTrait, user_id: i64) -> A
     let admins = users::active_user_ids_with_role(db, ADMIN_ROLE).await?;
     if admins.contains(&user_id) && admins.iter().all(|id| *id == user_id) {
         return Err(AppError::conflict(
-            "last_admin",
+            ErrorCode::LastAdmin,
             "This is the last active administrator; keep at least one.",
         ));
     }
@@ -218,7 +181,7 @@ pub async fn ensure_not_last_admin(db: &impl ConnectionTrait, user_id: i64) -> A
 async fn find_user(db: &impl ConnectionTrait, id: i64) -> AppResult<user_entity::Model> {
     users::find_by_id(db, id)
         .await?
-        .ok_or_else(|| AppError::not_found("user_not_found", "There is no such user."))
+        .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, "There is no such user."))
 }
 
 /// List users, by id.
@@ -280,37 +243,29 @@ pub async fn create_user(
     Require(actor, _): Require<perm::UsersManage>,
     Json(req): Json<CreateUserRequest>,
 ) -> AppResult<(StatusCode, JsonResponse<UserResponse>)> {
-    let username = validate::username(&req.username, "username")?;
-    let email = validate::email(&req.email, "email")?;
-    password::validate_with(&req.password, &[&username, &email], "password")?;
+    let fields = AccountFields {
+        username: &req.username,
+        email: &req.email,
+        password: &req.password,
+    };
+    let account = CheckedAccount::check(fields, "")?;
     let roles_found = existing_roles(&state.db, &req.role_ids, "role_ids").await?;
     let role_ids: Vec<i64> = roles_found.iter().map(|r| r.id).collect();
     ensure_can_grant(
         &actor.permissions,
         &permissions_of_roles(&state.db, &role_ids).await?,
     )?;
-    ensure_unique(&state.db, Some(&username), Some(&email), None).await?;
-    let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
-    let txn = state.db.begin().await?;
-    let created = users::create(
-        &txn,
-        users::NewUser {
-            username: username.clone(),
-            email,
-            hashed_password: hashed,
-            is_active: true,
-            is_approved: true,
-        },
-        &role_ids,
+    identity::ensure_free(
+        &state.db,
+        Some(account.username()),
+        Some(account.email()),
+        None,
     )
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("username_taken", "That username or e-mail is taken.")
-        } else {
-            e.into()
-        }
-    })?;
+    .await?;
+    let account = account.hash(state.config.auth.bcrypt_cost).await?;
+    let username = account.username().to_owned();
+    let txn = state.db.begin().await?;
+    let created = identity::create_user(&txn, account, Membership::Roles(role_ids), false).await?;
     let role_names: Vec<&str> = roles_found.iter().map(|r| r.name.as_str()).collect();
     actor
         .audit()
@@ -396,7 +351,7 @@ pub async fn update_user(
         new_roles = Some((ids, found));
     }
     if let Some(email) = &email {
-        ensure_unique(&txn, None, Some(email), Some(id)).await?;
+        identity::ensure_free(&txn, None, Some(email), Some(id)).await?;
     }
     let loses_admin = req.is_active == Some(false)
         || req.is_approved == Some(false)
@@ -418,12 +373,9 @@ pub async fn update_user(
         },
     )
     .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("email_taken", "An account with that e-mail address exists.")
-        } else {
-            e.into()
-        }
+    .map_err(|e| match identity::is_unique_violation(&e) {
+        true => IdentityError::EmailTaken,
+        false => e.into(),
     })?;
     let mut details = serde_json::Map::new();
     if let Some(email) = &email {
@@ -486,7 +438,7 @@ pub async fn delete_user(
     let target = find_user(&txn, id).await?;
     if target.id == actor.id {
         return Err(AppError::conflict(
-            "cannot_delete_self",
+            ErrorCode::CannotDeleteSelf,
             "You cannot delete your own account.",
         ));
     }

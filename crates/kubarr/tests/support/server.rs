@@ -13,22 +13,15 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio::process::{Child, Command};
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// `kubarr serve` on loopback `port` in its own process group (so a kill takes any helm it
-/// runs down with it, as a crash would). The caller adds the rest of the environment.
-pub fn serve_command(port: u16) -> Command {
+/// `kubarr serve` in its own process group (so a kill takes any helm it runs down with it, as a
+/// crash would). [`Server::spawn`] adds the listen address: port 0 on loopback, so the server
+/// binds a free port itself and reports it — a port picked here and bound later could be taken
+/// in between. The caller adds the rest of the environment.
+pub fn serve_command() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_kubarr"));
     cmd.arg("serve")
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("KUBARR_LISTEN", format!("127.0.0.1:{port}"))
         .env("KUBARR_LOG__LEVEL", "warn")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -39,9 +32,9 @@ pub fn serve_command(port: u16) -> Command {
 }
 
 /// The usual local set-up: SQLite under `data`, the given catalog, the test cluster as admin.
-pub fn local_command(data: &Path, charts: &Path, port: u16) -> Command {
+pub fn local_command(data: &Path, charts: &Path) -> Command {
     let tc = TestCluster::get();
-    let mut cmd = serve_command(port);
+    let mut cmd = serve_command();
     cmd.env("KUBARR_DATA_DIR", data)
         .env("KUBARR_CHARTS_DIR", charts)
         .env("KUBARR_WEB_DIR", data.join("web"))
@@ -54,18 +47,44 @@ pub fn local_command(data: &Path, charts: &Path, port: u16) -> Command {
 pub struct Server {
     pub child: Child,
     pub port: u16,
+    /// Holds the file the server reports its address in.
+    _address_dir: tempfile::TempDir,
 }
 
 impl Server {
     /// Starts the local set-up and waits for `/api/health`.
-    pub async fn start(data: &Path, charts: &Path, port: u16) -> Self {
-        Self::spawn(local_command(data, charts, port), port).await
+    pub async fn start(data: &Path, charts: &Path) -> Self {
+        Self::spawn(local_command(data, charts)).await
     }
 
-    /// Starts `cmd` (listening on `port`) and waits for `/api/health`.
-    pub async fn spawn(mut cmd: Command, port: u16) -> Self {
-        let child = cmd.spawn().unwrap();
-        let server = Self { child, port };
+    /// Starts `cmd` on a loopback port of its own choosing, learns the port from the server's
+    /// listen-address file and waits for `/api/health`.
+    pub async fn spawn(mut cmd: Command) -> Self {
+        let address_dir = tempfile::tempdir().unwrap();
+        let address_file = address_dir.path().join("listen-address");
+        cmd.env("KUBARR_LISTEN", "127.0.0.1:0")
+            .env("KUBARR_LISTEN_ADDRESS_PATH", &address_file);
+        let mut child = cmd.spawn().unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let port = loop {
+            if let Ok(text) = std::fs::read_to_string(&address_file) {
+                let address: std::net::SocketAddr = text.trim().parse().unwrap();
+                break address.port();
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("kubarr serve exited before listening: {status}");
+            }
+            assert!(
+                Instant::now() < deadline,
+                "kubarr serve did not start listening within 60 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        let server = Self {
+            child,
+            port,
+            _address_dir: address_dir,
+        };
         server
             .wait(
                 Duration::from_secs(60),

@@ -5,7 +5,7 @@ use super::*;
 
 fn challenge_failed() -> AppError {
     AppError::unauthorized(
-        "invalid_challenge",
+        ErrorCode::InvalidChallenge,
         "The sign-in attempt has expired or failed too often. Sign in again.",
     )
 }
@@ -110,7 +110,7 @@ pub async fn verify_2fa(
         txn.rollback().await?;
         record_2fa_failure(&state, &origin, &user, "invalid_totp_code").await?;
         return Err(AppError::unauthorized(
-            "invalid_code",
+            ErrorCode::InvalidCode,
             "The code is not valid. Use the current code of your authenticator app.",
         ));
     }
@@ -172,7 +172,7 @@ pub async fn recover_2fa(
         txn.rollback().await?;
         record_2fa_failure(&state, &origin, &user, "invalid_recovery_code").await?;
         return Err(AppError::unauthorized(
-            "invalid_code",
+            ErrorCode::InvalidCode,
             "The recovery code is not valid or was already used.",
         ));
     }

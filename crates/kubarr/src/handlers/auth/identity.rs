@@ -139,14 +139,14 @@ pub async fn revoke_session(
 ) -> AppResult<StatusCode> {
     if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(AppError::not_found(
-            "session_not_found",
+            ErrorCode::SessionNotFound,
             "There is no such session.",
         ));
     }
     let txn = state.db.begin().await?;
     if !sessions::revoke(&txn, &id, Some(user.id)).await? {
         return Err(AppError::not_found(
-            "session_not_found",
+            ErrorCode::SessionNotFound,
             "There is no such session.",
         ));
     }

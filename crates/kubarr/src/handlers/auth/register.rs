@@ -45,7 +45,7 @@ pub async fn register(
     let settings = state.auth.settings.get(&state.db, &state.config).await?;
     let bad_invite = || {
         AppError::bad_request(
-            "invalid_invite",
+            ErrorCode::InvalidInvite,
             "The invite is not valid, was used or has expired.",
         )
         .with_field("invite_token")
@@ -67,50 +67,43 @@ pub async fn register(
         None if settings.registration_enabled => None,
         None => {
             return Err(AppError::forbidden(
-                "registration_closed",
+                ErrorCode::RegistrationClosed,
                 "Registration needs an invite.",
             ))
         }
     };
-    let username = validate::username(&req.username, "username")?;
-    let email = validate::email(&req.email, "email")?;
+    let fields = AccountFields {
+        username: &req.username,
+        email: &req.email,
+        password: &req.password,
+    };
+    let account = CheckedAccount::check(fields, "")?;
     if let Some(expected) = invite.as_ref().and_then(|i| i.email.as_deref()) {
-        if !expected.eq_ignore_ascii_case(&email) {
+        if !expected.eq_ignore_ascii_case(account.email()) {
             return Err(AppError::unprocessable(
-                "invite_email_mismatch",
+                ErrorCode::InviteEmailMismatch,
                 "This invite is for another e-mail address.",
             )
             .with_field("email"));
         }
     }
-    password::validate_with(&req.password, &[&username, &email], "password")?;
-    ensure_unique(&state.db, Some(&username), Some(&email), None).await?;
-    let hashed = password::hash(&req.password, state.config.auth.bcrypt_cost).await?;
+    crate::identity::ensure_free(
+        &state.db,
+        Some(account.username()),
+        Some(account.email()),
+        None,
+    )
+    .await?;
+    let (username, email) = (account.username().to_owned(), account.email().to_owned());
+    let account = account.hash(state.config.auth.bcrypt_cost).await?;
     let pending_approval = invite.is_none() && settings.registration_requires_approval;
     let txn = state.db.begin().await?;
     let role = match roles::find_by_name(&txn, &settings.registration_default_role).await? {
         Some(r) => Some(r),
         None => roles::find_by_name(&txn, "viewer").await?,
     };
-    let created = users::create(
-        &txn,
-        users::NewUser {
-            username: username.clone(),
-            email: email.clone(),
-            hashed_password: hashed,
-            is_active: true,
-            is_approved: !pending_approval,
-        },
-        &role.iter().map(|r| r.id).collect::<Vec<_>>(),
-    )
-    .await
-    .map_err(|e| {
-        if is_unique_violation(&e) {
-            AppError::conflict("username_taken", "That username or e-mail is taken.")
-        } else {
-            e.into()
-        }
-    })?;
+    let membership = Membership::Roles(role.iter().map(|r| r.id).collect());
+    let created = crate::identity::create_user(&txn, account, membership, pending_approval).await?;
     if let Some(invite) = &invite {
         // Conditional update: of concurrent redemptions exactly one succeeds.
         if !invites::redeem(&txn, &invite.token, created.id, Utc::now()).await? {

@@ -284,19 +284,16 @@ fn validate_storage(s: &MediaStorage) -> AppResult<()> {
         Err(AppError::unprocessable(ErrorCode::InvalidSetting, message)
             .with_field(format!("value.{field}")))
     };
-    let abs_path = |p: &str| {
-        p.starts_with('/')
-            && p.len() <= 1024
-            && !p.split('/').any(|seg| seg == "..")
-            && !p.chars().any(|c| c.is_control())
-    };
+    // Shape only: the handler canonicalises paths (resolving `..`) and checks the allowed roots.
+    let abs_path =
+        |p: &str| crate::apps::media::canonical(p).is_some() && p.len() <= 1024;
     match s.kind {
         MediaStorageKind::HostPath => match s.host_path.as_deref() {
             Some(p) if abs_path(p) => {}
             _ => {
                 return bad(
                     "host_path",
-                    "An absolute host path (without `..`) is required.",
+                    "An absolute host path is required.",
                 )
             }
         },

@@ -110,10 +110,10 @@ impl Cluster {
         Ok(claim)
     }
 
-    /// Removes the app's media claims and volumes other than `keep` (a claim name; `None`: all).
-    /// The data stays where it is: volumes are `Retain` and only the Kubernetes objects go. A claim
-    /// still mounted by a terminating pod goes once the pod is gone.
-    pub async fn remove_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
+    /// Removes the app's media claims and volumes other than `keep` (a claim name), after the pods
+    /// moved to `keep`. The data stays where it is: volumes are `Retain` and only the Kubernetes
+    /// objects go. A claim still mounted by a terminating pod goes once the pod is gone.
+    pub async fn remove_old_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
         let selector = format!("{APP_LABEL}={app},{MEDIA_LABEL}");
         let claims: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), app.as_str());
         for c in claims.list(&ListParams::default().labels(&selector)).await?.items {
@@ -122,6 +122,13 @@ impl Cluster {
                 ignore_missing(claims.delete(&name, &DeleteParams::default()).await)?;
             }
         }
+        self.remove_media_volumes(app, keep).await
+    }
+
+    /// Removes the app's media volumes (cluster-wide objects) other than the one bound to `keep`;
+    /// with `None`, all of them (after its namespace, and so its claims, are gone).
+    pub async fn remove_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
+        let selector = format!("{APP_LABEL}={app},{MEDIA_LABEL}");
         let volumes: Api<PersistentVolume> = Api::all(self.client.clone());
         for v in volumes.list(&ListParams::default().labels(&selector)).await?.items {
             let claim = v

@@ -89,7 +89,7 @@ impl Apps {
                     .upgrade_install(app, &entry.chart_dir, &values, &opts)
                     .await?;
                 // The pods use the current claim now; volumes of an earlier setting go.
-                if let Err(e) = cluster.remove_media_volumes(app, claim.as_deref()).await {
+                if let Err(e) = cluster.remove_old_media_volumes(app, claim.as_deref()).await {
                     tracing::warn!(app = %app, error = %e, "could not remove old media volumes");
                 }
                 Ok(Finish {

@@ -112,7 +112,17 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
             Some(json!({"app_name": b})),
         )
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // B is invisible to them, so installing it is a 404 like every other request about B.
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text());
+    let res = t
+        .call_as(
+            &token,
+            Method::POST,
+            "/api/apps/install",
+            Some(json!({"app_name": a})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "A is visible, apps.install missing");
     let list = t
         .call_as(&token, Method::GET, "/api/apps", None)
         .await

@@ -8,7 +8,10 @@ import { api } from '@/lib/api-client';
  * POST /api/users/me/2fa/enable {password, code} → the 10 recovery codes, shown this once. The
  * password proves the account's owner is binding it, not someone holding only a session.
  */
-export function enableTwoFactor(input: { password: string; code: string }): Promise<TwoFactorEnabled> {
+export function enableTwoFactor(input: {
+  password: string;
+  code: string;
+}): Promise<TwoFactorEnabled> {
   return api.post<TwoFactorEnabled>('/users/me/2fa/enable', input);
 }
 

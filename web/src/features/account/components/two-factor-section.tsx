@@ -101,8 +101,8 @@ function Enrolment({
           Scan the QR code with an authenticator app (Aegis, Google Authenticator, 1Password…).
         </li>
         <li>
-          Confirm with your password and the 6-digit code it shows to turn two-factor
-          authentication on.
+          Confirm with your password and the 6-digit code it shows to turn two-factor authentication
+          on.
         </li>
       </ol>
       <div className="flex flex-col gap-5 sm:flex-row sm:items-start">

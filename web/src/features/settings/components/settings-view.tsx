@@ -1,6 +1,6 @@
 import { useState, type ReactNode, type SubmitEvent } from 'react';
 
-import type { MediaStorage, MediaStorageType, SettingValues } from '@/api/types';
+import type { MediaStorage, MediaStorageType, Setting, SettingValues } from '@/api/types';
 import { SectionCard } from '@/components/section-card';
 import { Alert } from '@/components/ui/alert';
 import { Button } from '@/components/ui/button';
@@ -82,7 +82,8 @@ function RegistrationSection({
   saved,
   readOnly,
   roles,
-}: SectionProps & { roles: string[] | undefined }) {
+  urlChange,
+}: SectionProps & { roles: string[] | undefined; urlChange: Setting | undefined }) {
   const [draft, setDraft] = useState<Partial<SettingValues>>({});
   const { save, update } = useSave('Registration settings');
   const enabled = draft.registration_enabled ?? saved.registration_enabled;
@@ -200,6 +201,14 @@ function RegistrationSection({
             />
           )}
         </Field>
+        {urlChange?.updated_at && (
+          // Invite links start with this address: who moved it, and when, stays in sight.
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="public-url-changed">
+            Last changed {new Date(urlChange.updated_at).toLocaleString()}
+            {urlChange.updated_by != null && ` by user #${urlChange.updated_by}`}; only
+            administrators may change it, and every change is in the audit log.
+          </p>
+        )}
         <SaveRow
           dirty={changes.length > 0}
           pending={update.isPending}
@@ -500,7 +509,12 @@ export function SettingsView({ roles }: { roles: string[] | undefined }) {
       {readOnly && (
         <Alert tone="info">You can see the settings; changing them needs settings.manage.</Alert>
       )}
-      <RegistrationSection saved={saved} readOnly={readOnly} roles={roles} />
+      <RegistrationSection
+        saved={saved}
+        readOnly={readOnly}
+        roles={roles}
+        urlChange={settings.data.find((s) => s.key === 'public_url')}
+      />
       <SessionSection saved={saved} readOnly={readOnly} />
       <StorageSection saved={saved} readOnly={readOnly} />
     </div>

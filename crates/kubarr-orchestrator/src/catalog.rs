@@ -193,8 +193,9 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
     };
     let pod_security = match annotation("kubarr.io/pod-security") {
         None => PodSecurity::Baseline,
-        Some(level) => PodSecurity::parse(&level)
-            .ok_or_else(|| format!("kubarr.io/pod-security `{level}` is not baseline, restricted or privileged"))?,
+        Some(level) => PodSecurity::parse(&level).ok_or_else(|| {
+            format!("kubarr.io/pod-security `{level}` is not baseline, restricted or privileged")
+        })?,
     };
     let icon = chart.icon.as_deref().and_then(|i| icon_in(dir, i));
     Ok(CatalogEntry {

@@ -27,8 +27,8 @@ pub use extract::{
     session_cookie_name, CurrentUser, EnrollingUser, Permissions, CSRF_HEADER,
     SECURE_SESSION_COOKIE, SESSION_COOKIE,
 };
-pub use require::{AppsWith, Require, RequireApp};
 pub use permission::{perm, Permission, PermissionMarker, PermissionSet};
+pub use require::{AppsWith, Require, RequireApp};
 
 use tokio::sync::OnceCell;
 

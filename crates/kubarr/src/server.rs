@@ -85,7 +85,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Writes `address` to `file` atomically (a reader never sees a half-written address).
-fn write_listen_address(file: &std::path::Path, address: std::net::SocketAddr) -> anyhow::Result<()> {
+fn write_listen_address(
+    file: &std::path::Path,
+    address: std::net::SocketAddr,
+) -> anyhow::Result<()> {
     let tmp = file.with_extension("tmp");
     std::fs::write(&tmp, address.to_string())
         .and_then(|()| std::fs::rename(&tmp, file))

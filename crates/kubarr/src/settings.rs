@@ -254,7 +254,11 @@ impl Settings {
             }
             "audit_retention_days" => {
                 let days: u64 = typed(value, "a whole number of days")?;
-                self.audit_retention_days = if days == 0 { 0 } else { range(days, 7, 36_500)? };
+                self.audit_retention_days = if days == 0 {
+                    0
+                } else {
+                    range(days, 7, 36_500)?
+                };
             }
             _ => {
                 return Err(AppError::not_found(
@@ -285,17 +289,11 @@ fn validate_storage(s: &MediaStorage) -> AppResult<()> {
             .with_field(format!("value.{field}")))
     };
     // Shape only: the handler canonicalises paths (resolving `..`) and checks the allowed roots.
-    let abs_path =
-        |p: &str| crate::apps::media::canonical(p).is_some() && p.len() <= 1024;
+    let abs_path = |p: &str| crate::apps::media::canonical(p).is_some() && p.len() <= 1024;
     match s.kind {
         MediaStorageKind::HostPath => match s.host_path.as_deref() {
             Some(p) if abs_path(p) => {}
-            _ => {
-                return bad(
-                    "host_path",
-                    "An absolute host path is required.",
-                )
-            }
+            _ => return bad("host_path", "An absolute host path is required."),
         },
         MediaStorageKind::Nfs => {
             match s.nfs_server.as_deref() {

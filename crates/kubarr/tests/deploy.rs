@@ -433,7 +433,10 @@ async fn settings_that_cannot_work_are_refused_with_a_reason() -> Result<()> {
     // A cluster without the admission-policy API: refused, unless the deployer opts out.
     let mut cmd = tc.helm();
     cmd.args(["template", "kubarr"]).arg(chart_dir());
-    let err = output_ok(&mut cmd).await.expect_err("no policy API").to_string();
+    let err = output_ok(&mut cmd)
+        .await
+        .expect_err("no policy API")
+        .to_string();
     assert!(err.contains("rbac.admissionPolicy=false"), "{err}");
     let mut cmd = tc.helm();
     cmd.args(["template", "kubarr"])
@@ -555,11 +558,16 @@ async fn the_chart_rbac_is_sufficient_for_the_lifecycle_and_nothing_more() -> Re
             "PUT",
             "/api/settings/media_storage",
             Some(&token),
-            Some(json!({"value": {"type": "host_path", "host_path": "/srv/kubarr/../kubarr/data/"}})),
+            Some(
+                json!({"value": {"type": "host_path", "host_path": "/srv/kubarr/../kubarr/data/"}}),
+            ),
         )
         .await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!(body["value"]["host_path"], "/srv/kubarr/data", "stored canonical");
+    assert_eq!(
+        body["value"]["host_path"], "/srv/kubarr/data",
+        "stored canonical"
+    );
     let (status, body) = server
         .call(
             "PUT",
@@ -735,13 +743,17 @@ async fn media_is_one_backing_without_host_paths(apps: &[&str]) -> Result<()> {
                 volumes.iter().all(|v| v.get("hostPath").is_none()),
                 "{app}: a hostPath in {volumes:?}"
             );
-            let data = volumes.iter().find(|v| v["name"] == "media").context("media volume")?;
+            let data = volumes
+                .iter()
+                .find(|v| v["name"] == "media")
+                .context("media volume")?;
             let claim = data["persistentVolumeClaim"]["claimName"]
                 .as_str()
                 .context("the media volume is a claim")?;
             let pvc = kubectl_json(&["get", "pvc", claim, "-n", app]).await?;
             assert_eq!(pvc["status"]["phase"], "Bound", "{pvc}");
-            let pv = kubectl_json(&["get", "pv", pvc["spec"]["volumeName"].as_str().unwrap()]).await?;
+            let pv =
+                kubectl_json(&["get", "pv", pvc["spec"]["volumeName"].as_str().unwrap()]).await?;
             assert_eq!(pv["spec"]["claimRef"]["namespace"], *app);
             assert_eq!(pv["spec"]["persistentVolumeReclaimPolicy"], "Retain");
             backings.push(pv["spec"]["hostPath"].clone());
@@ -769,7 +781,10 @@ async fn kubectl_with_input(
         .stderr(std::process::Stdio::piped());
     let mut child = cmd.spawn().unwrap();
     let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(manifest.to_string().as_bytes()).await.unwrap();
+    stdin
+        .write_all(manifest.to_string().as_bytes())
+        .await
+        .unwrap();
     drop(stdin);
     child.wait_with_output().await.unwrap()
 }
@@ -779,9 +794,18 @@ async fn kubectl_with_input(
 async fn pod_security_refuses_host_access(app: &str) -> Result<()> {
     let ns = kubectl_json(&["get", "namespace", app]).await?;
     let labels = &ns["metadata"]["labels"];
-    assert_eq!(labels["pod-security.kubernetes.io/enforce"], "baseline", "{labels}");
-    assert_eq!(labels["pod-security.kubernetes.io/warn"], "restricted", "{labels}");
-    assert_eq!(labels["pod-security.kubernetes.io/audit"], "restricted", "{labels}");
+    assert_eq!(
+        labels["pod-security.kubernetes.io/enforce"], "baseline",
+        "{labels}"
+    );
+    assert_eq!(
+        labels["pod-security.kubernetes.io/warn"], "restricted",
+        "{labels}"
+    );
+    assert_eq!(
+        labels["pod-security.kubernetes.io/audit"], "restricted",
+        "{labels}"
+    );
     let pod = |name: &str, spec: Value| {
         json!({"apiVersion": "v1", "kind": "Pod",
             "metadata": {"name": name, "namespace": app},
@@ -798,12 +822,18 @@ async fn pod_security_refuses_host_access(app: &str) -> Result<()> {
             json!({"containers": [host_mount], "volumes": [{"name": "root", "hostPath": {"path": "/"}}]}),
         ),
         ("privileged", json!({"containers": [privileged]})),
-        ("host-network", json!({"hostNetwork": true, "containers": [container.clone()]})),
+        (
+            "host-network",
+            json!({"hostNetwork": true, "containers": [container.clone()]}),
+        ),
     ] {
         let out = kubectl_with_input(None, &["create", "-f", "-"], &pod(name, spec)).await;
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{name} pod was admitted");
-        assert!(err.contains("violates PodSecurity \"baseline:latest\""), "{name}: {err}");
+        assert!(
+            err.contains("violates PodSecurity \"baseline:latest\""),
+            "{name}: {err}"
+        );
     }
     Ok(())
 }
@@ -822,7 +852,13 @@ async fn policy_narrows_bindings_volumes_and_pod_security(
     // would let it bind this one (to anyone).
     let reader = format!("secret-reader-{}", kubarr_testbed::unique_suffix());
     let mut cmd = tc.kubectl();
-    cmd.args(["create", "clusterrole", &reader, "--verb=get", "--resource=secrets"]);
+    cmd.args([
+        "create",
+        "clusterrole",
+        &reader,
+        "--verb=get",
+        "--resource=secrets",
+    ]);
     output_ok(&mut cmd).await?;
     let err = refused(
         kubeconfig,
@@ -881,7 +917,10 @@ async fn policy_narrows_bindings_volumes_and_pod_security(
         )
         .await;
         let err = String::from_utf8_lossy(&out.stderr);
-        assert!(!out.status.success(), "a volume at {path} (labelled: {labelled}) was admitted");
+        assert!(
+            !out.status.success(),
+            "a volume at {path} (labelled: {labelled}) was admitted"
+        );
         // The API server itself refuses `..` in a host path; the policy everything else.
         assert!(
             err.contains("media volumes") || err.contains("must not contain '..'"),
@@ -895,7 +934,11 @@ async fn policy_narrows_bindings_volumes_and_pod_security(
         &pv(&name, true, "/srv/kubarr/data"),
     )
     .await;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut cmd = tc.kubectl();
     cmd.args(["delete", "pv", &name]);
     output_ok(&mut cmd).await?;

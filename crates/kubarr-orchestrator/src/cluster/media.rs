@@ -36,7 +36,9 @@ impl MediaBacking {
     /// The volume source of the PersistentVolume spec.
     fn source(&self) -> Value {
         match self {
-            Self::HostPath { path } => json!({"hostPath": {"path": path, "type": "DirectoryOrCreate"}}),
+            Self::HostPath { path } => {
+                json!({"hostPath": {"path": path, "type": "DirectoryOrCreate"}})
+            }
             Self::Nfs { server, path } => json!({"nfs": {"server": server, "path": path}}),
             Self::Csi { csi } => json!({ "csi": csi }),
         }
@@ -65,7 +67,11 @@ impl MediaBacking {
 impl Cluster {
     /// Creates (or keeps) the app's media volume and its bound claim; returns the claim's name.
     /// Call after [`ensure_namespace`](Self::ensure_namespace).
-    pub async fn ensure_media_volume(&self, app: &AppName, backing: &MediaBacking) -> Result<String> {
+    pub async fn ensure_media_volume(
+        &self,
+        app: &AppName,
+        backing: &MediaBacking,
+    ) -> Result<String> {
         let claim = backing.claim_name();
         let volume = backing.volume_name(app);
         let labels = json!({
@@ -116,7 +122,11 @@ impl Cluster {
     pub async fn remove_old_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
         let selector = format!("{APP_LABEL}={app},{MEDIA_LABEL}");
         let claims: Api<PersistentVolumeClaim> = Api::namespaced(self.client.clone(), app.as_str());
-        for c in claims.list(&ListParams::default().labels(&selector)).await?.items {
+        for c in claims
+            .list(&ListParams::default().labels(&selector))
+            .await?
+            .items
+        {
             let name = c.metadata.name.unwrap_or_default();
             if Some(name.as_str()) != keep {
                 ignore_missing(claims.delete(&name, &DeleteParams::default()).await)?;
@@ -130,7 +140,11 @@ impl Cluster {
     pub async fn remove_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
         let selector = format!("{APP_LABEL}={app},{MEDIA_LABEL}");
         let volumes: Api<PersistentVolume> = Api::all(self.client.clone());
-        for v in volumes.list(&ListParams::default().labels(&selector)).await?.items {
+        for v in volumes
+            .list(&ListParams::default().labels(&selector))
+            .await?
+            .items
+        {
             let claim = v
                 .spec
                 .as_ref()
@@ -156,14 +170,11 @@ impl Cluster {
             .ok_or_else(|| Error::Config(format!("claim {namespace}/{claim} is not bound")))?;
         let volumes: Api<PersistentVolume> = Api::all(self.client.clone());
         let pv = volumes.get(&volume).await?;
-        let csi = pv
-            .spec
-            .and_then(|s| s.csi)
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "the volume of claim {namespace}/{claim} is not a CSI volume"
-                ))
-            })?;
+        let csi = pv.spec.and_then(|s| s.csi).ok_or_else(|| {
+            Error::Config(format!(
+                "the volume of claim {namespace}/{claim} is not a CSI volume"
+            ))
+        })?;
         let csi = serde_json::to_value(csi).map_err(|e| Error::Config(e.to_string()))?;
         Ok(MediaBacking::Csi { csi })
     }

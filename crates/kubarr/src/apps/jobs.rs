@@ -77,7 +77,8 @@ impl Apps {
                     Some(backing) => Some(cluster.ensure_media_volume(app, backing).await?),
                     None => None,
                 };
-                let media = json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
+                let media =
+                    json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
                 let values = merge(&job.values, &media);
                 let opts = DeployOptions {
                     wait: self.timeouts.deploy,
@@ -89,7 +90,10 @@ impl Apps {
                     .upgrade_install(app, &entry.chart_dir, &values, &opts)
                     .await?;
                 // The pods use the current claim now; volumes of an earlier setting go.
-                if let Err(e) = cluster.remove_old_media_volumes(app, claim.as_deref()).await {
+                if let Err(e) = cluster
+                    .remove_old_media_volumes(app, claim.as_deref())
+                    .await
+                {
                     tracing::warn!(app = %app, error = %e, "could not remove old media volumes");
                 }
                 Ok(Finish {

@@ -72,7 +72,9 @@ pub fn system_path_problem(path: &str) -> Option<String> {
         return Some(format!("`{path}` is a system directory (under {dir})"));
     }
     if SYSTEM_PARENTS.contains(&path) {
-        return Some(format!("`{path}` is too broad: choose a directory inside it"));
+        return Some(format!(
+            "`{path}` is too broad: choose a directory inside it"
+        ));
     }
     None
 }
@@ -109,17 +111,20 @@ impl MediaRoots {
     /// Checks the setting and returns it in canonical form (what is stored and deployed).
     pub fn check(&self, setting: &MediaStorage) -> AppResult<MediaStorage> {
         let bad = |field: &str, message: String| {
-            AppError::unprocessable(ErrorCode::InvalidSetting, message).with_field(format!("value.{field}"))
+            AppError::unprocessable(ErrorCode::InvalidSetting, message)
+                .with_field(format!("value.{field}"))
         };
         let mut out = setting.clone();
         match setting.kind {
             MediaStorageKind::HostPath => {
                 let raw = setting.host_path.as_deref().unwrap_or_default();
-                let path = canonical(raw).ok_or_else(|| {
-                    bad("host_path", "An absolute host path is required.".into())
-                })?;
+                let path = canonical(raw)
+                    .ok_or_else(|| bad("host_path", "An absolute host path is required.".into()))?;
                 if let Some(problem) = system_path_problem(&path) {
-                    return Err(bad("host_path", format!("The host path is refused: {problem}.")));
+                    return Err(bad(
+                        "host_path",
+                        format!("The host path is refused: {problem}."),
+                    ));
                 }
                 if !self.0.iter().any(|root| within(&path, root)) {
                     let roots = if self.0.is_empty() {
@@ -136,8 +141,12 @@ impl MediaRoots {
             }
             MediaStorageKind::Nfs => {
                 let raw = setting.nfs_path.as_deref().unwrap_or_default();
-                let path = canonical(raw)
-                    .ok_or_else(|| bad("nfs_path", "An absolute NFS export path is required.".into()))?;
+                let path = canonical(raw).ok_or_else(|| {
+                    bad(
+                        "nfs_path",
+                        "An absolute NFS export path is required.".into(),
+                    )
+                })?;
                 out.nfs_path = Some(path);
             }
             MediaStorageKind::ExistingClaim | MediaStorageKind::None => {}
@@ -176,7 +185,10 @@ mod tests {
 
     #[test]
     fn paths_are_canonicalised() {
-        assert_eq!(canonical("/srv//kubarr/./data/").as_deref(), Some("/srv/kubarr/data"));
+        assert_eq!(
+            canonical("/srv//kubarr/./data/").as_deref(),
+            Some("/srv/kubarr/data")
+        );
         assert_eq!(canonical("/srv/kubarr/../../etc").as_deref(), Some("/etc"));
         assert_eq!(canonical("/").as_deref(), Some("/"));
         assert_eq!(canonical("/.."), None);

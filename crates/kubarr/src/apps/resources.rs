@@ -75,8 +75,7 @@ fn is_dns_subdomain(s: &str) -> bool {
 pub fn is_dns_label(s: &str) -> bool {
     !s.is_empty()
         && s.len() <= 63
-        && s
-            .bytes()
+        && s.bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -91,7 +90,18 @@ mod tests {
         for ok in ["sonarr-7d9c-x2z", "a", "a.b-c", &"a".repeat(63)] {
             assert!(is_dns_subdomain(ok), "{ok}");
         }
-        for bad in ["", "../x", "A", "a/b", "a..b", "-a", "a-", "a b", "a%2F", &"a".repeat(64)] {
+        for bad in [
+            "",
+            "../x",
+            "A",
+            "a/b",
+            "a..b",
+            "-a",
+            "a-",
+            "a b",
+            "a%2F",
+            &"a".repeat(64),
+        ] {
             assert!(!is_dns_subdomain(bad), "{bad}");
         }
     }

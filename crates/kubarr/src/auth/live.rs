@@ -113,7 +113,13 @@ impl LiveSession {
                 return None;
             }
         }
-        match self.state.auth.grants.get(&self.state.db, self.user_id).await {
+        match self
+            .state
+            .auth
+            .grants
+            .get(&self.state.db, self.user_id)
+            .await
+        {
             Ok(g) => Some(g.permissions.clone()),
             Err(e) => {
                 tracing::warn!(error = %e, "could not re-check a stream's permissions");

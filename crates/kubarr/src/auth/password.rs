@@ -13,7 +13,6 @@ use std::sync::LazyLock;
 
 use tokio::sync::Semaphore;
 
-
 /// bcrypt reads at most 72 bytes; longer passwords are refused rather than silently truncated.
 pub const MAX_PASSWORD_BYTES: usize = 72;
 pub const MIN_PASSWORD_CHARS: usize = 8;
@@ -109,10 +108,7 @@ pub fn validate_with(
         "Use {MIN_PASSWORD_CHARS} characters up to {MAX_PASSWORD_BYTES} bytes (about 64 letters or more, fewer with accents or emoji)."
     );
     if password.chars().count() < MIN_PASSWORD_CHARS {
-        return Err(weak(
-            field,
-            format!("The password is too short. {limits}"),
-        ));
+        return Err(weak(field, format!("The password is too short. {limits}")));
     }
     if password.len() > MAX_PASSWORD_BYTES {
         return Err(weak(
@@ -238,7 +234,11 @@ mod tests {
             assert!(got.contains("3,000 most common"), "{common}: {got}");
         }
         for guessable in ["aaaaaaaaaa", "qwertyuiop1", "alice2024!", "Summer2020"] {
-            let got = code(validate_with(guessable, &["alice", "alice@example.com"], "password"));
+            let got = code(validate_with(
+                guessable,
+                &["alice", "alice@example.com"],
+                "password",
+            ));
             assert!(
                 got.starts_with("weak_password") && !got.ends_with("ok"),
                 "{guessable}: {got}"

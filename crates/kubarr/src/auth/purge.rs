@@ -37,7 +37,8 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
     let audit = match settings.audit_retention_days {
         0 => 0,
         days => {
-            let before = now - chrono::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400));
+            let before =
+                now - chrono::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400));
             kubarr_db::queries::audit::purge_before(&state.db, before).await?
         }
     };

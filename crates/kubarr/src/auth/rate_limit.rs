@@ -426,15 +426,27 @@ mod tests {
                 .unwrap();
         }
         // An address that failed on the account waits; no one-hour refusal, a second.
-        assert_eq!(waits(rl.check_account(&t.db, "bob", ip("10.0.0.1")).await), 1);
+        assert_eq!(
+            waits(rl.check_account(&t.db, "bob", ip("10.0.0.1")).await),
+            1
+        );
         // A clean address (the owner at home) always gets its answer.
-        rl.check_account(&t.db, "bob", ip("10.0.1.1")).await.unwrap();
+        rl.check_account(&t.db, "bob", ip("10.0.1.1"))
+            .await
+            .unwrap();
         // Each further failure doubles the wait.
         for _ in 0..3 {
-            rl.record_failure(&t.db, "bob", ip("10.0.0.9")).await.unwrap();
+            rl.record_failure(&t.db, "bob", ip("10.0.0.9"))
+                .await
+                .unwrap();
         }
-        assert_eq!(waits(rl.check_account(&t.db, "bob", ip("10.0.0.1")).await), 8);
-        rl.check_account(&t.db, "bob", ip("10.0.1.1")).await.unwrap();
+        assert_eq!(
+            waits(rl.check_account(&t.db, "bob", ip("10.0.0.1")).await),
+            8
+        );
+        rl.check_account(&t.db, "bob", ip("10.0.1.1"))
+            .await
+            .unwrap();
         assert_eq!(rl.prune(&t.db).await.unwrap(), 0, "all still live");
         t.cleanup().await.unwrap();
     }
@@ -464,7 +476,10 @@ mod tests {
             let addr = format!("2001:db8:1:2:{i:x}::{:x}", i * 7 + 1);
             rl.check_ip(&t.db, Action::Login, ip(&addr)).await.unwrap();
         }
-        let retry = waits(rl.check_ip(&t.db, Action::Login, ip("2001:db8:1:2:ffff::1")).await);
+        let retry = waits(
+            rl.check_ip(&t.db, Action::Login, ip("2001:db8:1:2:ffff::1"))
+                .await,
+        );
         assert!((1..=60).contains(&retry), "{retry}");
         // The neighbouring /64 is another client.
         rl.check_ip(&t.db, Action::Login, ip("2001:db8:1:3::1"))
@@ -477,7 +492,10 @@ mod tests {
                 .unwrap();
         }
         assert_eq!(
-            waits(rl.check_account(&t.db, "eve", ip("2001:db8:9:9::abcd")).await),
+            waits(
+                rl.check_account(&t.db, "eve", ip("2001:db8:9:9::abcd"))
+                    .await
+            ),
             1
         );
         t.cleanup().await.unwrap();

@@ -109,7 +109,11 @@ impl<P: PermissionMarker> AppsWith<P> {
     }
 
     /// Keeps the items whose app (`name_of`) is allowed.
-    pub fn filter<T>(&self, items: impl IntoIterator<Item = T>, name_of: impl Fn(&T) -> &str) -> Vec<T> {
+    pub fn filter<T>(
+        &self,
+        items: impl IntoIterator<Item = T>,
+        name_of: impl Fn(&T) -> &str,
+    ) -> Vec<T> {
         items
             .into_iter()
             .filter(|item| self.allows(name_of(item)))

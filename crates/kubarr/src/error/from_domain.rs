@@ -74,7 +74,9 @@ impl From<AppsError> for AppError {
             AppsError::InvalidMediaStorage(_) => {
                 Self::unprocessable(ErrorCode::InvalidMediaStorage, message)
             }
-            AppsError::InvalidPod => Self::bad_request(ErrorCode::InvalidPod, message).with_field("pod"),
+            AppsError::InvalidPod => {
+                Self::bad_request(ErrorCode::InvalidPod, message).with_field("pod")
+            }
             AppsError::ClusterUnavailable => cluster_unavailable(),
             AppsError::PodNotFound(_) => Self::not_found(ErrorCode::PodNotFound, message),
             AppsError::InvalidLogRequest(_) => {

@@ -507,7 +507,10 @@ pub async fn set_role_permissions(
     let txn = state.db.begin().await?;
     let role = find_custom_role(&txn, id).await?;
     // Both what the role holds now (its holders would lose it) and what it would hold.
-    ensure_can_grant(&actor.permissions, &permissions_of_roles(&txn, &[id]).await?)?;
+    ensure_can_grant(
+        &actor.permissions,
+        &permissions_of_roles(&txn, &[id]).await?,
+    )?;
     ensure_can_grant(&actor.permissions, &as_permissions(&permissions, &[]))?;
     let old = roles::permissions(&txn, id).await?;
     let names: Vec<String> = permissions.iter().map(|p| p.as_str().to_owned()).collect();
@@ -554,7 +557,10 @@ pub async fn set_role_apps(
     let grants = check_grants(&req.grants)?;
     let txn = state.db.begin().await?;
     let role = find_custom_role(&txn, id).await?;
-    ensure_can_grant(&actor.permissions, &permissions_of_roles(&txn, &[id]).await?)?;
+    ensure_can_grant(
+        &actor.permissions,
+        &permissions_of_roles(&txn, &[id]).await?,
+    )?;
     ensure_can_grant(&actor.permissions, &as_permissions(&[], &grants))?;
     roles::set_app_grants(&txn, id, &grant_pairs(&grants)).await?;
     actor

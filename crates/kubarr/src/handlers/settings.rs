@@ -145,7 +145,11 @@ pub async fn update_setting(
     }
     if key == "media_storage" {
         // Only inside the roots the deployer allowed, stored canonical.
-        effective.media_storage = state.config.media.allowed_roots.check(&effective.media_storage)?;
+        effective.media_storage = state
+            .config
+            .media
+            .allowed_roots
+            .check(&effective.media_storage)?;
     }
     if GIVES_ACCOUNTS_THE_DEFAULT_ROLE.contains(&key.as_str()) {
         // Whoever decides what new accounts get must hold it: grant only what you hold.

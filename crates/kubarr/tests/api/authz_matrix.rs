@@ -120,14 +120,12 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
             Status(404),
         ),
         ("POST", "/api/users/me/2fa/setup") => e(SignedIn, path, None, Status(200)),
-        ("POST", "/api/users/me/2fa/enable") => {
-            e(
-                SignedIn,
-                path,
-                Some(json!({"password": "x", "code": "abc"})),
-                Status(409),
-            )
-        }
+        ("POST", "/api/users/me/2fa/enable") => e(
+            SignedIn,
+            path,
+            Some(json!({"password": "x", "code": "abc"})),
+            Status(409),
+        ),
         ("POST", "/api/users/me/2fa/disable") => e(
             SignedIn,
             path,
@@ -137,7 +135,9 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ("PUT", "/api/users/me/password") => e(
             SignedIn,
             path,
-            Some(json!({"current_password": "wrong-password", "new_password": "another plover marzipan 43"})),
+            Some(
+                json!({"current_password": "wrong-password", "new_password": "another plover marzipan 43"}),
+            ),
             Status(400),
         ),
         // Users, invites, roles, audit, settings.

@@ -122,7 +122,11 @@ async fn migrate_then_admin_create_and_reset_password() {
     let out = kubarr(&["admin", "reset-password", "root"], &env, Some("short\n"));
     assert!(!out.status.success());
     assert!(text(&out).contains("too short"), "{}", text(&out));
-    let out = kubarr(&["admin", "reset-password", "root"], &env, Some("admin123\n"));
+    let out = kubarr(
+        &["admin", "reset-password", "root"],
+        &env,
+        Some("admin123\n"),
+    );
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("most common"), "{}", text(&out));
     let out = kubarr(

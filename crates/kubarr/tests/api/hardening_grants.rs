@@ -10,7 +10,13 @@ use crate::helpers::TestApp;
 use crate::identity_support::*;
 
 /// Creates a custom role (as the admin); returns its id.
-async fn custom_role(app: &TestApp, admin: &Principal, name: &str, perms: &[&str], grants: Value) -> i64 {
+async fn custom_role(
+    app: &TestApp,
+    admin: &Principal,
+    name: &str,
+    perms: &[&str],
+    grants: Value,
+) -> i64 {
     let res = app
         .call(Method::POST, "/api/roles")
         .bearer(&admin.token)
@@ -21,7 +27,12 @@ async fn custom_role(app: &TestApp, admin: &Principal, name: &str, perms: &[&str
     res.json()["id"].as_i64().unwrap()
 }
 
-async fn put_setting(app: &TestApp, token: &str, key: &str, value: Value) -> crate::helpers::TestResponse {
+async fn put_setting(
+    app: &TestApp,
+    token: &str,
+    key: &str,
+    value: Value,
+) -> crate::helpers::TestResponse {
     app.call(Method::PUT, &format!("/api/settings/{key}"))
         .bearer(token)
         .json(json!({ "value": value }))
@@ -41,7 +52,13 @@ async fn only_a_holder_of_the_role_decides_what_new_accounts_get() {
     let cfg = create_user(&app, &admin.token, "cfg", &["configurer"]).await;
 
     // The role they hold (viewer's permissions): fine. More: refused.
-    let res = put_setting(&app, &cfg.token, "registration_default_role", json!("viewer")).await;
+    let res = put_setting(
+        &app,
+        &cfg.token,
+        "registration_default_role",
+        json!("viewer"),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     for role in ["admin", "operator"] {
         let res = put_setting(&app, &cfg.token, "registration_default_role", json!(role)).await;
@@ -50,7 +67,13 @@ async fn only_a_holder_of_the_role_decides_what_new_accounts_get() {
     }
     // Once an administrator made the default role `operator`, opening registration or dropping
     // approval would hand it out: the same rule.
-    let res = put_setting(&app, &admin.token, "registration_default_role", json!("operator")).await;
+    let res = put_setting(
+        &app,
+        &admin.token,
+        "registration_default_role",
+        json!("operator"),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     for (key, value) in [
         ("registration_enabled", json!(true)),
@@ -69,7 +92,14 @@ async fn only_a_holder_of_the_role_decides_what_new_accounts_get() {
 async fn an_invite_needs_the_right_to_create_its_account() {
     let app = TestApp::new().await;
     let admin = setup_admin(&app).await;
-    custom_role(&app, &admin, "door", &["users.view", "users.manage"], json!([])).await;
+    custom_role(
+        &app,
+        &admin,
+        "door",
+        &["users.view", "users.manage"],
+        json!([]),
+    )
+    .await;
     let mut perms = vec!["users.view", "users.manage"];
     perms.extend(VIEWER_PERMS);
     custom_role(&app, &admin, "host", &perms, json!([])).await;
@@ -92,7 +122,13 @@ async fn an_invite_needs_the_right_to_create_its_account() {
     assert_eq!(res.error_code(), "cannot_grant");
     assert_eq!(invite(host.token.clone()).await.status, 201);
     // A stronger registration role is out of reach for `host` too.
-    let res = put_setting(&app, &admin.token, "registration_default_role", json!("operator")).await;
+    let res = put_setting(
+        &app,
+        &admin.token,
+        "registration_default_role",
+        json!("operator"),
+    )
+    .await;
     assert_eq!(res.status, 200);
     let res = invite(host.token.clone()).await;
     assert_eq!(res.status, 403, "{}", res.text());
@@ -105,7 +141,14 @@ async fn an_invite_needs_the_right_to_create_its_account() {
 async fn replacing_a_roles_permissions_or_grants_needs_what_it_holds_now() {
     let app = TestApp::new().await;
     let admin = setup_admin(&app).await;
-    let strong = custom_role(&app, &admin, "strong", &["users.manage", "users.view"], json!([])).await;
+    let strong = custom_role(
+        &app,
+        &admin,
+        "strong",
+        &["users.manage", "users.view"],
+        json!([]),
+    )
+    .await;
     let granted = custom_role(
         &app,
         &admin,
@@ -114,7 +157,14 @@ async fn replacing_a_roles_permissions_or_grants_needs_what_it_holds_now() {
         json!([{"app_name": "sonarr", "permission": "apps.delete"}]),
     )
     .await;
-    custom_role(&app, &admin, "role-editor", &["roles.view", "roles.manage", "apps.view"], json!([])).await;
+    custom_role(
+        &app,
+        &admin,
+        "role-editor",
+        &["roles.view", "roles.manage", "apps.view"],
+        json!([]),
+    )
+    .await;
     let editor = create_user(&app, &admin.token, "editor", &["role-editor"]).await;
 
     // Asking for less than the role has (apps.view, which the editor holds) still touches what
@@ -136,7 +186,11 @@ async fn replacing_a_roles_permissions_or_grants_needs_what_it_holds_now() {
     assert_eq!(res.status, 403, "{}", res.text());
     assert_eq!(res.error_code(), "cannot_grant");
     // Nothing changed.
-    let role = app.get_as(&format!("/api/roles/{strong}"), &admin.token).send().await.json();
+    let role = app
+        .get_as(&format!("/api/roles/{strong}"), &admin.token)
+        .send()
+        .await
+        .json();
     assert_eq!(role["permissions"], json!(["users.view", "users.manage"]));
     // A role within the editor's reach can be edited.
     let mine = custom_role(&app, &admin, "mine", &["apps.view"], json!([])).await;
@@ -155,7 +209,11 @@ async fn only_an_administrator_changes_the_public_url_and_it_is_audited() {
     let app = TestApp::new().await;
     let admin = setup_admin(&app).await;
     // Everything but the admin role: still not enough for the base of invite links.
-    let res = app.get_as("/api/permissions", &admin.token).send().await.json();
+    let res = app
+        .get_as("/api/permissions", &admin.token)
+        .send()
+        .await
+        .json();
     let every: Vec<String> = res
         .as_array()
         .unwrap()
@@ -165,9 +223,21 @@ async fn only_an_administrator_changes_the_public_url_and_it_is_audited() {
     let every: Vec<&str> = every.iter().map(String::as_str).collect();
     custom_role(&app, &admin, "almost-admin", &every, json!([])).await;
     let almost = create_user(&app, &admin.token, "almost", &["almost-admin"]).await;
-    let res = put_setting(&app, &almost.token, "public_url", json!("https://evil.example")).await;
+    let res = put_setting(
+        &app,
+        &almost.token,
+        "public_url",
+        json!("https://evil.example"),
+    )
+    .await;
     assert_eq!(res.status, 403, "{}", res.text());
-    let res = put_setting(&app, &admin.token, "public_url", json!("https://kubarr.example.org/")).await;
+    let res = put_setting(
+        &app,
+        &admin.token,
+        "public_url",
+        json!("https://kubarr.example.org/"),
+    )
+    .await;
     assert_eq!(res.status, 200, "{}", res.text());
     assert_eq!(res.json()["value"], "https://kubarr.example.org");
     assert_eq!(res.json()["updated_by"], admin.id);

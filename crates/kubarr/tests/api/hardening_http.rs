@@ -17,13 +17,20 @@ async fn api_responses_are_never_cached() {
     let app = TestApp::new().await;
     let res = app
         .call(Method::POST, "/api/setup")
-        .json(json!({"username": "admin", "email": "admin@example.com", "password": ADMIN_PASSWORD}))
+        .json(
+            json!({"username": "admin", "email": "admin@example.com", "password": ADMIN_PASSWORD}),
+        )
         .send()
         .await;
     assert_eq!(res.status, 201);
     assert_eq!(res.header("cache-control"), Some("no-store"), "the token");
     let token = res.json()["token"].as_str().unwrap().to_owned();
-    for path in ["/api/auth/me", "/api/setup/status", "/api/settings", "/api/nope"] {
+    for path in [
+        "/api/auth/me",
+        "/api/setup/status",
+        "/api/settings",
+        "/api/nope",
+    ] {
         let res = app.get_as(path, &token).send().await;
         assert_eq!(res.header("cache-control"), Some("no-store"), "{path}");
     }
@@ -32,7 +39,11 @@ async fn api_responses_are_never_cached() {
         .bearer(&token)
         .send()
         .await;
-    assert_eq!(res.header("cache-control"), Some("no-store"), "the TOTP seed");
+    assert_eq!(
+        res.header("cache-control"),
+        Some("no-store"),
+        "the TOTP seed"
+    );
     app.cleanup().await;
 }
 
@@ -49,7 +60,10 @@ async fn an_https_public_url_brings_hsts_and_the_host_only_secure_cookie() {
     // Plain HTTP: no HSTS, the plain cookie.
     let res = login().await;
     assert!(res.header("strict-transport-security").is_none());
-    assert!(res.header("set-cookie").unwrap().starts_with("kubarr_session="));
+    assert!(res
+        .header("set-cookie")
+        .unwrap()
+        .starts_with("kubarr_session="));
 
     let res = app
         .call(Method::PUT, "/api/settings/public_url")
@@ -60,7 +74,10 @@ async fn an_https_public_url_brings_hsts_and_the_host_only_secure_cookie() {
     assert_eq!(res.status, 200, "{}", res.text());
     let res = login().await;
     assert_eq!(res.status, 200);
-    assert_eq!(res.header("strict-transport-security"), Some("max-age=31536000"));
+    assert_eq!(
+        res.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
     let cookie = res.header("set-cookie").unwrap().to_owned();
     assert!(cookie.starts_with("__Host-kubarr_session="), "{cookie}");
     for attr in ["; Secure", "; Path=/", "; HttpOnly", "; SameSite=Strict"] {
@@ -70,7 +87,11 @@ async fn an_https_public_url_brings_hsts_and_the_host_only_secure_cookie() {
     let token = res.json()["token"].as_str().unwrap().to_owned();
     // Only that cookie authenticates now: a plain one (which any http:// page or neighbouring
     // host could have planted) does not.
-    let res = app.call(Method::GET, "/api/auth/me").cookie(&token).send().await;
+    let res = app
+        .call(Method::GET, "/api/auth/me")
+        .cookie(&token)
+        .send()
+        .await;
     assert_eq!(res.status, 401);
     let res = app
         .call(Method::GET, "/api/auth/me")
@@ -80,9 +101,16 @@ async fn an_https_public_url_brings_hsts_and_the_host_only_secure_cookie() {
     assert_eq!(res.status, 200, "{}", res.text());
     // HSTS on the web app's pages too.
     let res = app.get("/").await;
-    assert_eq!(res.header("strict-transport-security"), Some("max-age=31536000"));
+    assert_eq!(
+        res.header("strict-transport-security"),
+        Some("max-age=31536000")
+    );
     // Logout clears both names.
-    let res = app.call(Method::POST, "/api/auth/logout").bearer(&token).send().await;
+    let res = app
+        .call(Method::POST, "/api/auth/logout")
+        .bearer(&token)
+        .send()
+        .await;
     let cleared: Vec<_> = res.headers.get_all("set-cookie").iter().collect();
     assert_eq!(cleared.len(), 2, "{cleared:?}");
     app.cleanup().await;
@@ -91,16 +119,17 @@ async fn an_https_public_url_brings_hsts_and_the_host_only_secure_cookie() {
 #[tokio::test]
 async fn setup_from_another_machine_needs_the_setup_token() {
     let app = app_behind_proxy().await;
-    let body = |token: Option<&str>| {
-        json!({"username": "admin", "email": "admin@example.com", "password": ADMIN_PASSWORD, "setup_token": token})
-    };
+    let body = |token: Option<&str>| json!({"username": "admin", "email": "admin@example.com", "password": ADMIN_PASSWORD, "setup_token": token});
     let status = app
         .call(Method::GET, "/api/setup/status")
         .sent_from("203.0.113.7")
         .send()
         .await
         .json();
-    assert_eq!(status, json!({"setup_required": true, "setup_token_required": true}));
+    assert_eq!(
+        status,
+        json!({"setup_required": true, "setup_token_required": true})
+    );
     for token in [None, Some("kbt_wrong"), Some("not-a-token")] {
         let res = app
             .call(Method::POST, "/api/setup")
@@ -158,7 +187,11 @@ async fn audit_entries_past_the_retention_are_purged() {
             .json(json!({"value": bad}))
             .send()
             .await;
-        assert!(res.status == 400 || res.status == 422, "{bad}: {}", res.text());
+        assert!(
+            res.status == 400 || res.status == 422,
+            "{bad}: {}",
+            res.text()
+        );
     }
     // Age the setup entries by 40 days; the setting change stays recent.
     {
@@ -182,7 +215,11 @@ async fn audit_entries_past_the_retention_are_purged() {
 }
 
 /// Serves the app on a loopback port with the given limits; returns the address.
-async fn listen(app: &TestApp, header_timeout: u64, max_connections: usize) -> std::net::SocketAddr {
+async fn listen(
+    app: &TestApp,
+    header_timeout: u64,
+    max_connections: usize,
+) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut http = app.state.config.http.clone();
@@ -228,10 +265,14 @@ async fn a_client_that_trickles_its_headers_is_cut_off() {
     let app = TestApp::new().await;
     let addr = listen(&app, 1, 64).await;
     let mut slow = TcpStream::connect(addr).await.unwrap();
-    slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: t\r\n").await.unwrap();
+    slow.write_all(b"GET /api/health HTTP/1.1\r\nHost: t\r\n")
+        .await
+        .unwrap();
     // The headers never end: the server closes the connection after its header timeout.
     assert!(
-        closed_within(&mut slow, Duration::from_secs(10)).await.is_some(),
+        closed_within(&mut slow, Duration::from_secs(10))
+            .await
+            .is_some(),
         "a connection without complete headers stayed open"
     );
     assert!(health(addr).await.unwrap().starts_with("HTTP/1.1 200"));
@@ -246,7 +287,9 @@ async fn connections_beyond_the_cap_are_closed_at_once() {
     let mut held = Vec::new();
     for _ in 0..2 {
         let mut s = TcpStream::connect(addr).await.unwrap();
-        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n").await.unwrap();
+        s.write_all(b"GET /api/health HTTP/1.1\r\nHost: t\r\n\r\n")
+            .await
+            .unwrap();
         let mut buf = [0u8; 512];
         let n = s.read(&mut buf).await.unwrap();
         assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
@@ -256,9 +299,15 @@ async fn connections_beyond_the_cap_are_closed_at_once() {
     assert!(answer.is_empty(), "a third connection was served: {answer}");
     // Once one closes, new connections are served again.
     drop(held.pop());
-    kubarr_testbed::wait_until(Duration::from_secs(10), "a free connection slot", || async {
-        Ok(health(addr).await.is_some_and(|a| a.starts_with("HTTP/1.1 200")))
-    })
+    kubarr_testbed::wait_until(
+        Duration::from_secs(10),
+        "a free connection slot",
+        || async {
+            Ok(health(addr)
+                .await
+                .is_some_and(|a| a.starts_with("HTTP/1.1 200")))
+        },
+    )
     .await
     .unwrap();
     app.cleanup().await;

@@ -28,13 +28,28 @@ async fn setup_refuses_common_and_guessable_passwords_and_says_why() {
                 .await
         }
     };
-    assert_weak(&setup("password".into()).await, "password", "3,000 most common");
-    assert_weak(&setup("Admin123".into()).await, "password", "3,000 most common");
-    assert_weak(&setup("Password2024!".into()).await, "password", "too easy to guess");
+    assert_weak(
+        &setup("password".into()).await,
+        "password",
+        "3,000 most common",
+    );
+    assert_weak(
+        &setup("Admin123".into()).await,
+        "password",
+        "3,000 most common",
+    );
+    assert_weak(
+        &setup("Password2024!".into()).await,
+        "password",
+        "too easy to guess",
+    );
     assert_weak(&setup("x".repeat(73)).await, "password", "72 bytes");
     assert_weak(&setup("short".into()).await, "password", "72 bytes");
     // Still nobody: the first administrator is yet to come.
-    assert_eq!(app.get("/api/setup/status").await.json()["setup_required"], true);
+    assert_eq!(
+        app.get("/api/setup/status").await.json()["setup_required"],
+        true
+    );
     // 64 characters and more (within bcrypt's 72 bytes) are welcome.
     let long = "lantern quartz mosaic ferry drizzle orbit sketch pebble tundra nyl";
     assert_eq!(long.len(), 66);
@@ -73,7 +88,10 @@ async fn every_other_place_a_password_is_set_refuses_them_too() {
 
     // Changing one's own password (the account's own name is a guessing aid too).
     let user = create_user(&app, &admin.token, "carol", &["viewer"]).await;
-    for (weak, why) in [("admin123", "3,000 most common"), ("carolcarol2024", "too easy to guess")] {
+    for (weak, why) in [
+        ("admin123", "3,000 most common"),
+        ("carolcarol2024", "too easy to guess"),
+    ] {
         let res = app
             .call(Method::PUT, "/api/users/me/password")
             .bearer(&user.token)
@@ -110,6 +128,11 @@ async fn the_configured_initial_administrator_needs_a_strong_password() {
         .await
         .expect_err("a common password");
     assert!(err.to_string().contains("most common"), "{err}");
-    assert_eq!(kubarr_db::queries::users::count(&database.db).await.unwrap(), 0);
+    assert_eq!(
+        kubarr_db::queries::users::count(&database.db)
+            .await
+            .unwrap(),
+        0
+    );
     database.cleanup().await.unwrap();
 }

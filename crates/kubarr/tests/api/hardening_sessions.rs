@@ -49,7 +49,11 @@ async fn the_event_stream_ends_with_logout_revocation_deactivation_and_expiry() 
     let user = create_user(&app, &admin.token, "watcher", &["viewer"]).await;
 
     let stream = open_stream(&app, &user.token).await;
-    let res = app.call(Method::POST, "/api/auth/logout").bearer(&user.token).send().await;
+    let res = app
+        .call(Method::POST, "/api/auth/logout")
+        .bearer(&user.token)
+        .send()
+        .await;
     assert_eq!(res.status, 204);
     assert_ends(stream, "logout").await;
 
@@ -161,7 +165,11 @@ async fn second_factor_failures_count_per_account_across_challenges() {
     let app = app_behind_proxy().await;
     let admin = setup_admin(&app).await;
     let (mut clock, _) = enrol_totp(&app, &admin).await;
-    let wrong = if clock.replay() == "000000" { "111111" } else { "000000" };
+    let wrong = if clock.replay() == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
     for i in 0..3 {
         // A fresh challenge from a fresh address each time: neither resets the count.
         let ip = format!("10.7.0.{i}");
@@ -268,7 +276,10 @@ async fn account_delays_follow_the_user_whatever_login_named_it() {
     let app = app_behind_proxy().await;
     setup_admin(&app).await;
     let ip = "203.0.113.30";
-    for (i, login) in ["admin", "ADMIN", "admin@example.com"].into_iter().enumerate() {
+    for (i, login) in ["admin", "ADMIN", "admin@example.com"]
+        .into_iter()
+        .enumerate()
+    {
         let res = login_from(&app, ip, login, "wrong-password").await;
         assert_eq!(res.status, 401, "failure {i} ({login})");
     }

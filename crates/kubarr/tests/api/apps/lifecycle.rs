@@ -336,16 +336,16 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 
 /// Opens a followed log as `token`; returns a task that resolves when the body ends.
 async fn follow(t: &ClusterApp, token: &str, app: &str, pod: &str) -> tokio::task::JoinHandle<()> {
-    let req = Request::get(format!("/api/apps/{app}/logs?pod={pod}&follow=true&tail_lines=1"))
-        .header("authorization", format!("Bearer {token}"))
-        .body(Body::empty())
-        .unwrap();
+    let req = Request::get(format!(
+        "/api/apps/{app}/logs?pod={pod}&follow=true&tail_lines=1"
+    ))
+    .header("authorization", format!("Bearer {token}"))
+    .body(Body::empty())
+    .unwrap();
     let res = t.app.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let mut body = res.into_body();
-    tokio::spawn(async move {
-        while let Some(Ok(_)) = body.frame().await {}
-    })
+    tokio::spawn(async move { while let Some(Ok(_)) = body.frame().await {} })
 }
 
 async fn assert_ends(stream: tokio::task::JoinHandle<()>, why: &str) {
@@ -405,7 +405,9 @@ async fn follow_ends_with_the_permission_and_the_session(t: &ClusterApp, app: &s
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let stream = follow(t, &token, app, pod).await;
-    let res = t.call_as(&token, Method::POST, "/api/auth/logout", None).await;
+    let res = t
+        .call_as(&token, Method::POST, "/api/auth/logout", None)
+        .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
     assert_ends(stream, "logout").await;
 }

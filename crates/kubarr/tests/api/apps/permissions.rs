@@ -122,7 +122,11 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
             Some(json!({"app_name": a})),
         )
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN, "A is visible, apps.install missing");
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "A is visible, apps.install missing"
+    );
     let list = t
         .call_as(&token, Method::GET, "/api/apps", None)
         .await

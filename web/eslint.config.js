@@ -14,9 +14,27 @@ export default defineConfig(
     languageOptions: { globals: globals.node },
   },
   {
-    // The e2e suite runs in Node but hands callbacks to the browser (page.evaluate).
-    files: ['e2e/**/*.mjs', 'scripts/check-busybox.mjs'],
+    // Scripts run in Node but hand callbacks to the browser (page.evaluate).
+    files: ['scripts/check-busybox.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+  {
+    // The browser suite (@playwright/test): Node code that also hands callbacks to the browser.
+    files: ['e2e/**/*.ts', 'playwright.config.ts'],
+    extends: [
+      js.configs.recommended,
+      tseslint.configs.strictTypeChecked,
+      tseslint.configs.stylisticTypeChecked,
+    ],
+    languageOptions: {
+      globals: { ...globals.node, ...globals.browser },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'smart'],
+    },
   },
   {
     files: ['src/**/*.{ts,tsx}', 'vite.config.ts'],

@@ -12,6 +12,11 @@
 //!
 //! Network rule: nothing here dials a pod, service or node address. Tests check cluster state
 //! through the API only.
+//!
+//! [`parts`] starts real programs (download clients, Dex, mailpit, an OCI registry) on
+//! 127.0.0.1 for feature tests.
+
+pub mod parts;
 
 use std::collections::hash_map::RandomState;
 use std::ffi::OsStr;

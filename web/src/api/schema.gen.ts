@@ -808,7 +808,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             /** @description Extra facts; never secrets. */
-            details?: Record<string, never> | null;
+            details?: Record<string, unknown> | null;
             /** Format: int64 */
             id: number;
             ip_address?: string | null;
@@ -825,9 +825,9 @@ export interface components {
         /** @description One catalog app with what the install form needs. */
         CatalogDetail: components["schemas"]["CatalogItem"] & {
             /** @description The chart's default values. */
-            default_values: Record<string, never>;
+            default_values: Record<string, unknown>;
             /** @description JSON Schema (draft-07) of the values a user may set. */
-            values_schema: Record<string, never>;
+            values_schema: Record<string, unknown>;
         };
         /** @description One catalog app. */
         CatalogItem: {
@@ -944,7 +944,7 @@ export interface components {
             /** @description Catalog app name. */
             app_name: string;
             /** @description Values for the chart, checked against its schema. */
-            values?: Record<string, never> | null;
+            values?: Record<string, unknown> | null;
         };
         InvitePage: {
             items: components["schemas"]["InviteResponse"][];
@@ -1120,7 +1120,7 @@ export interface components {
             /** Format: int64 */
             updated_by?: number | null;
             /** @description The effective value (the default when never set). */
-            value: Record<string, never>;
+            value: Record<string, unknown>;
         };
         SetupRequest: {
             email: string;
@@ -1171,7 +1171,7 @@ export interface components {
         };
         UpdateSettingRequest: {
             /** @description The new value, typed per key. */
-            value: Record<string, never>;
+            value: Record<string, unknown>;
         };
         UpdateUserRequest: {
             email?: string | null;
@@ -1182,7 +1182,7 @@ export interface components {
         };
         UpgradeRequest: {
             /** @description New values (replacing the previous ones); default: keep the previous values. */
-            values?: Record<string, never> | null;
+            values?: Record<string, unknown> | null;
             /** @description Chart version to move to (the catalog's); default: the catalog's. */
             version?: string | null;
         };
@@ -3799,3 +3799,15 @@ export interface operations {
         };
     };
 }
+type FlattenedDeepRequired<T> = {
+    [K in keyof T]-?: FlattenedDeepRequired<T[K] extends unknown[] | undefined | null ? Extract<T[K], unknown[]>[number] : T[K]>;
+};
+type ReadonlyArray<T> = [
+    Exclude<T, undefined>
+] extends [
+    unknown[]
+] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "weak_password", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "server_busy"];
+export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];

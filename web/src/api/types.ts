@@ -1,10 +1,11 @@
 // Types of the Kubarr REST API, as feature code sees them.
 //
 // Everything here is an alias of the schema generated from the server's OpenAPI document
-// (`npm run gen:api` → schema.gen.ts; `npm run check:api` guards drift). A few types narrow what
-// the document can only say loosely: app states as a union (the server sends them as strings),
-// free-form JSON as `unknown` (utoipa documents it as an empty object), and the login response's
-// `requires_2fa: true` discriminant. Feature code imports only the names exported here.
+// (`npm run gen:api` → schema.gen.ts; `npm run check:api` guards drift), so what the typed client
+// (`lib/api-client.ts`) returns is what these names say, without casts. The few types of our own
+// describe what the client parses itself: a chart's values schema (`lib/json-schema.ts`), the
+// status events of the SSE stream, and the setting values the settings page edits. Feature code
+// imports only the names exported here.
 
 import type { components } from './schema.gen';
 
@@ -15,6 +16,9 @@ export type Permission = Schemas['Permission'];
 
 /** The error envelope every failing endpoint returns; `field` names the input at fault. */
 export type ApiErrorBody = Schemas['ErrorBody'];
+
+/** Every error code the server may answer with. */
+export type ErrorCode = Schemas['ErrorCode'];
 
 // ---- setup ---------------------------------------------------------------------------------------
 
@@ -32,10 +36,8 @@ export type CurrentUser = Schemas['MeResponse'];
 
 export type LoginRequest = Schemas['LoginRequest'];
 export type SessionGranted = Schemas['SessionGranted'];
-export type TwoFactorChallenge = Omit<Schemas['TwoFactorChallenge'], 'requires_2fa'> & {
-  requires_2fa: true;
-};
-export type LoginResponse = SessionGranted | TwoFactorChallenge;
+export type TwoFactorChallenge = Schemas['TwoFactorChallenge'];
+export type LoginResponse = Schemas['LoginResponse'];
 export type VerifyTwoFactorRequest = Schemas['VerifyTwoFactorRequest'];
 export type RecoverTwoFactorRequest = Schemas['RecoverTwoFactorRequest'];
 export type RegisterRequest = Schemas['RegisterRequest'];
@@ -43,23 +45,20 @@ export type RegisterResponse = Schemas['RegisterResponse'];
 
 // ---- apps ----------------------------------------------------------------------------------------
 
-export type AppState =
-  | 'not_installed'
-  | 'installing'
-  | 'installed'
-  | 'degraded'
-  | 'upgrading'
-  | 'uninstalling'
-  | 'error';
+/** An app's live state (`installed` means every pod is Ready). */
+export type AppState = Schemas['LiveState'];
+
+/** An operation under way on an app. */
+export type AppOperation = Schemas['AppOperation'];
 
 /** GET /api/apps item */
-export type InstalledApp = Omit<Schemas['AppStatus'], 'state'> & { state: AppState };
+export type InstalledApp = Schemas['AppStatus'];
 
 /** GET /api/apps/{app}/status */
-export type AppStatusResponse = Omit<Schemas['StatusResponse'], 'state'> & { state: AppState };
+export type AppStatusResponse = Schemas['StatusResponse'];
 
 /** The payload of an `app_status` server-sent event. */
-export type AppStatusEvent = Omit<Schemas['AppStatusEvent'], 'state'> & { state: AppState };
+export type AppStatusEvent = Schemas['AppStatusEvent'];
 
 /** GET /api/apps/catalog item */
 export type CatalogEntry = Schemas['CatalogItem'];
@@ -93,25 +92,22 @@ export interface JsonSchema {
 export type JsonSchemaType =
   'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
-/** GET /api/apps/catalog/{app}: one entry plus its values schema and default values. */
-export type CatalogAppDetail = CatalogEntry & {
+/**
+ * GET /api/apps/catalog/{app}: one entry plus its values schema (read by `parseJsonSchema`, null
+ * when the chart has none) and default values (the chart's values.yaml).
+ */
+export type CatalogAppDetail = Omit<Schemas['CatalogDetail'], 'values_schema'> & {
   values_schema: JsonSchema | null;
-  /** The chart's default values (values.yaml). */
-  default_values?: Record<string, unknown> | null;
 };
 
-export type InstallRequest = Omit<Schemas['InstallRequest'], 'values'> & {
-  values?: Record<string, unknown>;
-};
+export type InstallRequest = Schemas['InstallRequest'];
 
 /** 202 answer of install, upgrade, restart and uninstall. */
 export type OperationAccepted = Schemas['OperationAccepted'];
 export type InstallAccepted = OperationAccepted;
 
 /** POST /api/apps/{app}/upgrade */
-export type UpgradeRequest = Omit<Schemas['UpgradeRequest'], 'values'> & {
-  values?: Record<string, unknown>;
-};
+export type UpgradeRequest = Schemas['UpgradeRequest'];
 
 /** GET /api/apps/{app}/pods item */
 export type PodInfo = Schemas['PodInfo'];
@@ -121,11 +117,10 @@ export type KubeEvent = Schemas['EventInfo'];
 
 // ---- pagination ----------------------------------------------------------------------------------
 
-/** Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`. */
-export interface Page<T> {
-  items: T[];
-  next_cursor?: string | null;
-}
+// Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`.
+export type UserPage = Schemas['UserPage'];
+export type InvitePage = Schemas['InvitePage'];
+export type AuditPage = Schemas['AuditPage'];
 
 // ---- account -------------------------------------------------------------------------------------
 
@@ -134,6 +129,7 @@ export type SessionInfo = Schemas['SessionResponse'];
 export type TwoFactorSetup = Schemas['TwoFactorSetupResponse'];
 export type TwoFactorEnabled = Schemas['RecoveryCodesResponse'];
 export type ChangePasswordRequest = Schemas['ChangePasswordRequest'];
+export type DisableTwoFactorRequest = Schemas['DisableTwoFactorRequest'];
 
 // ---- users ---------------------------------------------------------------------------------------
 
@@ -160,7 +156,7 @@ export type UpdateRoleRequest = Schemas['UpdateRoleRequest'];
 // ---- audit ---------------------------------------------------------------------------------------
 
 /** GET /api/audit item */
-export type AuditEntry = Omit<Schemas['AuditEntry'], 'details'> & { details?: unknown };
+export type AuditEntry = Schemas['AuditEntry'];
 
 /** GET /api/audit filters (all optional; times RFC 3339). */
 export interface AuditFilters {
@@ -182,7 +178,11 @@ export interface MediaStorage {
   nfs_path?: string | null;
 }
 
-/** GET /api/settings item: a known key with its effective value. */
+/**
+ * GET /api/settings item: a known key with its effective value. The document calls every value
+ * an object; they are booleans, strings, numbers or objects depending on the key, so readers
+ * check them (`settings-model.ts`).
+ */
 export type Setting = Omit<Schemas['SettingResponse'], 'value'> & { value: unknown };
 
 /** The typed values of the keys the settings page edits. */

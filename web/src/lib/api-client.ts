@@ -1,31 +1,47 @@
-// The one way the SPA talks to the Kubarr API.
+// The one way the SPA talks to the Kubarr API: a client typed by the server's OpenAPI document.
 //
-// - Everything lives under /api; the session is an HttpOnly SameSite=Strict cookie set by the
-//   server at login, so requests use `credentials: 'same-origin'` and the SPA stores no token.
+// - `apiClient.GET('/api/apps/{app}/pods', { params: { path: { app } } })`: paths, path and query
+//   parameters and request bodies are checked against `src/api/schema.gen.ts` (generated from
+//   docs/openapi.json), and so are the response types. `unwrap` turns the result into the body or
+//   a thrown `ApiError`.
+// - The session is an HttpOnly SameSite=Strict cookie set by the server at login, so requests use
+//   `credentials: 'same-origin'` and send no Authorization header: the SPA never holds a token
+//   (Bearer tokens are for API clients and the CLI).
 // - Every state-changing request carries `X-Kubarr-Csrf: 1`, which the server requires for
 //   cookie-authenticated writes.
-// - Failures become an `ApiError` parsed from the contract's `{"error":{"code","message"}}` body.
+// - Failures become an `ApiError` parsed from the contract's `{"error":{"code","message","field"}}`.
 // - A 401 sends the user to /login?redirect=<where they were> (unless the caller opts out).
 
+import createClient, { type Middleware } from 'openapi-fetch';
+
+import { isErrorCode } from '@/api/enums';
+import type { paths as ApiPaths } from '@/api/schema.gen';
+import type { ErrorCode } from '@/api/types';
 import { paths, publicPaths } from '@/config/paths';
 
-export const API_BASE = '/api';
 export const CSRF_HEADER = 'X-Kubarr-Csrf';
+
+/**
+ * The server's error codes (the OpenAPI document's `ErrorCode`), plus the ones the client makes
+ * up itself: `network_error` (no answer) and `http_<status>` (an answer without the envelope, or
+ * with a code this build does not know — a newer server's).
+ */
+export type ApiErrorCode = ErrorCode | 'network_error' | `http_${number}`;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
   /** HTTP status; 0 when the server could not be reached at all. */
   readonly status: number;
   /** The contract's snake_case error code, e.g. `invalid_credentials`. */
-  readonly code: string;
-  /** The input field the error is about, when the server names one. */
+  readonly code: ApiErrorCode;
+  /** The input field the error is about, when the server names one (a dotted path). */
   readonly field: string | undefined;
   /** Seconds to wait before retrying, from the `Retry-After` header (429, 503). */
   readonly retryAfterSeconds: number | undefined;
 
   constructor(init: {
     status: number;
-    code: string;
+    code: ApiErrorCode;
     message: string;
     field?: string | undefined;
     retryAfterSeconds?: number | undefined;
@@ -79,30 +95,26 @@ const STATUS_MESSAGES: Record<number, string> = {
   503: 'A service Kubarr depends on is unavailable. Try again shortly.',
 };
 
-function fallbackMessage(status: number): string {
-  return STATUS_MESSAGES[status] ?? `The server answered with an error (HTTP ${status}).`;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Builds an ApiError from a failed response, reading the contract error body when present. */
-export async function toApiError(response: Response): Promise<ApiError> {
-  let code = `http_${response.status}`;
-  let message = fallbackMessage(response.status);
+/**
+ * Builds an ApiError from a failed response and its body (already parsed as JSON when it was
+ * JSON). A body that is not the contract envelope (a proxy's error page, say) keeps a message
+ * based on the status.
+ */
+export function toApiError(response: Response, body: unknown): ApiError {
+  let code: ApiErrorCode = `http_${response.status}`;
+  let message =
+    STATUS_MESSAGES[response.status] ??
+    `The server answered with an error (HTTP ${response.status}).`;
   let field: string | undefined;
-  try {
-    const text = await response.text();
-    const body: unknown = text ? JSON.parse(text) : null;
-    if (isRecord(body) && isRecord(body.error)) {
-      const err = body.error;
-      if (typeof err.code === 'string' && err.code) code = err.code;
-      if (typeof err.message === 'string' && err.message) message = err.message;
-      if (typeof err.field === 'string' && err.field) field = err.field;
-    }
-  } catch {
-    // Not JSON (a proxy error page, say): keep the status-based message.
+  if (isRecord(body) && isRecord(body.error)) {
+    const err = body.error;
+    if (isErrorCode(err.code)) code = err.code;
+    if (typeof err.message === 'string' && err.message) message = err.message;
+    if (typeof err.field === 'string' && err.field) field = err.field;
   }
   return new ApiError({
     status: response.status,
@@ -134,120 +146,113 @@ function handleUnauthorized(): void {
   unauthorizedHandler(paths.login.getHref(`${pathname}${search}${hash}`));
 }
 
-// ---- requests ----------------------------------------------------------------------------------
+// ---- the client --------------------------------------------------------------------------------
 
-export type QueryParams = Record<string, string | number | boolean | null | undefined>;
+/** Query strings leave out absent and empty values (an empty filter means "no filter"). */
+function serializeQuery(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      params.set(key, String(value));
+    }
+  }
+  return params.toString();
+}
 
-export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Serialized as JSON. */
-  body?: unknown;
-  query?: QueryParams;
-  signal?: AbortSignal | undefined;
-  /** `text` for plain-text endpoints such as logs. */
-  responseType?: 'json' | 'text';
-  /** Don't redirect to /login on 401 (login itself, the session probe). */
+const csrf: Middleware = {
+  onRequest({ request }) {
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      request.headers.set(CSRF_HEADER, '1');
+    }
+    return request;
+  },
+};
+
+const networkError: Middleware = {
+  onError({ error }) {
+    // An abort is the caller's own doing: returning nothing lets it through unchanged.
+    if (error instanceof DOMException && error.name === 'AbortError') return;
+    return new ApiError({
+      status: 0,
+      code: 'network_error',
+      message: 'Could not reach the Kubarr server. Check your connection and try again.',
+    });
+  },
+};
+
+/**
+ * The typed client. Its paths are the document's (`/api/...`). Requests are built as absolute
+ * URLs on this page's origin, so the same code runs in the browser and under jsdom.
+ */
+export const apiClient = createClient<ApiPaths>({
+  baseUrl: window.location.origin,
+  credentials: 'same-origin',
+  headers: { Accept: 'application/json' },
+  querySerializer: serializeQuery,
+  // Looked up on every call (not captured once), so tests can stub the global fetch.
+  fetch: (request) => globalThis.fetch(request),
+});
+apiClient.use(csrf, networkError);
+
+export interface CallOptions {
+  /** Don't redirect to /login on 401 (login itself, the session probe, public pages' calls). */
   skipAuthRedirect?: boolean;
 }
 
-/** `/apps` → `/api/apps?…`. Callers encode path segments themselves. */
-export function apiUrl(path: string, query?: QueryParams): string {
-  let url = `${API_BASE}${path.startsWith('/') ? path : `/${path}`}`;
-  if (query) {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== '') params.set(key, String(value));
-    }
-    const qs = params.toString();
-    if (qs) url += `?${qs}`;
-  }
-  return url;
+/** What openapi-fetch resolves with: `data` on success, `error` (the parsed body) otherwise. */
+interface ClientResult {
+  data?: unknown;
+  error?: unknown;
+  response: Response;
 }
 
-export async function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
-  const method = options.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
-  if (method !== 'GET') headers[CSRF_HEADER] = '1';
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    headers['Content-Type'] = 'application/json';
-    body = JSON.stringify(options.body);
-  }
-
-  let response: Response;
-  try {
-    response = await fetch(apiUrl(path, options.query), {
-      method,
-      headers,
-      body,
-      credentials: 'same-origin',
-      signal: options.signal ?? null,
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError({
-      status: 0,
-      code: 'network_error',
-      message: 'Could not reach the Kubarr server. Check your connection and try again.',
-    });
-  }
-
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (response.status === 401 && !options.skipAuthRedirect) handleUnauthorized();
-    throw error;
-  }
-
-  if (response.status === 204 || response.status === 205) return undefined as T;
-  const text = await response.text();
-  if (options.responseType === 'text') return text as T;
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+/** The success branch's body type; `undefined` for a response without content (204). */
+type SuccessData<R> = R extends { data: infer D; error?: never }
+  ? [D] extends [never]
+    ? undefined
+    : D
+  : never;
 
 /**
- * GET that hands back the open response for the caller to read as a stream (e.g. followed logs
- * with `response.body.getReader()`). Failures are thrown as `ApiError` like `request`'s; abort the
- * signal to stop reading and close the connection.
+ * The body of a successful call (undefined for 204), or an `ApiError` thrown for a failed one.
+ *
+ * ```ts
+ * const pods = await unwrap(apiClient.GET('/api/apps/{app}/pods', { params: { path: { app } } }));
+ * ```
  */
-export async function openStream(
-  path: string,
-  options: Pick<RequestOptions, 'query' | 'signal' | 'skipAuthRedirect'> = {},
-): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(apiUrl(path, options.query), {
-      method: 'GET',
-      headers: { Accept: 'text/plain, application/json' },
-      credentials: 'same-origin',
-      signal: options.signal ?? null,
-      cache: 'no-store',
-    });
-  } catch (error) {
-    if (error instanceof DOMException && error.name === 'AbortError') throw error;
-    throw new ApiError({
-      status: 0,
-      code: 'network_error',
-      message: 'Could not reach the Kubarr server. Check your connection and try again.',
-    });
+export async function unwrap<R extends ClientResult>(
+  pending: Promise<R>,
+  options: CallOptions = {},
+): Promise<SuccessData<R>> {
+  const result = await pending;
+  if (result.response.ok) {
+    // openapi-fetch's result type does not tie `data` to `response.ok`; this check does.
+    return result.data as SuccessData<R>;
   }
-  if (!response.ok) {
-    const error = await toApiError(response);
-    if (response.status === 401 && !options.skipAuthRedirect) handleUnauthorized();
-    throw error;
-  }
-  return response;
+  if (result.response.status === 401 && !options.skipAuthRedirect) handleUnauthorized();
+  throw toApiError(result.response, result.error);
 }
 
-type BodylessOptions = Omit<RequestOptions, 'method' | 'body'>;
+type GetPath = {
+  [P in keyof ApiPaths]: ApiPaths[P] extends { get: unknown } ? P : never;
+}[keyof ApiPaths];
 
-export const api = {
-  get: <T>(path: string, options?: BodylessOptions) => request<T>(path, { ...options }),
-  post: <T>(path: string, body?: unknown, options?: BodylessOptions) =>
-    request<T>(path, { ...options, method: 'POST', body }),
-  put: <T>(path: string, body?: unknown, options?: BodylessOptions) =>
-    request<T>(path, { ...options, method: 'PUT', body }),
-  patch: <T>(path: string, body?: unknown, options?: BodylessOptions) =>
-    request<T>(path, { ...options, method: 'PATCH', body }),
-  delete: <T>(path: string, options?: BodylessOptions) =>
-    request<T>(path, { ...options, method: 'DELETE' }),
-};
+type PathParams<P extends GetPath> = ApiPaths[P]['get'] extends {
+  parameters: { path: infer Params };
+}
+  ? Params
+  : never;
+
+/**
+ * The URL of a GET endpoint for the browser to load itself (`<img src>`, `EventSource`), with
+ * its path parameters encoded: `apiHref('/api/apps/catalog/{app}/icon', { app })`.
+ */
+export function apiHref<P extends GetPath>(
+  ...[path, params]: PathParams<P> extends never ? [P] : [P, PathParams<P>]
+): string {
+  const values = (params ?? {}) as Record<string, string | number>;
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) =>
+    encodeURIComponent(String(values[name])),
+  );
+}

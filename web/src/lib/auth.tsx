@@ -13,14 +13,14 @@ import type { CurrentUser, Permission } from '@/api/types';
 import { Button } from '@/components/ui/button';
 import { Spinner } from '@/components/ui/spinner';
 import { paths } from '@/config/paths';
-import { api, isApiError } from '@/lib/api-client';
+import { apiClient, isApiError, unwrap } from '@/lib/api-client';
 
 /** A permission from the contract, or any newer name the server may add. */
 export type PermissionName = Permission | (string & {});
 
 export async function getCurrentUser(signal?: AbortSignal): Promise<CurrentUser | null> {
   try {
-    return await api.get<CurrentUser>('/auth/me', { signal, skipAuthRedirect: true });
+    return await unwrap(apiClient.GET('/api/auth/me', { signal }), { skipAuthRedirect: true });
   } catch (error) {
     if (isApiError(error) && error.status === 401) return null;
     throw error;

@@ -2,6 +2,8 @@
 // loudly instead of hanging.
 import { vi } from 'vitest';
 
+import type { ErrorCode } from '@/api/types';
+
 export interface RecordedRequest {
   method: string;
   /** Path plus query, e.g. `/api/apps?limit=10`. */
@@ -35,9 +37,10 @@ export function jsonResponse({ status = 200, body, headers = {} }: MockReply): R
   });
 }
 
+/** A contract error reply; `code` is one the server really sends (the document's `ErrorCode`). */
 export function apiError(
   status: number,
-  code: string,
+  code: ErrorCode,
   message: string,
   extra: Record<string, unknown> = {},
 ): MockReply {
@@ -49,11 +52,17 @@ export function mockFetch(routes: MockRoute[]) {
   const used = new Set<MockRoute>();
 
   const fetchMock = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
+    // The typed client passes a Request; other callers a URL and init.
+    const fromRequest = input instanceof Request ? input : null;
     const url = new URL(
       typeof input === 'string' ? input : input instanceof URL ? input.href : input.url,
       'http://localhost',
     );
-    const rawBody = typeof init.body === 'string' ? init.body : undefined;
+    const rawBody = fromRequest
+      ? (await fromRequest.clone().text()) || undefined
+      : typeof init.body === 'string'
+        ? init.body
+        : undefined;
     let body: unknown = rawBody;
     if (rawBody) {
       try {
@@ -63,10 +72,10 @@ export function mockFetch(routes: MockRoute[]) {
       }
     }
     const request: RecordedRequest = {
-      method: (init.method ?? 'GET').toUpperCase(),
+      method: (fromRequest?.method ?? init.method ?? 'GET').toUpperCase(),
       path: `${url.pathname}${url.search}`,
-      headers: new Headers(init.headers),
-      credentials: init.credentials,
+      headers: new Headers(fromRequest?.headers ?? init.headers),
+      credentials: fromRequest?.credentials ?? init.credentials,
       body,
     };
     calls.push(request);

@@ -146,4 +146,75 @@ describe('routes', () => {
     expect(screen.getByRole('link', { name: 'Logs of sonarr' })).toBeInTheDocument();
     expect(screen.queryByRole('link', { name: 'Logs of radarr' })).not.toBeInTheDocument();
   });
+
+  it('titles dashboard cards with the catalog’s display name and icon', async () => {
+    renderApp('/', [
+      { path: '/api/auth/me', reply: { body: makeUser({ permissions: ['apps.view'] }) } },
+      {
+        path: '/api/apps',
+        reply: {
+          body: [
+            {
+              name: 'sonarr',
+              state: 'installed',
+              message: 'Running',
+              namespace: 'sonarr',
+              ready_pods: 1,
+              total_pods: 1,
+              stale: false,
+            },
+            {
+              name: 'qbittorrent',
+              state: 'installed',
+              message: 'Running',
+              namespace: 'qbittorrent',
+              ready_pods: 1,
+              total_pods: 1,
+              stale: false,
+            },
+          ],
+        },
+      },
+      {
+        path: '/api/apps/catalog',
+        reply: {
+          body: [
+            {
+              name: 'sonarr',
+              display_name: 'Sonarr',
+              description: 'TV series manager',
+              category: 'media-manager',
+              version: '1.2.0',
+              app_version: '4.0.0',
+              icon_url: '/api/apps/catalog/sonarr/icon',
+              installed: true,
+              peers: [],
+            },
+            {
+              name: 'qbittorrent',
+              display_name: 'qBittorrent',
+              description: 'BitTorrent client',
+              category: 'download-client',
+              version: '1.0.0',
+              app_version: '5.0.0',
+              icon_url: null,
+              installed: true,
+              peers: [],
+            },
+          ],
+        },
+      },
+    ]);
+    const sonarr = await screen.findByRole('heading', { name: 'Sonarr' });
+    const sonarrCard = sonarr.closest('li');
+    expect(sonarrCard?.querySelector('img')).toHaveAttribute(
+      'src',
+      '/api/apps/catalog/sonarr/icon',
+    );
+    expect(screen.getByRole('link', { name: 'Sonarr' })).toHaveAttribute('href', '/apps/sonarr');
+    // No icon in the chart: the initial of the display name instead.
+    const qbittorrent = screen.getByRole('heading', { name: 'qBittorrent' }).closest('li');
+    expect(qbittorrent?.querySelector('img')).toBeNull();
+    expect(qbittorrent?.querySelector('[data-testid="app-icon-initial"]')).toHaveTextContent('q');
+  });
 });

@@ -1,15 +1,20 @@
 import { useParams } from 'react-router';
 
 import { AppDetail } from '@/features/apps/components/app-detail';
+import { AppIcon } from '@/components/app-icon';
+import { useCatalog } from '@/features/catalog/api/get-catalog';
 import { useCatalogApp } from '@/features/catalog/api/get-catalog-app';
-import { AppIcon } from '@/features/catalog/components/app-icon';
 import { RequirePermission, useAuthorization } from '@/lib/auth';
 
 export default function AppDetailRoute() {
   const { name = '' } = useParams();
-  const { can } = useAuthorization();
+  const { can, canForAnyApp } = useAuthorization();
   // The upgrade form is generated from the catalog entry's values schema.
   const catalog = useCatalogApp(name, { enabled: can('apps.upgrade', name) });
+  // The icon, from the catalog list (usually cached from the dashboard or the catalog page).
+  const entry = useCatalog({ enabled: canForAnyApp('apps.view') }).data?.find(
+    (candidate) => candidate.name === name,
+  );
   return (
     <>
       <title>{`${name} · Kubarr`}</title>
@@ -17,7 +22,7 @@ export default function AppDetailRoute() {
         <AppDetail
           key={name}
           name={name}
-          icon={<AppIcon name={name} label={name} className="size-12" />}
+          icon={<AppIcon src={entry?.icon_url} label={name} className="size-12" />}
           catalog={{ data: catalog.data, isPending: catalog.isPending, error: catalog.error }}
         />
       </RequirePermission>

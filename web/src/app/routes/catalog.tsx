@@ -1,6 +1,5 @@
 import { useMemo } from 'react';
 
-import type { AppState } from '@/api/types';
 import { PageHeader } from '@/components/page-header';
 import { Alert } from '@/components/ui/alert';
 import { PageSpinner } from '@/components/ui/spinner';
@@ -15,11 +14,7 @@ function Catalog() {
   const apps = useApps();
   const { can } = useAuthorization();
   const appStates = useMemo(
-    () =>
-      Object.fromEntries((apps.data ?? []).map((app) => [app.name, app.state])) as Record<
-        string,
-        AppState
-      >,
+    () => Object.fromEntries((apps.data ?? []).map((app) => [app.name, app.state])),
     [apps.data],
   );
 

@@ -8,14 +8,13 @@ import {
   buildFields,
   fieldDomId,
   flattenFields,
-  formStateToValues,
-  initialState,
   mergeDefaults,
   schemaDefaults,
   type FormErrors,
   type FormField,
   type FormState,
 } from './schema-form-model';
+import { formStateToValues, initialState } from './schema-form-values';
 
 export interface SchemaFormProps {
   /** The form element's id, so a submit button elsewhere (a dialog footer) can use `form=`. */

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { api, ApiError, parseRetryAfter, request, setUnauthorizedHandler } from '@/lib/api-client';
+import {
+  ApiError,
+  apiClient,
+  apiHref,
+  parseRetryAfter,
+  setUnauthorizedHandler,
+  unwrap,
+} from '@/lib/api-client';
 import { apiError, mockFetch } from '@/testing/mock-fetch';
 
 describe('parseRetryAfter', () => {
@@ -24,14 +31,14 @@ describe('parseRetryAfter', () => {
   });
 });
 
-describe('request', () => {
+describe('apiClient with unwrap', () => {
   afterEach(() => {
     setUnauthorizedHandler(null);
   });
 
   it('calls /api with same-origin credentials and JSON, without CSRF header on GET', async () => {
     const { calls } = mockFetch([{ path: '/api/apps', reply: { body: [{ name: 'sonarr' }] } }]);
-    await expect(api.get('/apps')).resolves.toEqual([{ name: 'sonarr' }]);
+    await expect(unwrap(apiClient.GET('/api/apps'))).resolves.toEqual([{ name: 'sonarr' }]);
     expect(calls[0]?.method).toBe('GET');
     expect(calls[0]?.credentials).toBe('same-origin');
     expect(calls[0]?.headers.get('X-Kubarr-Csrf')).toBeNull();
@@ -48,10 +55,22 @@ describe('request', () => {
       { method: 'PATCH', path: '/api/users/1', reply: { status: 200, body: {} } },
       { method: 'DELETE', path: '/api/apps/sonarr', reply: { status: 202, body: {} } },
     ]);
-    await api.post('/apps/install', { app_name: 'sonarr' });
-    await expect(api.put('/settings/x', { value: 1 })).resolves.toBeUndefined();
-    await api.patch('/users/1', { is_active: false });
-    await api.delete('/apps/sonarr');
+    await unwrap(apiClient.POST('/api/apps/install', { body: { app_name: 'sonarr' } }));
+    await expect(
+      unwrap(
+        apiClient.PUT('/api/settings/{key}', {
+          params: { path: { key: 'x' } },
+          body: { value: { enabled: true } },
+        }),
+      ),
+    ).resolves.toBeUndefined();
+    await unwrap(
+      apiClient.PATCH('/api/users/{id}', {
+        params: { path: { id: 1 } },
+        body: { is_active: false },
+      }),
+    );
+    await unwrap(apiClient.DELETE('/api/apps/{app}', { params: { path: { app: 'sonarr' } } }));
     expect(calls.map((c) => c.headers.get('X-Kubarr-Csrf'))).toEqual(['1', '1', '1', '1']);
     expect(calls[0]?.headers.get('Content-Type')).toBe('application/json');
     expect(calls[0]?.body).toEqual({ app_name: 'sonarr' });
@@ -59,9 +78,11 @@ describe('request', () => {
 
   it('adds query parameters, skipping empty ones', async () => {
     const { calls } = mockFetch([{ path: '/api/audit', reply: { body: { items: [] } } }]);
-    await api.get('/audit', {
-      query: { action: 'login', user_id: undefined, cursor: '', limit: 50 },
-    });
+    await unwrap(
+      apiClient.GET('/api/audit', {
+        params: { query: { action: 'login', user_id: undefined, cursor: '', limit: 50 } },
+      }),
+    );
     expect(calls[0]?.path).toBe('/api/audit?action=login&limit=50');
   });
 
@@ -73,7 +94,11 @@ describe('request', () => {
         reply: apiError(409, 'username_taken', 'That username is taken.', { field: 'username' }),
       },
     ]);
-    const error = await api.post('/users', {}).catch((e: unknown) => e);
+    const error = await unwrap(
+      apiClient.POST('/api/users', {
+        body: { username: 'taken', email: 'a@example.test', password: 'long enough' },
+      }),
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
       status: 409,
@@ -82,6 +107,20 @@ describe('request', () => {
       field: 'username',
       retryAfterSeconds: undefined,
     });
+  });
+
+  it('reads a code this build does not know (a newer server’s) as http_<status>, keeping the message', async () => {
+    mockFetch([
+      {
+        method: 'POST',
+        path: '/api/invites',
+        reply: { status: 409, body: { error: { code: 'brand_new_code', message: 'Newer rule.' } } },
+      },
+    ]);
+    const error = await unwrap(apiClient.POST('/api/invites', { body: {} })).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toMatchObject({ status: 409, code: 'http_409', message: 'Newer rule.' });
   });
 
   it('exposes Retry-After on a 429', async () => {
@@ -95,9 +134,10 @@ describe('request', () => {
         },
       },
     ]);
-    const error = await api
-      .post('/auth/login', {}, { skipAuthRedirect: true })
-      .catch((e: unknown) => e);
+    const error = await unwrap(
+      apiClient.POST('/api/auth/login', { body: { username: 'admin', password: 'x' } }),
+      { skipAuthRedirect: true },
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ status: 429, code: 'rate_limited', retryAfterSeconds: 37 });
   });
 
@@ -109,8 +149,11 @@ describe('request', () => {
       },
       { path: '/api/health', reply: { status: 503, body: { database: 'down' } } },
     ]);
-    await expect(api.get('/ready')).rejects.toMatchObject({ status: 502, code: 'http_502' });
-    await expect(api.get('/health')).rejects.toMatchObject({
+    await expect(unwrap(apiClient.GET('/api/ready'))).rejects.toMatchObject({
+      status: 502,
+      code: 'http_502',
+    });
+    await expect(unwrap(apiClient.GET('/api/health'))).rejects.toMatchObject({
       status: 503,
       code: 'http_503',
       message: expect.stringMatching(/unavailable/) as unknown,
@@ -119,14 +162,40 @@ describe('request', () => {
 
   it('turns a network failure into an ApiError with status 0', async () => {
     vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('Failed to fetch')));
-    await expect(api.get('/apps')).rejects.toMatchObject({ status: 0, code: 'network_error' });
+    await expect(unwrap(apiClient.GET('/api/apps'))).rejects.toMatchObject({
+      status: 0,
+      code: 'network_error',
+    });
   });
 
   it('returns text for plain-text endpoints', async () => {
     mockFetch([{ path: '/api/apps/sonarr/logs', reply: () => new Response('line 1\nline 2\n') }]);
-    await expect(request<string>('/apps/sonarr/logs', { responseType: 'text' })).resolves.toBe(
-      'line 1\nline 2\n',
+    await expect(
+      unwrap(
+        apiClient.GET('/api/apps/{app}/logs', {
+          params: { path: { app: 'sonarr' } },
+          parseAs: 'text',
+        }),
+      ),
+    ).resolves.toBe('line 1\nline 2\n');
+  });
+
+  it('encodes path parameters', async () => {
+    const { calls } = mockFetch([{ path: /^\/api\/apps\/.+\/pods$/, reply: { body: [] } }]);
+    await unwrap(apiClient.GET('/api/apps/{app}/pods', { params: { path: { app: 'a b/c' } } }));
+    expect(calls[0]?.path).toBe('/api/apps/a%20b%2Fc/pods');
+    expect(apiHref('/api/apps/catalog/{app}/icon', { app: 'a b' })).toBe(
+      '/api/apps/catalog/a%20b/icon',
     );
+    expect(apiHref('/api/events/stream')).toBe('/api/events/stream');
+  });
+
+  it('lets an aborted request reject as an abort, not as a network error', async () => {
+    vi.stubGlobal(
+      'fetch',
+      vi.fn().mockRejectedValue(new DOMException('The operation was aborted.', 'AbortError')),
+    );
+    await expect(unwrap(apiClient.GET('/api/apps'))).rejects.toMatchObject({ name: 'AbortError' });
   });
 
   describe('on 401', () => {
@@ -135,7 +204,7 @@ describe('request', () => {
       const handler = vi.fn();
       setUnauthorizedHandler(handler);
       mockFetch([{ path: '/api/apps', reply: apiError(401, 'unauthenticated', 'Sign in.') }]);
-      await expect(api.get('/apps')).rejects.toMatchObject({ status: 401 });
+      await expect(unwrap(apiClient.GET('/api/apps'))).rejects.toMatchObject({ status: 401 });
       expect(handler).toHaveBeenCalledWith('/login?redirect=%2Fcatalog%3Fq%3Dson%23top');
     });
 
@@ -150,9 +219,12 @@ describe('request', () => {
           reply: apiError(401, 'invalid_credentials', 'Invalid username or password.'),
         },
       ]);
-      await expect(api.post('/auth/login', {}, { skipAuthRedirect: true })).rejects.toMatchObject({
-        code: 'invalid_credentials',
-      });
+      await expect(
+        unwrap(
+          apiClient.POST('/api/auth/login', { body: { username: 'admin', password: 'wrong' } }),
+          { skipAuthRedirect: true },
+        ),
+      ).rejects.toMatchObject({ code: 'invalid_credentials' });
       expect(handler).not.toHaveBeenCalled();
     });
 
@@ -161,7 +233,7 @@ describe('request', () => {
       const handler = vi.fn();
       setUnauthorizedHandler(handler);
       mockFetch([{ path: '/api/apps', reply: apiError(401, 'unauthenticated', 'Sign in.') }]);
-      await expect(api.get('/apps')).rejects.toMatchObject({ status: 401 });
+      await expect(unwrap(apiClient.GET('/api/apps'))).rejects.toMatchObject({ status: 401 });
       expect(handler).not.toHaveBeenCalled();
     });
   });

@@ -1,16 +1,9 @@
 import jsQR from 'jsqr';
 import { describe, expect, it } from 'vitest';
 
-import {
-  alignmentPositions,
-  encodeQr,
-  formatBits,
-  numDataCodewords,
-  reedSolomonDivisor,
-  reedSolomonRemainder,
-  type ErrorCorrectionLevel,
-  type QrCode,
-} from '@/lib/qr-code';
+import { encodeQr, formatBits, type ErrorCorrectionLevel, type QrCode } from '@/lib/qr-code';
+import { alignmentPositions, numDataCodewords } from '@/lib/qr-code-tables';
+import { reedSolomonDivisor, reedSolomonRemainder } from '@/lib/reed-solomon';
 
 /** Draws the symbol as RGBA pixels (with a quiet zone) and reads it back with jsQR. */
 function decode(code: QrCode, scale = 3, margin = 4): string | null {

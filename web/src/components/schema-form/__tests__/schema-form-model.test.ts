@@ -7,12 +7,11 @@ import {
   fieldForServerError,
   fieldKind,
   flattenFields,
-  formStateToValues,
   humanize,
-  initialState,
   mergeDefaults,
   schemaDefaults,
-} from '../schema-form-model';
+} from '@/components/schema-form/schema-form-model';
+import { formStateToValues, initialState } from '@/components/schema-form/schema-form-values';
 
 const sonarrSchema: JsonSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',

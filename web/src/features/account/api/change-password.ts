@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { ChangePasswordRequest } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** PUT /api/users/me/password → 204; the user's other sessions are signed out. */
 export function changePassword(input: ChangePasswordRequest): Promise<void> {
-  return api.put<undefined>('/users/me/password', input);
+  return unwrap(apiClient.PUT('/api/users/me/password', { body: input }));
 }
 
 export function useChangePassword() {

@@ -1,11 +1,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import { api } from '@/lib/api-client';
+import type { DisableTwoFactorRequest } from '@/api/types';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/users/me/2fa/disable {password, code} → 204. */
-export function disableTwoFactor(input: { password: string; code: string }): Promise<void> {
-  return api.post<undefined>('/users/me/2fa/disable', input);
+export function disableTwoFactor(input: DisableTwoFactorRequest): Promise<void> {
+  return unwrap(apiClient.POST('/api/users/me/2fa/disable', { body: input }));
 }
 
 export function useDisableTwoFactor() {

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { SessionInfo } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/auth/sessions — the caller's live sessions. */
 export function getSessions(signal?: AbortSignal): Promise<SessionInfo[]> {
-  return api.get<SessionInfo[]>('/auth/sessions', { signal });
+  return unwrap(apiClient.GET('/api/auth/sessions', { signal }));
 }
 
 export const getSessionsQueryOptions = () =>

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** DELETE /api/auth/sessions/{id} → 204: signs that session out. */
 export function revokeSession(id: string): Promise<void> {
-  return api.delete<undefined>(`/auth/sessions/${encodeURIComponent(id)}`);
+  return unwrap(apiClient.DELETE('/api/auth/sessions/{id}', { params: { path: { id } } }));
 }
 
 export function useRevokeSession() {

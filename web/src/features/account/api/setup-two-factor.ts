@@ -1,14 +1,14 @@
 import { useMutation } from '@tanstack/react-query';
 
 import type { TwoFactorSetup } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /**
  * POST /api/users/me/2fa/setup → a new secret and its otpauth:// URI. Not active until enabled
  * with a code; starting again replaces the secret.
  */
 export function setupTwoFactor(): Promise<TwoFactorSetup> {
-  return api.post<TwoFactorSetup>('/users/me/2fa/setup');
+  return unwrap(apiClient.POST('/api/users/me/2fa/setup'));
 }
 
 export function useSetupTwoFactor() {

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { KubeEvent } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/apps/{app}/events — Kubernetes events of the app's namespace, newest first. */
 export function getAppEvents(app: string, signal?: AbortSignal): Promise<KubeEvent[]> {
-  return api.get<KubeEvent[]>(`/apps/${encodeURIComponent(app)}/events`, { signal });
+  return unwrap(apiClient.GET('/api/apps/{app}/events', { params: { path: { app } }, signal }));
 }
 
 export const getAppEventsQueryOptions = (app: string) =>

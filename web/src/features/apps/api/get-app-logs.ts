@@ -1,4 +1,4 @@
-import { openStream } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 export interface AppLogsQuery {
   app: string;
@@ -30,23 +30,28 @@ export async function streamAppLogs(
   { onOpen, onText }: LogStreamHandlers,
   signal: AbortSignal,
 ): Promise<void> {
-  const response = await openStream(`/apps/${encodeURIComponent(query.app)}/logs`, {
-    signal,
-    query: {
-      pod: query.pod,
-      container: query.container,
-      tail_lines: query.tailLines,
-      since_seconds: query.sinceSeconds,
-      follow: query.follow ? true : undefined,
-    },
-  });
+  const body = await unwrap(
+    apiClient.GET('/api/apps/{app}/logs', {
+      params: {
+        path: { app: query.app },
+        query: {
+          pod: query.pod,
+          container: query.container,
+          tail_lines: query.tailLines,
+          since_seconds: query.sinceSeconds,
+          follow: query.follow ? true : undefined,
+        },
+      },
+      headers: { Accept: 'text/plain, application/json' },
+      parseAs: 'stream',
+      cache: 'no-store',
+      signal,
+    }),
+  );
   onOpen?.();
+  if (!body) return;
   const decoder = new TextDecoder();
-  if (!response.body) {
-    onText(await response.text());
-    return;
-  }
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();

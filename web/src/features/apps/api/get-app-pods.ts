@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { PodInfo } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/apps/{app}/pods — the app's pods with phase, readiness, restarts, node and age. */
 export function getAppPods(app: string, signal?: AbortSignal): Promise<PodInfo[]> {
-  return api.get<PodInfo[]>(`/apps/${encodeURIComponent(app)}/pods`, { signal });
+  return unwrap(apiClient.GET('/api/apps/{app}/pods', { params: { path: { app } }, signal }));
 }
 
 export const getAppPodsQueryOptions = (app: string) =>

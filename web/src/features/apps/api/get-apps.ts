@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { InstalledApp } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/apps — installed apps the caller may view. */
 export function getApps(signal?: AbortSignal): Promise<InstalledApp[]> {
-  return api.get<InstalledApp[]>('/apps', { signal });
+  return unwrap(apiClient.GET('/api/apps', { signal }));
 }
 
 export const getAppsQueryOptions = () =>

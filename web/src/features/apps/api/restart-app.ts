@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { OperationAccepted } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/apps/{app}/restart → 202: a rolling restart of the app's pods. */
 export function restartApp(app: string): Promise<OperationAccepted> {
-  return api.post<OperationAccepted>(`/apps/${encodeURIComponent(app)}/restart`);
+  return unwrap(apiClient.POST('/api/apps/{app}/restart', { params: { path: { app } } }));
 }
 
 export function useRestartApp(app: string) {

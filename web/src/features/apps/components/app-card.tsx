@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 
-import type { InstalledApp } from '@/api/types';
+import type { CatalogEntry, InstalledApp } from '@/api/types';
+import { AppIcon } from '@/components/app-icon';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { paths } from '@/config/paths';
 import { cn } from '@/lib/cn';
@@ -14,16 +15,35 @@ function showMessage(app: InstalledApp): boolean {
   return !(app.state === 'installed' && app.message.toLowerCase() === 'running');
 }
 
-export function AppCard({ app, canViewLogs }: { app: InstalledApp; canViewLogs: boolean }) {
+/** What the dashboard shows of an app's catalog entry. */
+export type AppCatalogInfo = Pick<CatalogEntry, 'display_name' | 'icon_url'>;
+
+export function AppCard({
+  app,
+  catalog,
+  canViewLogs,
+}: {
+  app: InstalledApp;
+  /** The app's catalog entry; until it is known (or when it is gone) the card uses the name. */
+  catalog: AppCatalogInfo | undefined;
+  canViewLogs: boolean;
+}) {
   const podsHealthy = app.total_pods > 0 && app.ready_pods === app.total_pods;
+  const title = catalog?.display_name ?? app.name;
   return (
     <li className="flex min-h-44 flex-col rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
-      <div className="flex items-start justify-between gap-3">
-        <h2 className="min-w-0 truncate text-base font-semibold text-zinc-900 dark:text-zinc-100">
-          <Link to={paths.app.getHref(app.name)} className="hover:underline">
-            {app.name}
-          </Link>
-        </h2>
+      <div className="flex items-start gap-3">
+        <AppIcon src={catalog?.icon_url} label={title} />
+        <div className="min-w-0 flex-1">
+          <h2 className="truncate text-base font-semibold text-zinc-900 dark:text-zinc-100">
+            <Link to={paths.app.getHref(app.name)} className="hover:underline">
+              {title}
+            </Link>
+          </h2>
+          {title !== app.name && (
+            <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{app.name}</p>
+          )}
+        </div>
         <StatusBadge state={app.state} />
       </div>
       <p

@@ -14,12 +14,12 @@ import { paths } from '@/config/paths';
 import { errorMessage } from '@/lib/api-client';
 import { useAuthorization } from '@/lib/auth';
 import { cn } from '@/lib/cn';
-import { formatDateTime, formatRelative } from '@/lib/format';
 
 import { useAppEvents } from '../api/get-app-events';
 import { useAppPods } from '../api/get-app-pods';
 import { useApps } from '../api/get-apps';
 import { useRestartApp } from '../api/restart-app';
+import { AppSummary } from './app-summary';
 import { EventsTable } from './events-table';
 import { LogViewer } from './log-viewer';
 import { PodsTable } from './pods-table';
@@ -35,47 +35,6 @@ export function busyReason(app: InstalledApp): string | null {
   if (app.state === 'uninstalling') return 'The app is being uninstalled.';
   if (BUSY_STATES.has(app.state)) return 'Wait until the current operation finishes.';
   return null;
-}
-
-function Summary({ app }: { app: InstalledApp }) {
-  const podsHealthy = app.total_pods > 0 && app.ready_pods === app.total_pods;
-  const items: [string, ReactNode][] = [
-    [
-      'Pods ready',
-      <span
-        key="pods"
-        className={cn('tabular-nums', !podsHealthy && 'text-amber-700 dark:text-amber-300')}
-      >
-        {app.ready_pods}/{app.total_pods}
-      </span>,
-    ],
-    ['App version', app.app_version ?? '—'],
-    ['Chart version', app.version ?? '—'],
-    [
-      'Namespace',
-      <span key="ns" className="font-mono text-xs">
-        {app.namespace}
-      </span>,
-    ],
-    [
-      'Last change',
-      <span key="updated" title={formatDateTime(app.updated_at)}>
-        {formatRelative(app.updated_at)}
-      </span>,
-    ],
-  ];
-  return (
-    <dl className="grid grid-cols-2 gap-4 rounded-lg bg-white p-4 ring-1 ring-zinc-200 sm:grid-cols-3 lg:grid-cols-5 dark:bg-zinc-900 dark:ring-zinc-800">
-      {items.map(([label, value]) => (
-        <div key={label} className="min-w-0">
-          <dt className="text-xs text-zinc-500 dark:text-zinc-400">{label}</dt>
-          <dd className="mt-0.5 truncate text-sm font-medium text-zinc-900 dark:text-zinc-100">
-            {value}
-          </dd>
-        </div>
-      ))}
-    </dl>
-  );
 }
 
 /**
@@ -206,7 +165,7 @@ export function AppDetail({
         </Alert>
       )}
 
-      <Summary app={app} />
+      <AppSummary app={app} />
 
       <Tabs<TabKey>
         label={`${app.name} sections`}

@@ -8,12 +8,20 @@ import { errorMessage } from '@/lib/api-client';
 import { useAuthorization } from '@/lib/auth';
 
 import { useApps } from '../api/get-apps';
-import { AppCard, AppCardSkeleton } from './app-card';
+import { AppCard, AppCardSkeleton, type AppCatalogInfo } from './app-card';
 
 const grid = 'grid gap-4 sm:grid-cols-2 xl:grid-cols-3';
 
-/** Installed apps as cards with live status (kept fresh by useAppStatusStream in the layout). */
-export function AppsDashboard() {
+/**
+ * Installed apps as cards with live status (kept fresh by useAppStatusStream in the layout),
+ * titled and drawn with their catalog entry's display name and icon.
+ */
+export function AppsDashboard({
+  catalog = new Map(),
+}: {
+  /** Catalog entries by app name (the page passes them in: features do not import each other). */
+  catalog?: ReadonlyMap<string, AppCatalogInfo>;
+}) {
   const apps = useApps();
   const { can, canForAnyApp } = useAuthorization();
 
@@ -56,7 +64,12 @@ export function AppsDashboard() {
   return (
     <ul className={grid} aria-label="Installed apps">
       {sorted.map((app) => (
-        <AppCard key={app.name} app={app} canViewLogs={can('logs.view', app.name)} />
+        <AppCard
+          key={app.name}
+          app={app}
+          catalog={catalog.get(app.name)}
+          canViewLogs={can('logs.view', app.name)}
+        />
       ))}
     </ul>
   );

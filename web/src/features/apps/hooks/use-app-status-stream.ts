@@ -1,19 +1,10 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 
+import { isAppState } from '@/api/enums';
 import { queryKeys } from '@/api/query-keys';
 import type { AppStatusEvent, InstalledApp } from '@/api/types';
-import { apiUrl } from '@/lib/api-client';
-
-const APP_STATES = new Set([
-  'not_installed',
-  'installing',
-  'installed',
-  'degraded',
-  'upgrading',
-  'uninstalling',
-  'error',
-]);
+import { apiHref } from '@/lib/api-client';
 
 /** Reads an `app_status` event payload; null when it is not one. */
 export function parseAppStatusEvent(data: string): AppStatusEvent | null {
@@ -21,11 +12,10 @@ export function parseAppStatusEvent(data: string): AppStatusEvent | null {
     const value: unknown = JSON.parse(data);
     if (typeof value !== 'object' || value === null) return null;
     const { name, state, message } = value as Record<string, unknown>;
-    if (typeof name !== 'string' || typeof state !== 'string' || !APP_STATES.has(state))
-      return null;
+    if (typeof name !== 'string' || !isAppState(state)) return null;
     return {
       name,
-      state: state as AppStatusEvent['state'],
+      state,
       message: typeof message === 'string' ? message : '',
     };
   } catch {
@@ -107,7 +97,7 @@ export function useAppStatusStream(enabled = true): void {
 
     const connect = () => {
       if (stopped) return;
-      source = new EventSource(apiUrl('/events/stream'));
+      source = new EventSource(apiHref('/api/events/stream'));
       source.addEventListener('app_status', onStatus);
       source.addEventListener('open', () => {
         // Events may have been missed while disconnected: catch up.

@@ -1,8 +1,8 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import type { AuditEntry, AuditFilters, Page } from '@/api/types';
-import { api } from '@/lib/api-client';
+import type { AuditFilters, AuditPage } from '@/api/types';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -11,11 +11,13 @@ export function getAudit(
   filters: AuditFilters,
   cursor: string | null,
   signal?: AbortSignal,
-): Promise<Page<AuditEntry>> {
-  return api.get<Page<AuditEntry>>('/audit', {
-    signal,
-    query: { ...filters, limit: AUDIT_PAGE_SIZE, cursor },
-  });
+): Promise<AuditPage> {
+  return unwrap(
+    apiClient.GET('/api/audit', {
+      params: { query: { ...filters, limit: AUDIT_PAGE_SIZE, cursor: cursor ?? undefined } },
+      signal,
+    }),
+  );
 }
 
 export const getAuditQueryOptions = (filters: AuditFilters) =>

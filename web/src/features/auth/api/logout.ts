@@ -1,10 +1,10 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/auth/logout → 204; revokes the current session and clears its cookie. */
 export function logout(): Promise<void> {
-  return api.post<undefined>('/auth/logout', undefined, { skipAuthRedirect: true });
+  return unwrap(apiClient.POST('/api/auth/logout'), { skipAuthRedirect: true });
 }
 
 export function useLogout(options: { onSettled?: () => void } = {}) {

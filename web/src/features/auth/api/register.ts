@@ -1,11 +1,11 @@
 import { useMutation } from '@tanstack/react-query';
 
 import type { RegisterRequest, RegisterResponse } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/auth/register → 201. The invite is single-use and must not have expired. */
 export function register(input: RegisterRequest): Promise<RegisterResponse> {
-  return api.post<RegisterResponse>('/auth/register', input, { skipAuthRedirect: true });
+  return unwrap(apiClient.POST('/api/auth/register', { body: input }), { skipAuthRedirect: true });
 }
 
 export function useRegister() {

@@ -1,11 +1,13 @@
 import { useMutation } from '@tanstack/react-query';
 
 import type { SessionGranted, VerifyTwoFactorRequest } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/auth/2fa/verify — answer a login challenge with a 6-digit TOTP code. */
 export function verifyTwoFactor(input: VerifyTwoFactorRequest): Promise<SessionGranted> {
-  return api.post<SessionGranted>('/auth/2fa/verify', input, { skipAuthRedirect: true });
+  return unwrap(apiClient.POST('/api/auth/2fa/verify', { body: input }), {
+    skipAuthRedirect: true,
+  });
 }
 
 export function useVerifyTwoFactor() {

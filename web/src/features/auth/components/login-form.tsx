@@ -2,35 +2,33 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useState, type SubmitEvent } from 'react';
 import { useNavigate, useSearchParams } from 'react-router';
 
-import { Alert } from '@/components/ui/alert';
-import { Button } from '@/components/ui/button';
-import { Field } from '@/components/ui/field';
-import { Input } from '@/components/ui/input';
 import { safeRedirect } from '@/config/paths';
-import { errorMessage, isApiError } from '@/lib/api-client';
 
 import { isTwoFactorChallenge, useLogin } from '../api/login';
 import { useRecoverTwoFactor } from '../api/recover-two-factor';
 import { useVerifyTwoFactor } from '../api/verify-two-factor';
 import { useCountdown } from '../hooks/use-countdown';
+import { CredentialsStep } from './credentials-step';
+import { describeLoginFailure, secondFactorProblem, type LoginStep } from './login-errors';
+import { LoginMessages } from './login-messages';
+import { SecondFactorStep, type SecondFactorMethod } from './second-factor-step';
 
 type Step =
   | { kind: 'credentials' }
-  | { kind: 'second-factor'; challengeId: string; expiresAt: number; method: 'totp' | 'recovery' };
+  | {
+      kind: 'second-factor';
+      challengeId: string;
+      expiresAt: number;
+      method: SecondFactorMethod;
+    };
 
-const RATE_LIMIT_FALLBACK_SECONDS = 30;
-
-function looksLikeExpiredChallenge(code: string): boolean {
-  return /challenge|expired/.test(code);
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
-}
+const EXPIRED = 'Your sign-in expired. Enter your password again.';
 
 /**
  * Sign-in in two steps: username/email + password, then — when the account has 2FA — a TOTP code
  * or a recovery code. On success it goes to `?redirect=` (same-origin paths only) or the dashboard.
+ * This component holds the flow; the steps are `CredentialsStep` and `SecondFactorStep`, the
+ * wording of failures is `describeLoginFailure`'s.
  */
 export function LoginForm() {
   const navigate = useNavigate();
@@ -66,35 +64,21 @@ export function LoginForm() {
     setNotice(message);
   };
 
-  const handleError = (err: unknown, during: 'credentials' | 'totp' | 'recovery') => {
-    if (!isApiError(err)) {
-      setError(errorMessage(err));
-      return;
-    }
-    if (err.status === 429) {
-      const now = Date.now();
-      const wait = err.retryAfterSeconds ?? RATE_LIMIT_FALLBACK_SECONDS;
-      setLock({ until: now + wait * 1000, since: now });
-      setError(null);
-      return;
-    }
-    if (err.status === 401 && during === 'credentials') {
-      setError('Invalid username or password.');
-      return;
-    }
-    if (err.status === 401 || err.status === 404 || err.status === 410) {
-      if (looksLikeExpiredChallenge(err.code)) {
-        backToCredentials('Your sign-in expired. Enter your password again.');
+  const handleError = (err: unknown, during: LoginStep) => {
+    const failure = describeLoginFailure(err, during);
+    switch (failure.kind) {
+      case 'rate-limited': {
+        const now = Date.now();
+        setLock({ until: now + failure.waitSeconds * 1000, since: now });
+        setError(null);
         return;
       }
-      setError(
-        during === 'recovery'
-          ? 'That recovery code is not valid or has already been used.'
-          : 'That code is not valid. Check your authenticator app and try again.',
-      );
-      return;
+      case 'challenge-expired':
+        backToCredentials(EXPIRED);
+        return;
+      case 'message':
+        setError(failure.message);
     }
-    setError(err.message);
   };
 
   const submitCredentials = (event: SubmitEvent<HTMLFormElement>) => {
@@ -130,16 +114,13 @@ export function LoginForm() {
     event.preventDefault();
     if (step.kind !== 'second-factor') return;
     if (Date.now() > step.expiresAt) {
-      backToCredentials('Your sign-in expired. Enter your password again.');
+      backToCredentials(EXPIRED);
       return;
     }
     const value = code.replace(/\s+/g, '');
-    if (step.method === 'totp' && !/^\d{6}$/.test(value)) {
-      setError('A code has exactly 6 digits.');
-      return;
-    }
-    if (step.method === 'recovery' && !value) {
-      setError('Enter one of your recovery codes.');
+    const problem = secondFactorProblem(step.method, value);
+    if (problem) {
+      setError(problem);
       return;
     }
     setError(null);
@@ -154,117 +135,38 @@ export function LoginForm() {
     }
   };
 
-  const messages = (
-    <>
-      {notice && <Alert tone="warning">{notice}</Alert>}
-      {locked && (
-        <Alert tone="warning" title="Too many sign-in attempts">
-          Try again in {plural(secondsLeft, 'second')}.
-        </Alert>
-      )}
-      {error && <Alert>{error}</Alert>}
-    </>
-  );
+  const messages = <LoginMessages notice={notice} lockedSeconds={secondsLeft} error={error} />;
 
   if (step.kind === 'second-factor') {
-    const totp = step.method === 'totp';
     return (
-      <form
+      <SecondFactorStep
+        method={step.method}
+        onMethodChange={(method) => {
+          setStep({ ...step, method });
+          setCode('');
+          setError(null);
+        }}
+        code={code}
+        onCodeChange={setCode}
         onSubmit={submitSecondFactor}
-        noValidate
-        className="space-y-5"
-        aria-label="Two-factor authentication"
-      >
-        <div>
-          <h1 className="text-xl font-semibold">Two-factor authentication</h1>
-          <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">
-            {totp
-              ? 'Enter the 6-digit code from your authenticator app.'
-              : 'Enter one of the recovery codes you saved when you turned on two-factor authentication. Each code works once.'}
-          </p>
-        </div>
-        {messages}
-        <Field key={step.method} label={totp ? 'Authentication code' : 'Recovery code'} required>
-          {(control) => (
-            <Input
-              {...control}
-              name={totp ? 'code' : 'recovery_code'}
-              value={code}
-              onChange={(e) => setCode(e.target.value)}
-              autoComplete={totp ? 'one-time-code' : 'off'}
-              inputMode={totp ? 'numeric' : 'text'}
-              maxLength={totp ? 6 : 64}
-              spellCheck={false}
-              autoFocus
-              className={totp ? 'font-mono tracking-[0.3em]' : 'font-mono'}
-            />
-          )}
-        </Field>
-        <Button
-          type="submit"
-          className="w-full"
-          loading={verify.isPending || recover.isPending}
-          disabled={locked}
-        >
-          Verify
-        </Button>
-        <div className="flex flex-wrap justify-between gap-2 text-sm">
-          <button
-            type="button"
-            className="font-medium text-indigo-600 hover:underline dark:text-indigo-400"
-            onClick={() => {
-              setStep({ ...step, method: totp ? 'recovery' : 'totp' });
-              setCode('');
-              setError(null);
-            }}
-          >
-            {totp ? 'Use a recovery code instead' : 'Use an authenticator code instead'}
-          </button>
-          <button
-            type="button"
-            className="text-zinc-600 hover:underline dark:text-zinc-400"
-            onClick={() => backToCredentials(null)}
-          >
-            Back to sign in
-          </button>
-        </div>
-      </form>
+        onBack={() => backToCredentials(null)}
+        pending={verify.isPending || recover.isPending}
+        disabled={locked}
+        messages={messages}
+      />
     );
   }
 
   return (
-    <form onSubmit={submitCredentials} noValidate className="space-y-5" aria-label="Sign in">
-      <h1 className="text-xl font-semibold">Sign in to Kubarr</h1>
-      {messages}
-      <Field label="Username or email" required>
-        {(control) => (
-          <Input
-            {...control}
-            name="username"
-            value={username}
-            onChange={(e) => setUsername(e.target.value)}
-            autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
-            autoFocus
-          />
-        )}
-      </Field>
-      <Field label="Password" required>
-        {(control) => (
-          <Input
-            {...control}
-            name="password"
-            type="password"
-            value={password}
-            onChange={(e) => setPassword(e.target.value)}
-            autoComplete="current-password"
-          />
-        )}
-      </Field>
-      <Button type="submit" className="w-full" loading={login.isPending} disabled={busy || locked}>
-        Sign in
-      </Button>
-    </form>
+    <CredentialsStep
+      username={username}
+      onUsernameChange={setUsername}
+      password={password}
+      onPasswordChange={setPassword}
+      onSubmit={submitCredentials}
+      pending={login.isPending}
+      disabled={busy || locked}
+      messages={messages}
+    />
   );
 }

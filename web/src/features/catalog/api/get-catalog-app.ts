@@ -2,11 +2,15 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { CatalogAppDetail } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
+import { parseJsonSchema } from '@/lib/json-schema';
 
 /** GET /api/apps/catalog/{app} — one entry with its values schema and default values. */
-export function getCatalogApp(name: string, signal?: AbortSignal): Promise<CatalogAppDetail> {
-  return api.get<CatalogAppDetail>(`/apps/catalog/${encodeURIComponent(name)}`, { signal });
+export async function getCatalogApp(name: string, signal?: AbortSignal): Promise<CatalogAppDetail> {
+  const detail = await unwrap(
+    apiClient.GET('/api/apps/catalog/{app}', { params: { path: { app: name } }, signal }),
+  );
+  return { ...detail, values_schema: parseJsonSchema(detail.values_schema) };
 }
 
 export const getCatalogAppQueryOptions = (name: string) =>

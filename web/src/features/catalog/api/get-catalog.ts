@@ -2,11 +2,14 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { CatalogEntry } from '@/api/types';
-import { api, apiUrl } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
-/** GET /api/apps/catalog — every app that can be installed. */
+/**
+ * GET /api/apps/catalog — every app that can be installed, with its display name and `icon_url`
+ * (GET /api/apps/catalog/{app}/icon: public and cacheable, so a plain <img> loads it).
+ */
 export function getCatalog(signal?: AbortSignal): Promise<CatalogEntry[]> {
-  return api.get<CatalogEntry[]>('/apps/catalog', { signal });
+  return unwrap(apiClient.GET('/api/apps/catalog', { signal }));
 }
 
 export const getCatalogQueryOptions = () =>
@@ -18,9 +21,4 @@ export const getCatalogQueryOptions = () =>
 
 export function useCatalog(options: { enabled?: boolean } = {}) {
   return useQuery({ ...getCatalogQueryOptions(), enabled: options.enabled ?? true });
-}
-
-/** GET /api/apps/catalog/{app}/icon — public and cacheable, so a plain <img> can load it. */
-export function catalogIconUrl(app: string): string {
-  return apiUrl(`/apps/catalog/${encodeURIComponent(app)}/icon`);
 }

@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { InstallAccepted, InstallRequest } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/apps/install → 202 {app_name, state: "installing"}. */
 export function installApp(input: InstallRequest): Promise<InstallAccepted> {
-  return api.post<InstallAccepted>('/apps/install', input);
+  return unwrap(apiClient.POST('/api/apps/install', { body: input }));
 }
 
 export function useInstallApp(options: { onSuccess?: (data: InstallAccepted) => void } = {}) {

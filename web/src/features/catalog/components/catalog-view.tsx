@@ -1,43 +1,45 @@
 import { useDeferredValue, useMemo, useState } from 'react';
 import { Link } from 'react-router';
 
-import type { AppState, CatalogEntry } from '@/api/types';
+import type { CatalogEntry, InstalledApp } from '@/api/types';
 import { Button } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
 import { StatusBadge } from '@/components/ui/status-badge';
 import { paths } from '@/config/paths';
 
-import { AppIcon } from './app-icon';
+import { AppIcon } from '@/components/app-icon';
+
+import { categoryLabel } from './catalog-categories';
 import { InstallDialog } from './install-dialog';
 
 export interface CatalogViewProps {
   entries: CatalogEntry[];
   /** Live state of installed apps by name, to show progress on installed entries. */
-  appStates?: Record<string, AppState>;
+  appStates?: Record<string, InstalledApp['state']>;
   /** Whether the user may install this app (global or per-app `apps.install`). */
   canInstall: (app: string) => boolean;
 }
 
-/** Case-insensitive match on name, display name, description and category. */
+/** Case-insensitive match on name, display name, description and category (slug or heading). */
 export function filterCatalog(entries: CatalogEntry[], query: string): CatalogEntry[] {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
   if (words.length === 0) return entries;
   return entries.filter((entry) => {
     const haystack =
-      `${entry.name} ${entry.display_name} ${entry.description} ${entry.category}`.toLowerCase();
+      `${entry.name} ${entry.display_name} ${entry.description} ${entry.category} ${categoryLabel(entry.category)}`.toLowerCase();
     return words.every((word) => haystack.includes(word));
   });
 }
 
-/** Entries grouped by category, categories and entries sorted by name. */
+/** Entries grouped under their category's heading; headings and entries sorted by name. */
 export function groupByCategory(entries: CatalogEntry[]): [string, CatalogEntry[]][] {
   const groups = new Map<string, CatalogEntry[]>();
   for (const entry of entries) {
-    const category = entry.category.trim() || 'Other';
-    const group = groups.get(category) ?? [];
+    const heading = categoryLabel(entry.category);
+    const group = groups.get(heading) ?? [];
     group.push(entry);
-    groups.set(category, group);
+    groups.set(heading, group);
   }
   return [...groups.entries()]
     .sort(([a], [b]) => a.localeCompare(b))
@@ -45,6 +47,10 @@ export function groupByCategory(entries: CatalogEntry[]): [string, CatalogEntry[
       category,
       [...list].sort((a, b) => a.display_name.localeCompare(b.display_name)),
     ]);
+}
+
+function headingId(heading: string): string {
+  return `category-${heading.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
 }
 
 export function CatalogView({ entries, appStates = {}, canInstall }: CatalogViewProps) {
@@ -96,13 +102,13 @@ export function CatalogView({ entries, appStates = {}, canInstall }: CatalogView
           }
         />
       ) : (
-        groups.map(([category, list]) => (
-          <section key={category} aria-labelledby={`category-${category}`}>
+        groups.map(([heading, list]) => (
+          <section key={heading} aria-labelledby={headingId(heading)}>
             <h2
-              id={`category-${category}`}
-              className="mb-3 text-sm font-semibold tracking-wide text-zinc-500 uppercase dark:text-zinc-400"
+              id={headingId(heading)}
+              className="mb-3 text-base font-semibold text-zinc-700 dark:text-zinc-300"
             >
-              {category}
+              {heading}
             </h2>
             <ul className="grid gap-4 sm:grid-cols-2 xl:grid-cols-3">
               {list.map((entry) => (
@@ -131,7 +137,7 @@ function CatalogCard({
   onInstall,
 }: {
   entry: CatalogEntry;
-  state: AppState | undefined;
+  state: InstalledApp['state'] | undefined;
   canInstall: boolean;
   onInstall: () => void;
 }) {
@@ -139,7 +145,7 @@ function CatalogCard({
   return (
     <li className="flex flex-col rounded-lg bg-white p-4 shadow-xs ring-1 ring-zinc-200 dark:bg-zinc-900 dark:ring-zinc-800">
       <div className="flex items-start gap-3">
-        <AppIcon name={entry.name} label={entry.display_name} />
+        <AppIcon src={entry.icon_url} label={entry.display_name} />
         <div className="min-w-0 flex-1">
           <h3 className="truncate font-semibold text-zinc-900 dark:text-zinc-100">
             {entry.display_name}

@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { CreateInviteRequest, InviteCreated } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/invites → 201 with the token and link, shown this once. */
 export function createInvite(input: CreateInviteRequest): Promise<InviteCreated> {
-  return api.post<InviteCreated>('/invites', input);
+  return unwrap(apiClient.POST('/api/invites', { body: input }));
 }
 
 export function useCreateInvite() {

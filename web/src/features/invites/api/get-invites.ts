@@ -1,18 +1,20 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import type { Invite, Page } from '@/api/types';
-import { api } from '@/lib/api-client';
+import type { InvitePage } from '@/api/types';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/invites?limit=&cursor= — invites, newest first (never their tokens). */
 export function getInvites(
   params: { cursor?: string | null; limit?: number } = {},
   signal?: AbortSignal,
-): Promise<Page<Invite>> {
-  return api.get<Page<Invite>>('/invites', {
-    signal,
-    query: { limit: params.limit ?? 50, cursor: params.cursor },
-  });
+): Promise<InvitePage> {
+  return unwrap(
+    apiClient.GET('/api/invites', {
+      params: { query: { limit: params.limit ?? 50, cursor: params.cursor ?? undefined } },
+      signal,
+    }),
+  );
 }
 
 export const getInvitesQueryOptions = () =>

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** DELETE /api/invites/{id} → 204: the link stops working. */
 export function revokeInvite(id: string): Promise<void> {
-  return api.delete<undefined>(`/invites/${encodeURIComponent(id)}`);
+  return unwrap(apiClient.DELETE('/api/invites/{token}', { params: { path: { token: id } } }));
 }
 
 export function useRevokeInvite() {

@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { CreateRoleRequest, Role } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/roles → 201 with its permissions and per-app grants. 409 when the name is taken. */
 export function createRole(input: CreateRoleRequest): Promise<Role> {
-  return api.post<Role>('/roles', input);
+  return unwrap(apiClient.POST('/api/roles', { body: input }));
 }
 
 export function useCreateRole() {

@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** DELETE /api/roles/{id} → 204 (custom roles only). */
 export function deleteRole(id: number): Promise<void> {
-  return api.delete<undefined>(`/roles/${id}`);
+  return unwrap(apiClient.DELETE('/api/roles/{id}', { params: { path: { id } } }));
 }
 
 export function useDeleteRole() {

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { PermissionInfo } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/permissions — every permission with a description and whether it is per-app. */
 export function getPermissions(signal?: AbortSignal): Promise<PermissionInfo[]> {
-  return api.get<PermissionInfo[]>('/permissions', { signal });
+  return unwrap(apiClient.GET('/api/permissions', { signal }));
 }
 
 export const getPermissionsQueryOptions = () =>

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { Role } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/roles — every role with its permissions, per-app grants and user count. */
 export function getRoles(signal?: AbortSignal): Promise<Role[]> {
-  return api.get<Role[]>('/roles', { signal });
+  return unwrap(apiClient.GET('/api/roles', { signal }));
 }
 
 export const getRolesQueryOptions = () =>

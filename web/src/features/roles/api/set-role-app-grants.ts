@@ -2,11 +2,13 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { AppGrant, Role } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** PUT /api/roles/{id}/apps {grants} — replaces the role's per-app grants. */
 export function setRoleAppGrants(id: number, grants: AppGrant[]): Promise<Role> {
-  return api.put<Role>(`/roles/${id}/apps`, { grants });
+  return unwrap(
+    apiClient.PUT('/api/roles/{id}/apps', { params: { path: { id } }, body: { grants } }),
+  );
 }
 
 export function useSetRoleAppGrants() {

@@ -2,11 +2,16 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { Role } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** PUT /api/roles/{id}/permissions {permissions} — replaces the role's global permissions. */
 export function setRolePermissions(id: number, permissions: string[]): Promise<Role> {
-  return api.put<Role>(`/roles/${id}/permissions`, { permissions });
+  return unwrap(
+    apiClient.PUT('/api/roles/{id}/permissions', {
+      params: { path: { id } },
+      body: { permissions },
+    }),
+  );
 }
 
 export function useSetRolePermissions() {

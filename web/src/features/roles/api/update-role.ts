@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { Role, UpdateRoleRequest } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** PATCH /api/roles/{id}: name and description (custom roles only). */
 export function updateRole(id: number, input: UpdateRoleRequest): Promise<Role> {
-  return api.patch<Role>(`/roles/${id}`, input);
+  return unwrap(apiClient.PATCH('/api/roles/{id}', { params: { path: { id } }, body: input }));
 }
 
 export function useUpdateRole() {

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { Setting } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/settings — every known setting with its effective value. */
 export function getSettings(signal?: AbortSignal): Promise<Setting[]> {
-  return api.get<Setting[]>('/settings', { signal });
+  return unwrap(apiClient.GET('/api/settings', { signal }));
 }
 
 export const getSettingsQueryOptions = () =>

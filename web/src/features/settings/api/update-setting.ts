@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { Setting, SettingKey, SettingValues } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { ApiError, apiClient, isApiError, unwrap } from '@/lib/api-client';
 
 /**
  * PUT /api/settings/{key} {value} → the changed setting. 400 for a wrong type, 422 for a value
@@ -12,7 +12,13 @@ export function updateSetting<K extends SettingKey>(
   key: K,
   value: SettingValues[K],
 ): Promise<Setting> {
-  return api.put<Setting>(`/settings/${encodeURIComponent(key)}`, { value });
+  return unwrap(
+    apiClient.PUT('/api/settings/{key}', {
+      params: { path: { key } },
+      // The document still calls every value an object; each key's real type is SettingValues'.
+      body: { value: value as unknown as Record<string, unknown> },
+    }),
+  );
 }
 
 export interface SettingChange {
@@ -20,7 +26,24 @@ export interface SettingChange {
   value: SettingValues[SettingKey];
 }
 
-/** Saves several settings one after the other (order matters for cross-key rules). */
+/** The server refused one setting of a batch: the API error, and which key it was about. */
+export class SettingSaveError extends ApiError {
+  readonly settingKey: SettingKey;
+
+  constructor(cause: ApiError, settingKey: SettingKey) {
+    super(cause);
+    this.settingKey = settingKey;
+  }
+}
+
+export function isSettingSaveError(error: unknown): error is SettingSaveError {
+  return error instanceof SettingSaveError;
+}
+
+/**
+ * Saves several settings one after the other (order matters for cross-key rules). A refusal
+ * stops the batch and rejects with a `SettingSaveError` naming the key.
+ */
 export function useUpdateSettings() {
   const queryClient = useQueryClient();
   return useMutation({
@@ -29,7 +52,7 @@ export function useUpdateSettings() {
         try {
           await updateSetting(change.key, change.value);
         } catch (error) {
-          throw Object.assign(error as Error, { settingKey: change.key });
+          throw isApiError(error) ? new SettingSaveError(error, change.key) : error;
         }
       }
     },

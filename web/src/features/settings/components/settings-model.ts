@@ -70,7 +70,16 @@ export function storagePayload(storage: MediaStorage): MediaStorage {
   }
 }
 
-export type StorageErrors = Partial<Record<'host_path' | 'nfs_server' | 'nfs_path', string>>;
+const STORAGE_FIELDS = ['host_path', 'nfs_server', 'nfs_path'] as const;
+type StorageField = (typeof STORAGE_FIELDS)[number];
+
+export type StorageErrors = Partial<Record<StorageField, string>>;
+
+/** The storage input a server error is about (`error.field` is `value.<field>`), if any. */
+export function storageErrorField(field: string | undefined): StorageField | null {
+  const name = field?.startsWith('value.') ? field.slice('value.'.length) : null;
+  return STORAGE_FIELDS.find((candidate) => candidate === name) ?? null;
+}
 
 function absolutePath(path: string): boolean {
   return path.startsWith('/') && !path.split('/').includes('..') && path.length <= 1024;

@@ -2,11 +2,11 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { SessionGranted, SetupRequest } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** POST /api/setup → 201 {token, user}; the server also sets the session cookie. 409 once done. */
 export function createFirstAdmin(input: SetupRequest): Promise<SessionGranted> {
-  return api.post<SessionGranted>('/setup', input, { skipAuthRedirect: true });
+  return unwrap(apiClient.POST('/api/setup', { body: input }), { skipAuthRedirect: true });
 }
 
 export function useCreateFirstAdmin(options: { onSuccess?: () => void } = {}) {

@@ -2,11 +2,11 @@ import { queryOptions, useQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { SetupStatus } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** GET /api/setup/status — true while no user exists. */
 export function getSetupStatus(signal?: AbortSignal): Promise<SetupStatus> {
-  return api.get<SetupStatus>('/setup/status', { signal, skipAuthRedirect: true });
+  return unwrap(apiClient.GET('/api/setup/status', { signal }), { skipAuthRedirect: true });
 }
 
 export const getSetupStatusQueryOptions = () =>

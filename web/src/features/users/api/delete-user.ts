@@ -1,11 +1,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** DELETE /api/users/{id} → 204. 409 for the last active administrator. */
 export function deleteUser(id: number): Promise<void> {
-  return api.delete<undefined>(`/users/${id}`);
+  return unwrap(apiClient.DELETE('/api/users/{id}', { params: { path: { id } } }));
 }
 
 export function useDeleteUser() {

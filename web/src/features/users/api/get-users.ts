@@ -1,8 +1,8 @@
 import { infiniteQueryOptions, useInfiniteQuery } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
-import type { Page, User } from '@/api/types';
-import { api } from '@/lib/api-client';
+import type { UserPage } from '@/api/types';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 export const USERS_PAGE_SIZE = 50;
 
@@ -10,11 +10,15 @@ export const USERS_PAGE_SIZE = 50;
 export function getUsers(
   params: { cursor?: string | null; limit?: number } = {},
   signal?: AbortSignal,
-): Promise<Page<User>> {
-  return api.get<Page<User>>('/users', {
-    signal,
-    query: { limit: params.limit ?? USERS_PAGE_SIZE, cursor: params.cursor },
-  });
+): Promise<UserPage> {
+  return unwrap(
+    apiClient.GET('/api/users', {
+      params: {
+        query: { limit: params.limit ?? USERS_PAGE_SIZE, cursor: params.cursor ?? undefined },
+      },
+      signal,
+    }),
+  );
 }
 
 export const getUsersQueryOptions = () =>

@@ -1,10 +1,15 @@
 import { useMutation } from '@tanstack/react-query';
 
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /** PUT /api/users/{id}/password → 204; that user's sessions are signed out. */
 export function resetUserPassword(id: number, newPassword: string): Promise<void> {
-  return api.put<undefined>(`/users/${id}/password`, { new_password: newPassword });
+  return unwrap(
+    apiClient.PUT('/api/users/{id}/password', {
+      params: { path: { id } },
+      body: { new_password: newPassword },
+    }),
+  );
 }
 
 export function useResetUserPassword() {

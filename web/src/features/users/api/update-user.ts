@@ -2,14 +2,14 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 
 import { queryKeys } from '@/api/query-keys';
 import type { UpdateUserRequest, User } from '@/api/types';
-import { api } from '@/lib/api-client';
+import { apiClient, unwrap } from '@/lib/api-client';
 
 /**
  * PATCH /api/users/{id}: email, is_active, is_approved, role_ids. 409 when it would leave no
  * active administrator.
  */
 export function updateUser(id: number, input: UpdateUserRequest): Promise<User> {
-  return api.patch<User>(`/users/${id}`, input);
+  return unwrap(apiClient.PATCH('/api/users/{id}', { params: { path: { id } }, body: input }));
 }
 
 export function useUpdateUser() {

@@ -46,7 +46,8 @@ describe('TwoFactorSection', () => {
       'Enter the 6-digit code from your authenticator app.',
     );
     expect(password).toHaveAccessibleDescription('Enter your password.');
-    await user.type(password, 'my passphrase');
+    await user.click(password);
+    await user.paste('my passphrase');
     await user.type(field, '12345');
     await user.click(screen.getByRole('button', { name: 'Turn on' }));
     expect(field).toHaveAccessibleDescription('The code has 6 digits.');
@@ -69,7 +70,7 @@ describe('TwoFactorSection', () => {
     expect(screen.getByRole('button', { name: 'Download .txt' })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'I have saved them' }));
     expect(screen.queryByRole('list', { name: 'Recovery codes' })).not.toBeInTheDocument();
-  });
+  }, 15_000);
 
   it('turns 2FA off with password and code', async () => {
     const { calls } = mockFetch([

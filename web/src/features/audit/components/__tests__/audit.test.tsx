@@ -15,7 +15,7 @@ import {
 } from '../audit-filters-model';
 import { AuditView } from '../audit-view';
 
-const entry = (id: number, action: string, details: unknown = null): AuditEntry => ({
+const entry = (id: number, action: string, details: AuditEntry['details'] = null): AuditEntry => ({
   id,
   action,
   resource_type: 'app',

@@ -152,7 +152,7 @@ describe('LoginForm', () => {
       {
         method: 'POST',
         path: '/api/auth/2fa/verify',
-        reply: apiError(401, 'challenge_expired', 'The login challenge expired.'),
+        reply: apiError(401, 'invalid_challenge', 'The login challenge expired.'),
       },
     ]);
     const { user } = renderLogin();

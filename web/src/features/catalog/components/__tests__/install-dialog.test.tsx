@@ -135,4 +135,25 @@ describe('CatalogView', () => {
     await waitFor(() => expect(screen.queryByText('Sonarr')).not.toBeInTheDocument());
     expect(screen.getByText('Radarr')).toBeInTheDocument();
   });
+
+  it('shows category slugs as words, one heading each', () => {
+    renderWithProviders(
+      <CatalogView
+        entries={[
+          { ...sonarr, category: 'media-manager' },
+          { ...radarr, category: 'media-manager' },
+          { ...jellyfin, category: 'download-client', installed: false },
+          { ...sonarr, name: 'other', display_name: 'Other app', category: 'home_automation' },
+        ]}
+        canInstall={() => true}
+      />,
+      { user: makeUser() },
+    );
+    expect(screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent)).toEqual([
+      'Download clients',
+      'Home automation',
+      'Media managers',
+    ]);
+    expect(screen.queryByText('download-client')).not.toBeInTheDocument();
+  });
 });

@@ -1,0 +1,22 @@
+// The accounts the journeys use. The administrator is created by the global setup; every other
+// account belongs to the one spec that creates it, so no spec depends on another's leftovers.
+import type { Account } from './ui';
+
+export const ADMIN: Account = {
+  username: 'admin',
+  email: 'admin@example.test',
+  password: 'e2e admin passphrase',
+};
+
+/**
+ * The apps the journeys install, one each, so no spec sees another's app. The global setup
+ * removes whatever an interrupted run left of them.
+ */
+export const E2E_APPS = {
+  install: 'sonarr',
+  logs: 'radarr',
+  restart: 'prowlarr',
+  pages: 'lidarr',
+  viewer: 'readarr',
+  uninstall: 'bazarr',
+} as const;

@@ -289,17 +289,18 @@ def check_objects(c, label, docs, ctx, values):
         c.ok(not m.get("subPath") and not m.get("subPathExpr"), f"{label}: /data is mounted through a subPath")
         c.ok(not m.get("readOnly"), f"{label}: /data is read-only")
         mv = vols.get(m["name"], {})
-        mt = values["media"]["type"]
-        if mt == "hostPath":
-            c.ok(mv.get("hostPath", {}).get("path") == values["media"]["hostPath"]["path"], f"{label}: media hostPath")
-        elif mt == "nfs":
-            c.ok(mv.get("nfs") == {"server": values["media"]["nfs"]["server"], "path": values["media"]["nfs"]["path"]},
-                 f"{label}: media nfs volume {mv.get('nfs')}")
-        elif mt == "pvc":
-            c.ok(mv.get("persistentVolumeClaim", {}).get("claimName") == values["media"]["pvc"]["claimName"],
-                 f"{label}: media pvc volume")
-        elif mt == "none":
-            c.ok("emptyDir" in mv, f"{label}: media none must be an emptyDir")
+        claim = values["kubarr"]["media"]["claimName"]
+        if claim:
+            c.ok(mv.get("persistentVolumeClaim", {}).get("claimName") == claim,
+                 f"{label}: /data must mount the media claim {claim}")
+            c.ok([ic["name"] for ic in pod.get("initContainers") or []] == ["media-layout"],
+                 f"{label}: the media layout init container must run with a media claim")
+        else:
+            c.ok("emptyDir" in mv, f"{label}: without a media claim /data must be an emptyDir")
+            c.ok(not pod.get("initContainers"), f"{label}: no media layout without a media claim")
+    # Pod Security baseline in every app namespace: no host paths, host namespaces or privilege.
+    c.ok(not [v for v in pod.get("volumes") or [] if "hostPath" in v], f"{label}: a hostPath volume")
+    c.ok(not (pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC")), f"{label}: a host namespace")
     c.ok(not [m for m in mounts if m["mountPath"].startswith("/data/")],
          f"{label}: separate mounts under /data break hardlinks")
     cfg = [m for m in mounts if m["mountPath"] == spec["configPath"]]
@@ -491,8 +492,8 @@ def check_chart(name, catalog_meta):
 
     variants = [
         ("existingClaim", {"persistence": {"config": {"existingClaim": "kept-config"}}}),
-        ("media pvc", {"media": {"type": "pvc", "pvc": {"claimName": "media"}}}),
-        ("media none", {"media": {"type": "none"}}),
+        ("media claim", {"kubarr": {"media": {"claimName": "kubarr-media-feedf00d"}}}),
+        ("no media claim", {"kubarr": {"media": {"claimName": ""}}}),
         ("no storage class", {"persistence": {"config": {"storageClass": "-"}}}),
         ("no peers reach", {"networkPolicy": {"allowIngressFromNamespaces": ["a", "b"]}}),
     ]
@@ -509,10 +510,11 @@ def check_chart(name, catalog_meta):
     rejects = [
         ("unknown top-level key", ["--set", "bogus=1"], "bogus"),
         ("unknown nested key", ["--set", "persistence.config.bogus=1"], "bogus"),
-        ("unknown media type", ["--set", "media.type=s3"], "type"),
-        ("nfs without server", ["--set", "media.type=nfs"], "nfs"),
-        ("pvc without claim", ["--set", "media.type=pvc"], "pvc"),
-        ("host root as media", ["--set", "media.hostPath.path=/"], "path"),
+        ("media is not a user value", ["--set", "media.type=hostPath"], "media"),
+        ("a host path for media", ["--set", "media.hostPath.path=/"], "media"),
+        ("bad media claim", ["--set", "kubarr.media.claimName=Not_A_Claim"], "claimName"),
+        ("puid below 1000", ["--set", "puid=999"], "puid"),
+        ("pgid of a system group", ["--set", "pgid=100"], "pgid"),
         ("bad memory", ["--set", "resources.limits.memory=lots"], "memory"),
         ("bad cpu", ["--set", "resources.requests.cpu=fast"], "cpu"),
         ("bad size", ["--set", "persistence.config.size=big"], "size"),

@@ -53,6 +53,15 @@ check([b["roleRef"]["name"] for b in bindings] == ["kubarr"], "the app-manager r
 bind_rule = [r for r in by["ClusterRole"][0]["rules"] + by["ClusterRole"][1]["rules"] if "bind" in r["verbs"]]
 check(len(bind_rule) == 1 and bind_rule[0].get("resourceNames") == ["kubarr-app-manager"], f"bind limited to the app-manager role: {bind_rule}")
 check(len(by.get("ValidatingAdmissionPolicy", [])) == 1, "the admission policy")
+vap = by["ValidatingAdmissionPolicy"][0]["spec"]
+covered = {r for rule in vap["matchConstraints"]["resourceRules"] for r in rule["resources"]}
+check(covered == {"rolebindings", "namespaces", "persistentvolumes"}, f"the policy covers {sorted(covered)}")
+cel = " ".join(v["expression"] for v in vap["validations"])
+for must in ("roleRef.name", "subjects[0]", "pod-security.kubernetes.io/enforce", "hostPath.path", "variables.roots"):
+    check(must in cel, f"the policy lacks its {must} rule")
+env_all = {e["name"]: e.get("value") for e in backend["spec"]["template"]["spec"]["containers"][0]["env"]}
+check(env_all.get("KUBARR_MEDIA__ALLOWED_ROOTS") == "/srv/kubarr", "media roots reach the backend")
+check(bool(env_all.get("KUBARR_TRUSTED_PROXIES")) == ingress, "the ingress controller's forwarded address is believed in ingress mode only")
 secret = by["Secret"][0]
 check(("database-url" in secret["data"]) == mode.startswith("postgres"), "database URL in the Secret only when given")
 env = {e["name"]: e for e in backend["spec"]["template"]["spec"]["containers"][0]["env"]}
@@ -80,7 +89,8 @@ fail=0
 for m in "${modes[@]}"; do
   name=${m%%|*}
   read -r -a args <<<"${m#*|}"
-  if ! "$HELM" lint --strict "$here" "${args[@]}" >/dev/null 2>"/tmp/kubarr-chart-lint.$$"; then
+  # lint cannot be told the cluster's APIs, so it renders without the admission policy.
+  if ! "$HELM" lint --strict "$here" --set rbac.admissionPolicy=false "${args[@]}" >/dev/null 2>"/tmp/kubarr-chart-lint.$$"; then
     echo "FAIL $name: helm lint"; cat "/tmp/kubarr-chart-lint.$$"; fail=1; continue
   fi
   if ! out=$("$HELM" template kubarr "$here" -n kubarr-system --api-versions admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy "${args[@]}" 2>&1); then
@@ -90,4 +100,26 @@ for m in "${modes[@]}"; do
   echo "PASS $name"
 done
 rm -f "/tmp/kubarr-chart-lint.$$"
+
+# Refusals with a reason: no admission-policy API without the explicit opt-out, bad media roots.
+refuse() {
+  local name=$1 want=$2; shift 2
+  local out
+  if out=$("$HELM" template kubarr "$here" -n kubarr-system "$@" 2>&1); then
+    echo "FAIL $name: rendered"; fail=1
+  elif ! grep -q -- "$want" <<<"$out"; then
+    echo "FAIL $name: no \"$want\" in: $out"; fail=1
+  else
+    echo "PASS $name"
+  fi
+}
+vap=(--api-versions admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy)
+refuse "no policy API" "rbac.admissionPolicy=false"
+refuse "media root /" "allowedRoots" "${vap[@]}" --set 'media.allowedRoots={/}'
+refuse "media root /etc" "not allowed" "${vap[@]}" --set 'media.allowedRoots={/etc/kubarr/..}'
+if "$HELM" template kubarr "$here" -n kubarr-system --set rbac.admissionPolicy=false | grep -q ValidatingAdmissionPolicy; then
+  echo "FAIL opt-out: the policy rendered"; fail=1
+else
+  echo "PASS opt-out"
+fi
 exit $fail

@@ -38,6 +38,18 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 {{- if eq .Values.expose.mode "ingress" -}}true{{- end -}}
 {{- end -}}
 
+{{/*
+Whose X-Forwarded-For the backend believes: the configured list, or in ingress mode (unless
+turned off) the private ranges the ingress controller's pods have addresses in.
+*/}}
+{{- define "kubarr.trustedProxies" -}}
+{{- if .Values.backend.trustedProxies -}}
+{{- join "," .Values.backend.trustedProxies -}}
+{{- else if and (include "kubarr.ingressMode" .) .Values.backend.trustIngressController -}}
+10.0.0.0/8,172.16.0.0/12,192.168.0.0/16,100.64.0.0/10,fc00::/7
+{{- end -}}
+{{- end -}}
+
 {{- define "kubarr.image" -}}
 {{- printf "%s:%s" .image.repository (default .root.Chart.AppVersion .image.tag) -}}
 {{- end -}}
@@ -70,6 +82,12 @@ seccompProfile:
 {{- end -}}
 {{- if and .Values.database.url .Values.database.existingSecret -}}
 {{- fail "set database.url or database.existingSecret, not both" -}}
+{{- end -}}
+{{- range .Values.media.allowedRoots -}}
+{{- $root := trimSuffix "/" . -}}
+{{- if or (not (hasPrefix "/" .)) (has $root (list "" "/bin" "/boot" "/dev" "/etc" "/lib" "/lib64" "/proc" "/root" "/run" "/sbin" "/sys" "/usr" "/var" "/var/lib" "/var/lib/kubelet" "/var/run")) (contains "/." .) (contains "//" .) -}}
+{{- fail (printf "media.allowedRoots: %q is not allowed (an absolute directory, not / or a system path)" .) -}}
+{{- end -}}
 {{- end -}}
 {{- if and .Values.expose.ingress.tls.enabled (not .Values.expose.ingress.tls.secretName) (include "kubarr.ingressMode" .) -}}
 {{- fail "expose.ingress.tls.enabled needs expose.ingress.tls.secretName" -}}

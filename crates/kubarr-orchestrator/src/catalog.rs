@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::app_name::AppName;
+use crate::cluster::PodSecurity;
 use crate::values::ValuesSchema;
 
 /// Categories the UI groups apps by.
@@ -40,6 +41,9 @@ pub struct CatalogEntry {
     /// The chart's `values.yaml` as JSON.
     pub default_values: serde_json::Value,
     pub schema: Option<Arc<ValuesSchema>>,
+    /// The Pod Security level its namespace enforces: `baseline` unless the chart's
+    /// `kubarr.io/pod-security` annotation asks for more (shown in the catalog).
+    pub pod_security: PodSecurity,
 }
 
 #[derive(Clone, Debug)]
@@ -187,6 +191,12 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => return Err(format!("values.schema.json: {e}")),
     };
+    let pod_security = match annotation("kubarr.io/pod-security") {
+        None => PodSecurity::Baseline,
+        Some(level) => PodSecurity::parse(&level).ok_or_else(|| {
+            format!("kubarr.io/pod-security `{level}` is not baseline, restricted or privileged")
+        })?,
+    };
     let icon = chart.icon.as_deref().and_then(|i| icon_in(dir, i));
     Ok(CatalogEntry {
         display_name: annotation("kubarr.io/display-name").unwrap_or_else(|| chart.name.clone()),
@@ -200,6 +210,7 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
         icon,
         default_values,
         schema,
+        pod_security,
         name,
     })
 }
@@ -266,6 +277,10 @@ mod tests {
         assert_eq!(sonarr.icon.as_ref().unwrap().content_type, "image/svg+xml");
         assert!(sonarr.schema.is_some());
         assert_eq!(sonarr.default_values["service"]["port"], 8989);
+        // Every shipped app runs at the baseline Pod Security level.
+        assert!(catalog
+            .entries()
+            .all(|e| e.pod_security == PodSecurity::Baseline));
     }
 
     #[test]

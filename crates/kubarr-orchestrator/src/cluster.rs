@@ -7,6 +7,10 @@
 //! In a least-privilege install (the Helm chart's default) Kubarr's service account can write
 //! only inside app namespaces: [`Cluster::ensure_namespace`] binds the app-manager ClusterRole
 //! there right after creating the namespace.
+//!
+//! App namespaces enforce a Pod Security Standard ([`PodSecurity`], `baseline` unless an app's
+//! chart declares more), and warn and audit at `restricted`: the API server itself refuses a pod
+//! that mounts a host path, shares the host's network or processes, or runs privileged.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -23,8 +27,10 @@ use kube::{Client, Config};
 use serde_json::json;
 
 mod access;
+mod media;
 
 pub use access::{AppManager, APP_MANAGER_BINDING};
+pub use media::{MediaBacking, MEDIA_LABEL};
 
 use crate::app_name::AppName;
 use crate::error::{Error, Result};
@@ -109,15 +115,25 @@ impl Cluster {
         Ok(self.client.apiserver_version().await?.git_version)
     }
 
-    /// Creates (or keeps) the app's namespace with Kubarr's label and, in a least-privilege
-    /// install, the RoleBinding that gives Kubarr its rights there. Fails with
-    /// [`Error::NotManaged`] when a namespace of that name exists without the label.
+    /// Creates (or keeps) the app's namespace with Kubarr's label and the `baseline` Pod Security
+    /// level and, in a least-privilege install, the RoleBinding that gives Kubarr its rights
+    /// there. Fails with [`Error::NotManaged`] when a namespace of that name exists without the
+    /// label.
     pub async fn ensure_namespace(&self, app: &AppName) -> Result<()> {
+        self.ensure_namespace_at(app, PodSecurity::Baseline).await
+    }
+
+    /// [`ensure_namespace`](Self::ensure_namespace) at the Pod Security level the app's chart
+    /// declares. A namespace created at one level keeps it (the admission policy refuses
+    /// Kubarr's changes to Pod Security labels).
+    pub async fn ensure_namespace_at(&self, app: &AppName, level: PodSecurity) -> Result<()> {
         let api: Api<Namespace> = Api::all(self.client.clone());
         match api.get_opt(app.as_str()).await? {
             Some(ns) if !is_managed(&ns, app) => return Err(Error::NotManaged(app.to_string())),
+            // Created before app namespaces carried a Pod Security level: it gets one now.
+            Some(ns) if !has_pod_security(&ns) => self.create_namespace(&api, app, level).await?,
             Some(_) => {}
-            None => self.create_namespace(&api, app).await?,
+            None => self.create_namespace(&api, app, level).await?,
         }
         if let Some(manager) = self.app_manager.clone() {
             self.bind_app_manager(app, &manager).await?;
@@ -125,7 +141,12 @@ impl Cluster {
         Ok(())
     }
 
-    async fn create_namespace(&self, api: &Api<Namespace>, app: &AppName) -> Result<()> {
+    async fn create_namespace(
+        &self,
+        api: &Api<Namespace>,
+        app: &AppName,
+        level: PodSecurity,
+    ) -> Result<()> {
         let ns = json!({
             "apiVersion": "v1",
             "kind": "Namespace",
@@ -134,6 +155,12 @@ impl Cluster {
                 "labels": {
                     APP_LABEL: app.as_str(),
                     "app.kubernetes.io/managed-by": "kubarr",
+                    "pod-security.kubernetes.io/enforce": level.as_str(),
+                    "pod-security.kubernetes.io/enforce-version": "latest",
+                    "pod-security.kubernetes.io/warn": "restricted",
+                    "pod-security.kubernetes.io/warn-version": "latest",
+                    "pod-security.kubernetes.io/audit": "restricted",
+                    "pod-security.kubernetes.io/audit-version": "latest",
                 },
             },
         });
@@ -302,6 +329,38 @@ impl Cluster {
     }
 }
 
+/// A Pod Security Standard level for an app namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum PodSecurity {
+    /// No host paths, host namespaces, privileged containers or dangerous capabilities.
+    #[default]
+    Baseline,
+    /// Baseline, and non-root with every capability dropped.
+    Restricted,
+    /// Anything (an app that needs it, e.g. a VPN sidecar, must say so in its chart, and the
+    /// deployer must allow it in Kubarr's chart).
+    Privileged,
+}
+
+impl PodSecurity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Baseline => "baseline",
+            Self::Restricted => "restricted",
+            Self::Privileged => "privileged",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "baseline" => Some(Self::Baseline),
+            "restricted" => Some(Self::Restricted),
+            "privileged" => Some(Self::Privileged),
+            _ => None,
+        }
+    }
+}
+
 /// Whether a namespace may be touched by Kubarr for an app.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NamespaceState {
@@ -310,6 +369,13 @@ pub enum NamespaceState {
     Terminating,
     /// Exists without Kubarr's label: never touched.
     Foreign,
+}
+
+fn has_pod_security(ns: &Namespace) -> bool {
+    ns.metadata
+        .labels
+        .as_ref()
+        .is_some_and(|l| l.contains_key("pod-security.kubernetes.io/enforce"))
 }
 
 fn is_managed(ns: &Namespace, app: &AppName) -> bool {

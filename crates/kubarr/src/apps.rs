@@ -3,7 +3,7 @@
 
 mod error;
 mod jobs;
-mod media;
+pub mod media;
 mod operations;
 mod reconcile;
 mod resources;
@@ -24,7 +24,7 @@ use tokio::sync::broadcast;
 
 pub use error::AppsError;
 pub use operations::Operation;
-pub use resources::LogStream;
+pub use resources::{is_dns_label, LogStream};
 pub use state::{AppOperation, AppStatus, LiveState};
 pub use status::AppStatusEvent;
 
@@ -61,6 +61,8 @@ pub struct Apps {
     coordination: Arc<Coordination>,
     /// The namespace Kubarr runs in, when known (installed by its chart).
     own_namespace: std::sync::OnceLock<String>,
+    /// Where host-path media may live (`media.allowed_roots`).
+    media_roots: std::sync::OnceLock<media::MediaRoots>,
     /// Names of apps whose operation state changed (feeds the status events).
     op_changes: broadcast::Sender<String>,
 }
@@ -104,6 +106,7 @@ impl Apps {
                 .own_namespace
                 .set(binding.service_account_namespace.clone());
         }
+        let _ = apps.media_roots.set(config.media.allowed_roots.clone());
         apps.spawn_reconcile();
         Ok(apps)
     }
@@ -111,13 +114,29 @@ impl Apps {
     /// The service with no cluster: the catalog works, operations answer 503.
     pub fn without_cluster(config: &Config, db: DatabaseConnection) -> Arc<Self> {
         let helm = Helm::new(&config.helm_bin, None, config.data_dir.join("helm"));
-        Self::new(
+        let apps = Self::new(
             db,
             config.charts_dir.clone(),
             helm,
             None,
             Timeouts::default(),
-        )
+        );
+        let _ = apps.media_roots.set(config.media.allowed_roots.clone());
+        apps
+    }
+
+    /// Where host-path media may live (the configuration's roots; the default root when the
+    /// service was built without a configuration).
+    pub fn media_roots(&self) -> &media::MediaRoots {
+        self.media_roots.get_or_init(|| {
+            media::MediaRoots::parse(&[crate::config::DEFAULT_MEDIA_ROOT.to_owned()])
+                .expect("the default root is valid")
+        })
+    }
+
+    /// Sets the media roots of a service built with [`new`](Self::new) (tests); ignored once set.
+    pub fn set_media_roots(&self, roots: media::MediaRoots) {
+        let _ = self.media_roots.set(roots);
     }
 
     /// Builds the service around given parts (tests use this to pick short timeouts), as the
@@ -167,6 +186,7 @@ impl Apps {
             events,
             coordination,
             own_namespace: std::sync::OnceLock::new(),
+            media_roots: std::sync::OnceLock::new(),
             op_changes,
         });
         apps.spawn_status_events();

@@ -38,6 +38,7 @@ pub async fn create_initial_admin(
         .await
         .map_err(|e| match e {
             IdentityError::Invalid(f) => anyhow::anyhow!("{}: {}", f.field, f.message),
+            IdentityError::WeakPassword(w) => anyhow::anyhow!("{}: {}", w.field, w.message),
             other => anyhow::Error::new(other),
         })?;
     let username = account.username().to_owned();

@@ -124,12 +124,26 @@ pub struct LogConfig {
 pub struct HttpConfig {
     pub body_limit_bytes: usize,
     pub request_timeout_secs: u64,
+    /// A client must send a request's headers within this many seconds.
+    pub header_read_timeout_secs: u64,
+    /// Connections served at once; more are closed at once.
+    pub max_connections: usize,
 }
 
 #[derive(Clone, Debug, Serialize)]
 pub struct AuthConfig {
     pub bcrypt_cost: u32,
 }
+
+/// Where the administrator may put media (set by the deployer, e.g. through Kubarr's chart).
+#[derive(Clone, Debug, Serialize)]
+pub struct MediaConfig {
+    /// Host-path media must lie inside one of these (canonical; never `/` or a system path).
+    pub allowed_roots: crate::apps::media::MediaRoots,
+}
+
+/// The allowed media root when none is configured.
+pub const DEFAULT_MEDIA_ROOT: &str = "/srv/kubarr";
 
 /// The effective configuration.
 #[derive(Clone, Debug, Serialize)]
@@ -152,6 +166,7 @@ pub struct Config {
     pub log: LogConfig,
     pub http: HttpConfig,
     pub auth: AuthConfig,
+    pub media: MediaConfig,
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNetwork>,
     pub initial_admin: Option<InitialAdmin>,

@@ -219,15 +219,21 @@ mod tests {
         body: &str,
         limit: usize,
     ) -> (StatusCode, serde_json::Value) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = crate::config::Config::for_tests("sqlite::memory:", dir.path().into());
+        config.http.body_limit_bytes = limit;
+        config.http.request_timeout_secs = 5;
+        let db = sea_orm::Database::connect("sqlite::memory:").await.unwrap();
+        let key = crate::secret_key::SecretKey::from_material(
+            config.secret_key.as_ref().unwrap().expose(),
+        );
+        let state = crate::state::AppState::new(config, db, key);
         let app = crate::middleware::apply(
             Router::new().route(
                 "/api/echo",
                 post(|Json(_): Json<Login>| async { StatusCode::NO_CONTENT }),
             ),
-            &crate::config::HttpConfig {
-                body_limit_bytes: limit,
-                request_timeout_secs: 5,
-            },
+            &state,
         );
         let mut req = Request::post("/api/echo");
         if let Some(ct) = content_type {

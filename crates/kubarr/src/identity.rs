@@ -14,9 +14,12 @@ use crate::auth::validate::{self, FieldError};
 /// Why an account cannot be created (or changed).
 #[derive(Debug, thiserror::Error)]
 pub enum IdentityError {
-    /// A field breaks its rule (or the password the policy).
+    /// A field breaks its rule.
     #[error(transparent)]
     Invalid(#[from] FieldError),
+    /// The password fails the policy.
+    #[error(transparent)]
+    WeakPassword(#[from] password::WeakPassword),
     #[error("That username is taken.")]
     UsernameTaken,
     #[error("An account with that e-mail address exists.")]
@@ -54,7 +57,11 @@ impl<'a> CheckedAccount<'a> {
     pub fn check(fields: AccountFields<'a>, prefix: &str) -> Result<Self, IdentityError> {
         let username = validate::username(fields.username, &format!("{prefix}username"))?;
         let email = validate::email(fields.email, &format!("{prefix}email"))?;
-        password::validate(fields.password, &username, &format!("{prefix}password"))?;
+        password::validate_with(
+            fields.password,
+            &[&username, &email],
+            &format!("{prefix}password"),
+        )?;
         Ok(Self {
             username,
             email,

@@ -11,6 +11,7 @@ pub mod error;
 pub mod extract;
 pub mod handlers;
 pub mod identity;
+pub mod listener;
 pub mod middleware;
 pub mod openapi;
 pub mod router;

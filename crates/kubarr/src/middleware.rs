@@ -1,10 +1,14 @@
 //! Cross-cutting HTTP layers: request ids, tracing, security headers, compression, timeouts and
 //! turning any non-JSON error under `/api` into the API's JSON error shape.
+//!
+//! API responses are never cached (`Cache-Control: no-store`): tokens, TOTP secrets and recovery
+//! codes travel in them. Only a response that declares itself `public` (the catalog icons) keeps
+//! its own caching. With an HTTPS public URL every response carries HSTS.
 
 use std::time::Duration;
 
 use axum::body::Body;
-use axum::extract::{DefaultBodyLimit, Request};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -17,8 +21,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_http::LatencyUnit;
 
-use crate::config::HttpConfig;
 use crate::error::{AppError, ErrorCode};
+use crate::state::AppState;
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -26,8 +30,12 @@ const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsa
 img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; \
 form-action 'self'; frame-ancestors 'none'";
 
+/// HSTS for an HTTPS public URL: a year, this host only (other homelab hosts may still be HTTP).
+const HSTS: &str = "max-age=31536000";
+
 /// Wraps the router in every layer, outermost first.
-pub fn apply(router: Router, http: &HttpConfig) -> Router {
+pub fn apply(router: Router, state: &AppState) -> Router {
+    let http = &state.config.http;
     let headers = ServiceBuilder::new()
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
@@ -79,6 +87,10 @@ pub fn apply(router: Router, http: &HttpConfig) -> Router {
             )
             .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
             .layer(headers)
+            .layer(middleware::from_fn_with_state(
+                state.clone(),
+                transport_headers,
+            ))
             .layer(CompressionLayer::new())
             .layer(middleware::from_fn(json_errors))
             .layer(TimeoutLayer::with_status_code(
@@ -87,6 +99,34 @@ pub fn apply(router: Router, http: &HttpConfig) -> Router {
             ))
             .layer(DefaultBodyLimit::max(http.body_limit_bytes)),
     )
+}
+
+/// `Cache-Control: no-store` on API responses (unless one declares itself `public`), and HSTS when
+/// the public URL is HTTPS.
+async fn transport_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let is_api = req.uri().path() == "/api" || req.uri().path().starts_with("/api/");
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    if is_api {
+        let public = headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("public"));
+        if !public {
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        }
+    }
+    match state.auth.settings.get(&state.db, &state.config).await {
+        Ok(settings) if settings.public_url_is_https() => {
+            headers.insert(
+                header::STRICT_TRANSPORT_SECURITY,
+                HeaderValue::from_static(HSTS),
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::debug!(error = %e, "settings unavailable; no HSTS on this response"),
+    }
+    response
 }
 
 /// Gives errors produced outside the handlers (unknown method, timeout, …) the JSON shape.

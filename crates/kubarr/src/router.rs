@@ -94,7 +94,7 @@ pub fn build(state: AppState) -> Router {
         )
         .fallback(move |req: Request| fallback(web_dir.clone(), req))
         .with_state(state.clone());
-    middleware::apply(router, &state.config.http)
+    middleware::apply(router, &state)
 }
 
 async fn fallback(web_dir: std::path::PathBuf, req: Request) -> Response {

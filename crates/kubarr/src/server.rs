@@ -1,7 +1,6 @@
 //! Starting the server: configuration → database → migrations → router → listener, with graceful
 //! shutdown on SIGINT/SIGTERM (in-flight requests finish).
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use anyhow::Context;
@@ -39,7 +38,16 @@ pub async fn build_state(
     )?;
     crate::bootstrap::create_initial_admin(&config, &db).await?;
     let apps = crate::apps::Apps::start(&config, db.clone(), coordination).await?;
-    Ok(AppState::from_parts(config, db, secret_key, apps))
+    let state = AppState::from_parts(config, db, secret_key, apps);
+    if kubarr_db::queries::users::count(&state.db).await? == 0 {
+        // Printed once, for whoever runs the server: it opens first-run setup to another machine
+        // until the first administrator exists (from this machine, setup needs no token).
+        tracing::warn!(
+            setup_token = state.auth.setup_token.reveal(),
+            "no administrator exists yet: open /setup from this machine, or enter this setup token"
+        );
+    }
+    Ok(state)
 }
 
 /// Serves until SIGINT or SIGTERM.
@@ -65,13 +73,9 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let purge = coordination.while_leader(move || {
         crate::auth::purge::run(purge_state.clone(), crate::auth::purge::INTERVAL)
     });
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
-    .context("server error")?;
+    crate::listener::run(listener, app, &state.config.http, shutdown_signal())
+        .await
+        .context("server error")?;
     purge.abort();
     leases.abort();
     coordination.step_down(&state.db).await;
@@ -81,7 +85,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 /// Writes `address` to `file` atomically (a reader never sees a half-written address).
-fn write_listen_address(file: &std::path::Path, address: SocketAddr) -> anyhow::Result<()> {
+fn write_listen_address(
+    file: &std::path::Path,
+    address: std::net::SocketAddr,
+) -> anyhow::Result<()> {
     let tmp = file.with_extension("tmp");
     std::fs::write(&tmp, address.to_string())
         .and_then(|()| std::fs::rename(&tmp, file))

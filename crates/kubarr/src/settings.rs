@@ -15,6 +15,9 @@ use utoipa::ToSchema;
 use crate::config::Config;
 use crate::error::{AppError, AppResult, ErrorCode};
 
+/// Audit entries are kept this long unless the setting says otherwise.
+pub const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 365;
+
 /// Every key the API accepts, in display order.
 pub const KEYS: &[&str] = &[
     "registration_enabled",
@@ -24,6 +27,7 @@ pub const KEYS: &[&str] = &[
     "session_absolute_lifetime_hours",
     "media_storage",
     "public_url",
+    "audit_retention_days",
 ];
 
 /// What a key means, for humans.
@@ -38,25 +42,36 @@ pub fn description(key: &str) -> Option<&'static str> {
         "session_absolute_lifetime_hours" => {
             "A session ends this many hours after login, however active."
         }
-        "media_storage" => "Where apps keep media: a host path, an NFS export, or none.",
-        "public_url" => "The address people use to reach Kubarr (for invite links).",
+        "media_storage" => {
+            "Where apps keep media: a host path inside an allowed root, an NFS export, an existing claim in Kubarr's namespace (CSI storage), or none."
+        }
+        "public_url" => {
+            "The address people use to reach Kubarr (invite links; HTTPS turns on HSTS and the __Host- cookie). Only administrators may change it."
+        }
+        "audit_retention_days" => {
+            "Audit entries older than this many days are deleted (0 keeps them forever)."
+        }
         _ => return None,
     })
 }
 
-/// Where media lives, shared by the apps that need it.
+/// Where media lives, shared by every app (one filesystem, so hardlinks work between them).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MediaStorage {
-    /// `host_path`, `nfs` or `none`.
+    /// `host_path`, `nfs`, `existing_claim` or `none`.
     #[serde(rename = "type")]
     pub kind: MediaStorageKind,
+    /// A directory on the node, inside one of the allowed roots (`media.allowed_roots`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_path: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs_server: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub nfs_path: Option<String>,
+    /// A bound claim in Kubarr's own namespace whose CSI volume every app shares.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim_name: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -64,6 +79,7 @@ pub struct MediaStorage {
 pub enum MediaStorageKind {
     HostPath,
     Nfs,
+    ExistingClaim,
     None,
 }
 
@@ -74,6 +90,7 @@ impl Default for MediaStorage {
             host_path: None,
             nfs_server: None,
             nfs_path: None,
+            claim_name: None,
         }
     }
 }
@@ -88,6 +105,8 @@ pub struct Settings {
     pub session_absolute_lifetime_hours: u64,
     pub media_storage: MediaStorage,
     pub public_url: Option<String>,
+    /// 0: keep the audit log forever.
+    pub audit_retention_days: u64,
 }
 
 impl Settings {
@@ -101,7 +120,16 @@ impl Settings {
             session_absolute_lifetime_hours: config.session.absolute_lifetime_hours,
             media_storage: MediaStorage::default(),
             public_url: None,
+            audit_retention_days: DEFAULT_AUDIT_RETENTION_DAYS,
         }
+    }
+
+    /// Whether people reach Kubarr over HTTPS (the public URL says so): then the session cookie
+    /// is `__Host-` and `Secure`, and responses carry HSTS.
+    pub fn public_url_is_https(&self) -> bool {
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.len() > 8 && u[..8].eq_ignore_ascii_case("https://"))
     }
 
     pub fn idle_timeout(&self) -> chrono::Duration {
@@ -142,6 +170,7 @@ impl Settings {
             "session_absolute_lifetime_hours" => json!(self.session_absolute_lifetime_hours),
             "media_storage" => serde_json::to_value(&self.media_storage).ok()?,
             "public_url" => json!(self.public_url),
+            "audit_retention_days" => json!(self.audit_retention_days),
             _ => return None,
         })
     }
@@ -199,7 +228,7 @@ impl Settings {
             "media_storage" => {
                 let storage: MediaStorage = typed(
                     value,
-                    "an object {type, host_path?, nfs_server?, nfs_path?}",
+                    "an object {type, host_path?, nfs_server?, nfs_path?, claim_name?}",
                 )?;
                 validate_storage(&storage)?;
                 self.media_storage = storage;
@@ -222,6 +251,14 @@ impl Settings {
                     }
                 }
                 self.public_url = url;
+            }
+            "audit_retention_days" => {
+                let days: u64 = typed(value, "a whole number of days")?;
+                self.audit_retention_days = if days == 0 {
+                    0
+                } else {
+                    range(days, 7, 36_500)?
+                };
             }
             _ => {
                 return Err(AppError::not_found(
@@ -251,21 +288,12 @@ fn validate_storage(s: &MediaStorage) -> AppResult<()> {
         Err(AppError::unprocessable(ErrorCode::InvalidSetting, message)
             .with_field(format!("value.{field}")))
     };
-    let abs_path = |p: &str| {
-        p.starts_with('/')
-            && p.len() <= 1024
-            && !p.split('/').any(|seg| seg == "..")
-            && !p.chars().any(|c| c.is_control())
-    };
+    // Shape only: the handler canonicalises paths (resolving `..`) and checks the allowed roots.
+    let abs_path = |p: &str| crate::apps::media::canonical(p).is_some() && p.len() <= 1024;
     match s.kind {
         MediaStorageKind::HostPath => match s.host_path.as_deref() {
             Some(p) if abs_path(p) => {}
-            _ => {
-                return bad(
-                    "host_path",
-                    "An absolute host path (without `..`) is required.",
-                )
-            }
+            _ => return bad("host_path", "An absolute host path is required."),
         },
         MediaStorageKind::Nfs => {
             match s.nfs_server.as_deref() {
@@ -286,6 +314,24 @@ fn validate_storage(s: &MediaStorage) -> AppResult<()> {
                 _ => return bad("nfs_path", "An absolute NFS export path is required."),
             }
         }
+        MediaStorageKind::ExistingClaim => match s.claim_name.as_deref() {
+            Some(c)
+                if !c.is_empty()
+                    && c.len() <= 253
+                    && c.split('.').all(|l| {
+                        !l.is_empty()
+                            && l.bytes()
+                                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+                            && !l.starts_with('-')
+                            && !l.ends_with('-')
+                    }) => {}
+            _ => {
+                return bad(
+                    "claim_name",
+                    "The name of a claim in Kubarr's namespace is required.",
+                )
+            }
+        },
         MediaStorageKind::None => {}
     }
     Ok(())

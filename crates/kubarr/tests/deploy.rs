@@ -7,6 +7,13 @@
 #[path = "support/server.rs"]
 mod server;
 
+#[path = "deploy/guards.rs"]
+mod guards;
+use guards::{
+    media_is_one_backing_without_host_paths, pod_security_refuses_host_access,
+    policy_narrows_bindings_volumes_and_pod_security,
+};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -420,16 +427,38 @@ async fn settings_that_cannot_work_are_refused_with_a_reason() -> Result<()> {
         ("expose.mode=everywhere", "expose.mode"),
         ("database.url=mysql://x", "database.url"),
         ("unknown=1", "unknown"),
+        ("media.allowedRoots={/etc}", "media.allowedRoots"),
     ] {
         let mut cmd = tc.helm();
         cmd.args(["template", "kubarr"])
             .arg(chart_dir())
+            .args(POLICY_API)
             .args(["--set", set]);
         let err = output_ok(&mut cmd).await.expect_err(set).to_string();
         assert!(err.contains(reason), "{set}: {err}");
     }
+    // A cluster without the admission-policy API: refused, unless the deployer opts out.
+    let mut cmd = tc.helm();
+    cmd.args(["template", "kubarr"]).arg(chart_dir());
+    let err = output_ok(&mut cmd)
+        .await
+        .expect_err("no policy API")
+        .to_string();
+    assert!(err.contains("rbac.admissionPolicy=false"), "{err}");
+    let mut cmd = tc.helm();
+    cmd.args(["template", "kubarr"])
+        .arg(chart_dir())
+        .args(["--set", "rbac.admissionPolicy=false"]);
+    let out = output_ok(&mut cmd).await?;
+    assert!(!out.contains("ValidatingAdmissionPolicy"), "{out}");
     Ok(())
 }
+
+/// `helm template` as a cluster with the admission-policy API (Kubernetes ≥ 1.30) would render.
+const POLICY_API: [&str; 2] = [
+    "--api-versions",
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy",
+];
 
 #[tokio::test]
 async fn with_postgresql_the_backend_runs_several_replicas_on_the_database() -> Result<()> {
@@ -521,7 +550,8 @@ async fn the_chart_rbac_is_sufficient_for_the_lifecycle_and_nothing_more() -> Re
     }
 
     let app = format!("prowlarr-{}", kubarr_testbed::unique_suffix());
-    let charts = kubarr_testbed::renamed_catalog(&[("prowlarr", &app)])?;
+    let other = format!("qbittorrent-{}", kubarr_testbed::unique_suffix());
+    let charts = kubarr_testbed::renamed_catalog(&[("prowlarr", &app), ("qbittorrent", &other)])?;
     let root = tempfile::tempdir()?;
     let server = run_chart_backend(&release, charts.path(), root.path()).await?;
     server.wait_ready().await;
@@ -529,22 +559,54 @@ async fn the_chart_rbac_is_sufficient_for_the_lifecycle_and_nothing_more() -> Re
     let password = release.secret().await?["admin-password"].clone();
     let token = server.login("admin", &password).await;
 
-    // The whole lifecycle with nothing but the chart's rights.
+    // Shared media on a host path: only inside the chart's allowed roots (default /srv/kubarr).
     let (status, body) = server
         .call(
-            "POST",
-            "/api/apps/install",
+            "PUT",
+            "/api/settings/media_storage",
             Some(&token),
-            Some(json!({"app_name": app})),
+            Some(
+                json!({"value": {"type": "host_path", "host_path": "/srv/kubarr/../kubarr/data/"}}),
+            ),
         )
         .await;
-    assert_eq!(status, 202, "{body}");
-    let installed = server
-        .wait_app(&token, &app, Duration::from_secs(180), |s| {
-            s["state"] == "installed" || s["state"] == "error"
-        })
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        body["value"]["host_path"], "/srv/kubarr/data",
+        "stored canonical"
+    );
+    let (status, body) = server
+        .call(
+            "PUT",
+            "/api/settings/media_storage",
+            Some(&token),
+            Some(json!({"value": {"type": "host_path", "host_path": "/srv/kubarr/../../etc"}})),
+        )
         .await;
-    assert_eq!(installed["state"], "installed", "{installed}");
+    assert_eq!(status, 422, "{body}");
+
+    // The whole lifecycle with nothing but the chart's rights, for two apps.
+    for name in [&app, &other] {
+        let (status, body) = server
+            .call(
+                "POST",
+                "/api/apps/install",
+                Some(&token),
+                Some(json!({"app_name": name})),
+            )
+            .await;
+        assert_eq!(status, 202, "{body}");
+    }
+    for name in [&other, &app] {
+        let installed = server
+            .wait_app(&token, name, Duration::from_secs(180), |s| {
+                s["state"] == "installed" || s["state"] == "error"
+            })
+            .await;
+        assert_eq!(installed["state"], "installed", "{name}: {installed}");
+    }
+    media_is_one_backing_without_host_paths(&[&app, &other]).await?;
+    pod_security_refuses_host_access(&app).await?;
     let binding = kubectl_json(&["get", "rolebinding", "kubarr-app-manager", "-n", &app]).await?;
     assert_eq!(binding["roleRef"]["name"], format!("{name}-app-manager"));
     // The app lets in Kubarr's own namespace, wherever the chart was installed.
@@ -645,22 +707,30 @@ async fn the_chart_rbac_is_sufficient_for_the_lifecycle_and_nothing_more() -> Re
     let err = refused(&kubeconfig, &["get", "secrets", "-n", "kube-system"]).await;
     assert!(err.contains("forbidden"), "{err}");
     victim.cleanup().await?;
+    policy_narrows_bindings_volumes_and_pod_security(&kubeconfig, &name, release.namespace(), &app)
+        .await?;
 
-    // Uninstall with its data: the namespace Kubarr created goes.
-    server
-        .call_when_idle(
-            "DELETE",
-            &format!("/api/apps/{app}?delete_data=true"),
-            &token,
-        )
-        .await;
-    server
-        .wait_app(&token, &app, Duration::from_secs(180), |s| {
-            s["state"] == "not_installed"
-        })
-        .await;
-    let ns = kubectl_json(&["get", "namespaces", "-l", &format!("kubarr.io/app={app}")]).await?;
-    assert!(ns["items"].as_array().unwrap().is_empty(), "{ns}");
+    // Uninstall with its data: the namespace Kubarr created goes, and the media volume objects
+    // with it (the shared media itself is never touched).
+    for name in [&app, &other] {
+        server
+            .call_when_idle(
+                "DELETE",
+                &format!("/api/apps/{name}?delete_data=true"),
+                &token,
+            )
+            .await;
+        server
+            .wait_app(&token, name, Duration::from_secs(180), |s| {
+                s["state"] == "not_installed"
+            })
+            .await;
+        let ns =
+            kubectl_json(&["get", "namespaces", "-l", &format!("kubarr.io/app={name}")]).await?;
+        assert!(ns["items"].as_array().unwrap().is_empty(), "{ns}");
+        let pvs = kubectl_json(&["get", "pv", "-l", &format!("kubarr.io/app={name}")]).await?;
+        assert!(pvs["items"].as_array().unwrap().is_empty(), "{pvs}");
+    }
     drop(server);
     release.cleanup().await
 }

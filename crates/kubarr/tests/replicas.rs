@@ -167,7 +167,7 @@ async fn concurrent_installs_through_two_replicas_run_once_per_app() {
         }
     }
     // A session ended on one replica stops working on the other within its cache lifetime.
-    let second = b.login("admin", "admin-password-1").await;
+    let second = b.login("admin", "admin plover marzipan 60").await;
     let (status, _) = b.call("GET", "/api/auth/me", Some(&second), None).await;
     assert_eq!(status, 200);
     let (status, body) = a

@@ -41,7 +41,8 @@ test('enrol 2FA from the QR code, then sign in with a TOTP code', async ({
       });
 
     const enrolStep = timeStep();
-    await test.step('a code turns it on; ten recovery codes are shown once', async () => {
+    await test.step('the password and a code turn it on; ten recovery codes are shown once', async () => {
+      await page.getByLabel('Your password').fill(ACCOUNT.password);
       await page.getByLabel('Code from your authenticator app').fill(totp(secret, enrolStep));
       await page.getByRole('button', { name: 'Turn on' }).click();
       const codes = page.getByRole('list', { name: 'Recovery codes' });

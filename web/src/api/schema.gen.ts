@@ -269,7 +269,8 @@ export interface paths {
         put?: never;
         /**
          * Complete a 2FA login with a TOTP code. A challenge dies after 5 failures or 5 minutes; a
-         *     code already used (same time step) is refused.
+         *     code already used (same time step) is refused. Failures count per account across challenges:
+         *     past 3, further codes wait 1 s, 2 s, 4 s, … (429).
          */
         post: operations["verify_2fa"];
         delete?: never;
@@ -608,7 +609,8 @@ export interface paths {
         put?: never;
         /**
          * Create the first administrator and sign them in (token in the body and the cookie).
-         *     409 once any user exists.
+         *     409 once any user exists. From anywhere but loopback it needs the setup token printed in the
+         *     server log (403 `setup_token_required`), so whoever finds a fresh install first cannot take it.
          */
         post: operations["setup"];
         delete?: never;
@@ -717,7 +719,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Turn TOTP on with a valid code; returns 10 single-use recovery codes (shown once). */
+        /**
+         * Turn TOTP on with the password and a valid code; returns 10 single-use recovery codes (shown
+         *     once).
+         */
         post: operations["enable_2fa"];
         delete?: never;
         options?: never;
@@ -837,6 +842,8 @@ export interface components {
             name: string;
             /** @description Apps this one talks to. */
             peers: string[];
+            /** @description The Pod Security level its namespace enforces (`baseline`; more only when its chart says so). */
+            pod_security: string;
             /** @description Chart version. */
             version: string;
             /** Format: int32 */
@@ -893,6 +900,11 @@ export interface components {
         EnableTwoFactorRequest: {
             /** @description A current code of the authenticator app. */
             code: string;
+            /**
+             * @description The account's password: whoever holds only a session cannot bind the account to their
+             *     own authenticator.
+             */
+            password: string;
         };
         /** @description The JSON body of every error response. */
         ErrorBody: {
@@ -903,7 +915,7 @@ export interface components {
          *     status code says what kind of failure it is; the code says which one.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "rate_limited" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "server_busy";
+        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "weak_password" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "server_busy";
         ErrorDetail: {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
             code: components["schemas"]["ErrorCode"];
@@ -1113,11 +1125,21 @@ export interface components {
         SetupRequest: {
             email: string;
             password: string;
+            /**
+             * @description The setup token from the server log; required unless the request comes from the server's
+             *     own machine (loopback).
+             */
+            setup_token?: string | null;
             username: string;
         };
         SetupStatus: {
             /** @description True while no user exists. */
             setup_required: boolean;
+            /**
+             * @description True when this caller must also give the setup token printed in the server log (they are
+             *     not on the server's own machine).
+             */
+            setup_token_required: boolean;
         };
         StatusResponse: {
             message: string;
@@ -1402,6 +1424,15 @@ export interface operations {
                 };
             };
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too_many_streams (follow=true) */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2288,7 +2319,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream of `app_status` events */
+            /** @description text/event-stream of `app_status` events; ends with the session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -2298,6 +2329,15 @@ export interface operations {
                 };
             };
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description too_many_streams: the caller holds the most streams allowed */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2419,7 +2459,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Lacks users.manage */
+            /** @description Lacks users.manage, or the registration role holds more than the caller (cannot_grant) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2865,7 +2905,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Lacks roles.manage, or grants more than the caller holds */
+            /** @description Lacks roles.manage, or the role holds or would hold more than the caller (cannot_grant) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2937,7 +2977,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Lacks roles.manage, or grants more than the caller holds */
+            /** @description Lacks roles.manage, or the role holds or would hold more than the caller (cannot_grant) */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3100,6 +3140,15 @@ export interface operations {
             };
             /** @description Invalid field */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description setup_token_required: not from loopback, and no or a wrong setup token */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3597,7 +3646,7 @@ export interface operations {
                     "application/json": components["schemas"]["RecoveryCodesResponse"];
                 };
             };
-            /** @description Wrong code */
+            /** @description Wrong password or code */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3759,6 +3808,6 @@ type ReadonlyArray<T> = [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "rate_limited", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "server_busy"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "weak_password", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "server_busy"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];

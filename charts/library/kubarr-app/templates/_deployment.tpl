@@ -15,6 +15,9 @@ run as PUID:PGID from the start (runAsNonRoot).
 {{- $v := .Values -}}
 {{- $puid := int64 $v.puid -}}
 {{- $pgid := int64 $v.pgid -}}
+{{- if or (lt $puid 1000) (lt $pgid 1000) -}}
+{{- fail (printf "puid and pgid must be 1000 or more (system accounts are refused); got %d:%d" $puid $pgid) -}}
+{{- end -}}
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -51,7 +54,7 @@ spec:
         fsGroup: {{ $pgid }}
         fsGroupChangePolicy: OnRootMismatch
         {{- end }}
-      {{- if dig "createLayout" true ($v.media | default dict) }}
+      {{- if include "kubarr-app.mediaClaim" . }}
       initContainers:
         # Creates the shared /data layout as PUID:PGID. Never fails the pod: a
         # share that PUID cannot write is reported in this container's log.

@@ -95,26 +95,22 @@ kubarr.io/app: {{ include "kubarr-app.name" . }}
 {{/*
 The shared media volume, mounted whole at /data by every app so that hardlinks
 and atomic moves work between /data/torrents, /data/usenet and /data/media.
+Kubarr creates the claim (kubarr.media.claimName), bound to a volume with the
+storage the administrator chose; without one the app gets an empty scratch
+directory. The chart itself never mounts a host path.
 */}}
+{{- define "kubarr-app.mediaClaim" -}}
+{{- dig "media" "claimName" "" (.Values.kubarr | default dict) -}}
+{{- end -}}
+
 {{- define "kubarr-app.mediaVolume" -}}
-{{- $m := .Values.media | default dict -}}
-{{- $type := $m.type | default "none" -}}
+{{- $claim := include "kubarr-app.mediaClaim" . -}}
 - name: media
-{{- if eq $type "hostPath" }}
-  hostPath:
-    path: {{ required "media.hostPath.path is required when media.type is hostPath" (dig "hostPath" "path" "" $m) | quote }}
-    type: DirectoryOrCreate
-{{- else if eq $type "nfs" }}
-  nfs:
-    server: {{ required "media.nfs.server is required when media.type is nfs" (dig "nfs" "server" "" $m) | quote }}
-    path: {{ required "media.nfs.path is required when media.type is nfs" (dig "nfs" "path" "" $m) | quote }}
-{{- else if eq $type "pvc" }}
+{{- if $claim }}
   persistentVolumeClaim:
-    claimName: {{ required "media.pvc.claimName is required when media.type is pvc" (dig "pvc" "claimName" "" $m) | quote }}
-{{- else if eq $type "none" }}
-  emptyDir: {}
+    claimName: {{ $claim | quote }}
 {{- else }}
-{{- fail (printf "media.type must be one of hostPath, nfs, pvc, none (got %q)" $type) }}
+  emptyDir: {}
 {{- end }}
 {{- end -}}
 

@@ -128,3 +128,16 @@ pub async fn list(
         .all(db)
         .await
 }
+
+/// Deletes the entries older than `before` (the retention setting). Returns how many.
+pub async fn purge_before(
+    db: &impl ConnectionTrait,
+    before: chrono::DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    Ok(audit_logs::Entity::delete_many()
+        .filter(audit_logs::Column::CreatedAt.lt(before))
+        .exec(db)
+        .await?
+        .rows_affected)
+}

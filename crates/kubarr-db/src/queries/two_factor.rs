@@ -74,6 +74,19 @@ pub async fn delete_challenge(db: &impl ConnectionTrait, id: &str) -> Result<boo
         == 1)
 }
 
+/// Deletes every pending challenge of a user (their password changed: a challenge opened with the
+/// old one must not complete). Returns how many.
+pub async fn delete_challenges_for_user(
+    db: &impl ConnectionTrait,
+    user_id: i64,
+) -> Result<u64, DbErr> {
+    Ok(challenges::Entity::delete_many()
+        .filter(challenges::Column::UserId.eq(user_id))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Deletes expired challenges and those out of attempts.
 pub async fn purge_challenges(
     db: &impl ConnectionTrait,

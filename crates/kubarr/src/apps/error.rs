@@ -25,6 +25,15 @@ pub enum AppsError {
     /// A value fails the chart's schema; `field` is its dotted path under `values`.
     #[error("{field}: {message}")]
     InvalidValues { field: String, message: String },
+    /// `values.kubarr` is Kubarr's own: where it runs and which media claim an app mounts.
+    #[error("values.kubarr is set by Kubarr itself (media storage is an administrator setting).")]
+    KubarrValues,
+    /// The admin's media storage setting cannot be used now.
+    #[error("The media storage setting cannot be used: {0}")]
+    InvalidMediaStorage(String),
+    /// The `pod` of a log request is not one of the app's pods.
+    #[error("`pod` must be the name of one of this app's pods.")]
+    InvalidPod,
     /// No cluster is configured, or the watch caches are not in sync with it.
     #[error("The Kubernetes cluster is not reachable right now.")]
     ClusterUnavailable,

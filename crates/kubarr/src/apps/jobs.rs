@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use kubarr_db::queries::apps::{self as rows, Finish, InstallState};
+use kubarr_orchestrator::cluster::MediaBacking;
 use kubarr_orchestrator::helm::DeployOptions;
+use kubarr_orchestrator::values::merge;
 use kubarr_orchestrator::AppName;
 use sea_orm::TransactionTrait;
 use serde_json::{json, Value};
@@ -23,6 +25,8 @@ pub(super) struct Job {
     /// Values as stored and audited (secrets redacted).
     pub stored_values: Value,
     pub reuse_values: bool,
+    /// The shared media backing, from the admin's setting at the time of the request.
+    pub media: Option<MediaBacking>,
 }
 
 impl Job {
@@ -35,6 +39,7 @@ impl Job {
             values: Value::Null,
             stored_values: Value::Null,
             reuse_values: false,
+            media: None,
         }
     }
 }
@@ -66,7 +71,15 @@ impl Apps {
                 let entry = self.catalog().get(app.as_str()).cloned().ok_or_else(|| {
                     kubarr_orchestrator::Error::Config(format!("{app} left the catalog"))
                 })?;
-                cluster.ensure_namespace(app).await?;
+                cluster.ensure_namespace_at(app, entry.pod_security).await?;
+                // /data: a claim bound to a volume with the shared backing, or a scratch dir.
+                let claim = match &job.media {
+                    Some(backing) => Some(cluster.ensure_media_volume(app, backing).await?),
+                    None => None,
+                };
+                let media =
+                    json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
+                let values = merge(&job.values, &media);
                 let opts = DeployOptions {
                     wait: self.timeouts.deploy,
                     atomic: true,
@@ -74,8 +87,15 @@ impl Apps {
                 };
                 let release = self
                     .helm
-                    .upgrade_install(app, &entry.chart_dir, &job.values, &opts)
+                    .upgrade_install(app, &entry.chart_dir, &values, &opts)
                     .await?;
+                // The pods use the current claim now; volumes of an earlier setting go.
+                if let Err(e) = cluster
+                    .remove_old_media_volumes(app, claim.as_deref())
+                    .await
+                {
+                    tracing::warn!(app = %app, error = %e, "could not remove old media volumes");
+                }
                 Ok(Finish {
                     state: InstallState::Installed,
                     message: "Running".into(),
@@ -95,6 +115,8 @@ impl Apps {
                     cluster
                         .delete_namespace(app, self.timeouts.uninstall)
                         .await?;
+                    // The volume objects only: the shared media itself is never deleted.
+                    cluster.remove_media_volumes(app, None).await?;
                 }
                 Ok(finish_installed("Uninstalled"))
             }

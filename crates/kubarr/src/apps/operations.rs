@@ -9,6 +9,7 @@ use std::sync::Arc;
 use kubarr_db::entities::app_installations::Model;
 use kubarr_db::queries::apps::{self as rows, Begin, InstallState, NewInstall};
 use kubarr_orchestrator::catalog::CatalogEntry;
+use kubarr_orchestrator::values::merge;
 use kubarr_orchestrator::AppName;
 use sea_orm::TransactionTrait;
 use serde_json::{json, Value};
@@ -94,7 +95,8 @@ impl Apps {
         let entry = self.catalog_entry(app)?;
         self.require_cluster()?;
         let (values, stored_values) = check_values(entry.schema.as_deref(), values)?;
-        let full = self.deploy_values(values).await?;
+        let full = self.deploy_values(values);
+        let media = self.media_backing().await?;
         let txn = self.db.begin().await?;
         let begun = rows::begin_install(
             &txn,
@@ -131,6 +133,7 @@ impl Apps {
             values: full,
             stored_values,
             reuse_values: false,
+            media,
         });
         Ok(())
     }
@@ -158,10 +161,17 @@ impl Apps {
         let (full, stored_values, reuse) = match values {
             Some(v) => {
                 let (v, stored) = check_values(entry.schema.as_deref(), v)?;
-                (self.deploy_values(v).await?, stored, false)
+                (self.deploy_values(v), stored, false)
             }
-            None => (json!({}), Value::Null, true),
+            // Kubarr's own values are given again; `media: null` drops the media key an older
+            // release may still carry among its reused values (the charts no longer take it).
+            None => (
+                merge(&self.deploy_values(json!({})), &json!({"media": null})),
+                Value::Null,
+                true,
+            ),
         };
+        let media = self.media_backing().await?;
         let job = Job {
             op: Operation::Upgrade,
             app: app.clone(),
@@ -169,6 +179,7 @@ impl Apps {
             values: full,
             stored_values,
             reuse_values: reuse,
+            media,
         };
         let details = json!({"version": entry.version});
         self.begin_and_spawn(actor, job, InstallState::Upgrading, details)

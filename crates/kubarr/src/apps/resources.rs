@@ -26,7 +26,7 @@ impl Apps {
         Ok(cluster.events(app).await?)
     }
 
-    /// A pod's log (`pod`: default the app's first pod by name).
+    /// A pod's log (`pod`: one of the app's pods, by default the first by name).
     pub async fn logs(
         &self,
         app: &AppName,
@@ -35,21 +35,22 @@ impl Apps {
     ) -> Result<LogStream, AppsError> {
         self.require_installed(app).await?;
         let cluster = self.cluster.as_ref().ok_or(AppsError::ClusterUnavailable)?;
+        let caches = self.caches.as_ref().ok_or(AppsError::ClusterUnavailable)?;
+        let mut pods: Vec<String> = caches
+            .app_objects(app.as_str())
+            .pods
+            .iter()
+            .filter_map(|p| p.metadata.name.clone())
+            .collect();
+        pods.sort();
         let pod = match pod {
-            Some(p) => p,
-            None => {
-                let caches = self.caches.as_ref().ok_or(AppsError::ClusterUnavailable)?;
-                let mut pods: Vec<String> = caches
-                    .app_objects(app.as_str())
-                    .pods
-                    .iter()
-                    .filter_map(|p| p.metadata.name.clone())
-                    .collect();
-                pods.sort();
-                pods.into_iter()
-                    .next()
-                    .ok_or(AppsError::PodNotFound(None))?
-            }
+            // Only a pod of this app, as the watch cache knows it: never a name passed on as is.
+            Some(p) if is_dns_subdomain(&p) && pods.contains(&p) => p,
+            Some(_) => return Err(AppsError::InvalidPod),
+            None => pods
+                .into_iter()
+                .next()
+                .ok_or(AppsError::PodNotFound(None))?,
         };
         match cluster.logs(app, &pod, opts).await {
             Ok(reader) => Ok(Box::pin(reader)),
@@ -60,6 +61,48 @@ impl Apps {
                 ),
                 _ => e.into(),
             }),
+        }
+    }
+}
+
+/// A DNS-1123 subdomain (what a pod name is): at most 253 characters of lowercase letters, digits,
+/// `-` and `.`, each label starting and ending with a letter or digit.
+fn is_dns_subdomain(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 253 && s.split('.').all(is_dns_label)
+}
+
+/// A DNS-1123 label: 1–63 lowercase letters, digits or `-`, not starting or ending with `-`.
+pub fn is_dns_label(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 63
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pod_names_are_dns_subdomains() {
+        for ok in ["sonarr-7d9c-x2z", "a", "a.b-c", &"a".repeat(63)] {
+            assert!(is_dns_subdomain(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "../x",
+            "A",
+            "a/b",
+            "a..b",
+            "-a",
+            "a-",
+            "a b",
+            "a%2F",
+            &"a".repeat(64),
+        ] {
+            assert!(!is_dns_subdomain(bad), "{bad}");
         }
     }
 }

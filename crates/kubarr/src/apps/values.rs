@@ -1,11 +1,14 @@
 //! The values an operation hands to helm: the user's values checked against the chart's schema
-//! (a pure function, table-tested below), with the media-storage setting under them and Kubarr's
-//! own namespace over them.
+//! (a pure function, table-tested below) with Kubarr's own values over them: its namespace, and
+//! (added by the job) the media claim. Users never set `kubarr.*`, and media storage is the
+//! administrator's setting only.
 
+use kubarr_orchestrator::cluster::MediaBacking;
 use kubarr_orchestrator::values::{merge, ValuesSchema};
 use serde_json::{json, Value};
 
 use super::{media, Apps, AppsError};
+use crate::settings::{MediaStorage, MediaStorageKind};
 
 /// Validates user values against the chart's schema (absent or `null`: no values). Returns them
 /// and their redacted form (for storing and auditing).
@@ -16,6 +19,9 @@ pub(super) fn check_values(
     let values = if values.is_null() { json!({}) } else { values };
     if !values.is_object() {
         return Err(AppsError::ValuesNotObject);
+    }
+    if values.get("kubarr").is_some() {
+        return Err(AppsError::KubarrValues);
     }
     let Some(schema) = schema else {
         return Ok((values.clone(), values));
@@ -36,23 +42,42 @@ pub(super) fn check_values(
 }
 
 impl Apps {
-    /// What helm gets: the media-storage setting, the user's values over it, and where Kubarr
-    /// runs (the app's NetworkPolicy lets that namespace in) over both.
-    pub(super) async fn deploy_values(&self, user: Value) -> Result<Value, AppsError> {
-        let with_media = match self.media_values().await? {
-            Some(media) => merge(&media, &user),
+    /// What helm gets besides the media claim: the user's values, and where Kubarr runs (the
+    /// app's NetworkPolicy lets that namespace in) over them.
+    pub(super) fn deploy_values(&self, user: Value) -> Value {
+        match self.own_namespace.get() {
+            Some(ns) => merge(&user, &json!({"kubarr": {"namespace": ns}})),
             None => user,
-        };
-        Ok(match self.own_namespace.get() {
-            Some(ns) => merge(&with_media, &json!({"kubarr": {"namespace": ns}})),
-            None => with_media,
-        })
+        }
     }
 
-    async fn media_values(&self) -> Result<Option<Value>, sea_orm::DbErr> {
-        let setting = kubarr_db::queries::settings::get(&self.db, "media_storage").await?;
-        let parsed = setting.and_then(|s| serde_json::from_str::<Value>(&s.value).ok());
-        Ok(media::chart_values(parsed.as_ref()))
+    /// The media backing under the admin's setting, checked again against the allowed roots
+    /// (the deployer may have narrowed them since the setting was saved). `None`: no shared
+    /// media (each app gets a scratch directory).
+    pub(super) async fn media_backing(&self) -> Result<Option<MediaBacking>, AppsError> {
+        let stored = kubarr_db::queries::settings::get(&self.db, "media_storage").await?;
+        let setting: MediaStorage = stored
+            .and_then(|row| serde_json::from_str(&row.value).ok())
+            .unwrap_or_default();
+        let setting = self
+            .media_roots()
+            .check(&setting)
+            .map_err(|e| AppsError::InvalidMediaStorage(e.message().to_owned()))?;
+        if setting.kind != MediaStorageKind::ExistingClaim {
+            return Ok(media::backing(&setting));
+        }
+        let (Some(ns), Some(claim)) = (self.own_namespace.get(), setting.claim_name.as_deref())
+        else {
+            return Err(AppsError::InvalidMediaStorage(
+                "an existing claim needs Kubarr to run in a cluster namespace".into(),
+            ));
+        };
+        let cluster = self.cluster.as_ref().ok_or(AppsError::ClusterUnavailable)?;
+        cluster
+            .csi_backing_of_claim(ns, claim)
+            .await
+            .map(Some)
+            .map_err(|e| AppsError::InvalidMediaStorage(e.to_string()))
     }
 }
 
@@ -82,6 +107,8 @@ mod tests {
         /// Accepted: the values helm gets and the stored form.
         Ok(Value, Value),
         NotObject,
+        /// Refused: `kubarr.*` is Kubarr's own.
+        Kubarr,
         /// Refused naming this field.
         Invalid(&'static str),
     }
@@ -98,6 +125,8 @@ mod tests {
             (Some(&s), json!([1]), Want::NotObject),
             (Some(&s), json!("text"), Want::NotObject),
             (Some(&s), json!({"bogus": 1}), Want::Invalid("values.bogus")),
+            (Some(&s), json!({"kubarr": {"media": {"claimName": "x"}}}), Want::Kubarr),
+            (None, json!({"kubarr": {"namespace": "kube-system"}}), Want::Kubarr),
             (Some(&s), json!({"timezone": 5}), Want::Invalid("values.timezone")),
             (Some(&s), json!({"persistence": {"size": "huge"}}), Want::Invalid("values.persistence.size")),
             (None, json!({"anything": [1, 2]}), Want::Ok(json!({"anything": [1, 2]}), json!({"anything": [1, 2]}))),
@@ -110,6 +139,7 @@ mod tests {
                     assert_eq!((full, stored), (w_full, w_stored), "{case}");
                 }
                 (Err(AppsError::ValuesNotObject), Want::NotObject) => {}
+                (Err(AppsError::KubarrValues), Want::Kubarr) => {}
                 (Err(AppsError::InvalidValues { field, message }), Want::Invalid(w)) => {
                     assert_eq!(field, w, "{case}");
                     assert!(message.ends_with('.'), "{case}: {message}");

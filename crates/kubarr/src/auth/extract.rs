@@ -2,10 +2,8 @@
 //!
 //! Every protected handler takes one of:
 //! - [`CurrentUser`]: any signed-in user (401 otherwise);
-//! - [`Require<P>`]: a user holding permission `P` (403 otherwise). For an app-scopable `P`
-//!   (`apps.*`, `logs.view`) a grant for *some* app is enough to pass: a handler acting on one
-//!   app must then call [`CurrentUser::authorize_app`], or take [`RequireApp<P>`] instead, which
-//!   checks the `{app}` path parameter itself;
+//! - a permission extractor of [`super::require`] (`Require<P>` globally, `RequireApp<P>` for the
+//!   `{app}` of the path, `AppsWith<P>` for lists);
 //! - [`EnrollingUser`]: like `CurrentUser` but also admits users whose role requires 2FA and
 //!   who have not enrolled yet (only the enrolment endpoints, `me` and logout use it).
 //!
@@ -15,24 +13,35 @@
 //! role or user-role change invalidates, so a change takes effect on the next request.
 
 use std::collections::BTreeMap;
-use std::marker::PhantomData;
 use std::net::IpAddr;
 use std::ops::Deref;
 
-use axum::extract::{FromRequestParts, RawPathParams};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, Method};
 use chrono::Utc;
-use kubarr_orchestrator::AppName;
 
 use crate::audit::Audit;
-use crate::auth::permission::{Permission, PermissionMarker, PermissionSet};
+use crate::auth::permission::{Permission, PermissionSet};
 use crate::auth::token::{self, TokenKind};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::state::AppState;
 
 /// The session cookie set for browsers.
 pub const SESSION_COOKIE: &str = "kubarr_session";
+/// Its name when the public URL is HTTPS: the `__Host-` prefix makes browsers refuse it unless it
+/// was set over HTTPS, for this host only (no `Domain`), for the whole site — so neither a
+/// neighbouring host nor a plain-HTTP man in the middle can plant one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-kubarr_session";
+
+/// The session cookie's name under these settings.
+pub fn session_cookie_name(settings: &crate::settings::Settings) -> &'static str {
+    if settings.public_url_is_https() {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 /// The header a cookie-authenticated state-changing request must carry (value `1`).
 pub const CSRF_HEADER: &str = "x-kubarr-csrf";
 
@@ -87,11 +96,6 @@ impl Permissions {
     pub fn has_for_app(&self, p: Permission, app: &str) -> bool {
         self.has(p)
             || (p.is_app_scopable() && self.apps.get(app).is_some_and(|set| set.contains(p)))
-    }
-
-    /// Held globally or for at least one app.
-    pub fn has_anywhere(&self, p: Permission) -> bool {
-        self.has(p) || (p.is_app_scopable() && self.apps.values().any(|set| set.contains(p)))
     }
 
     /// Whether the user can see `app` at all (`apps.view` globally or for it).
@@ -149,6 +153,8 @@ pub struct CurrentUser {
     pub email: String,
     /// The session's id (SHA-256 of the token), never the token.
     pub session_id: String,
+    /// When the session ends at the latest (long-lived responses stop there too).
+    pub session_expires_at: chrono::DateTime<Utc>,
     pub permissions: Permissions,
     /// Names of the user's roles.
     pub roles: Vec<String>,
@@ -195,11 +201,11 @@ impl CurrentUser {
     }
 }
 
-fn no_such_app() -> AppError {
+pub(crate) fn no_such_app() -> AppError {
     AppError::not_found(ErrorCode::AppNotFound, "There is no such app.")
 }
 
-fn forbidden(p: Permission) -> AppError {
+pub(crate) fn forbidden(p: Permission) -> AppError {
     AppError::forbidden(
         ErrorCode::Forbidden,
         format!("You do not have the `{}` permission.", p.as_str()),
@@ -223,7 +229,7 @@ enum Credential {
     Cookie(String),
 }
 
-fn credential(parts: &Parts) -> AppResult<Option<Credential>> {
+fn credential(parts: &Parts, cookie_name: &str) -> AppResult<Option<Credential>> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
         let value = value.to_str().map_err(|_| unauthenticated())?;
         let (scheme, token) = value.split_once(' ').ok_or_else(unauthenticated)?;
@@ -236,7 +242,7 @@ fn credential(parts: &Parts) -> AppResult<Option<Credential>> {
         let Ok(value) = value.to_str() else { continue };
         for pair in value.split(';') {
             if let Some((name, token)) = pair.trim().split_once('=') {
-                if name == SESSION_COOKIE && !token.is_empty() {
+                if name == cookie_name && !token.is_empty() {
                     return Ok(Some(Credential::Cookie(token.to_owned())));
                 }
             }
@@ -249,12 +255,53 @@ fn is_safe_method(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
+/// A session row with its user.
+pub(crate) type SessionRow = (
+    kubarr_db::entities::sessions::Model,
+    kubarr_db::entities::users::Model,
+);
+
+/// The session `session_id` (a token's hash) with its user, when it may still be used now: not
+/// revoked, expired or idle too long, and its user active and approved. Read through the
+/// session cache, which every revocation and user change invalidates.
+pub(crate) async fn live_session(
+    state: &AppState,
+    session_id: &str,
+) -> AppResult<Option<std::sync::Arc<SessionRow>>> {
+    let settings = state.auth.settings.get(&state.db, &state.config).await?;
+    let cache = &state.auth.sessions;
+    let cached = match cache.get(&session_id.to_owned()) {
+        Some(hit) => hit,
+        None => {
+            let generation = cache.generation();
+            let Some(found) =
+                kubarr_db::queries::sessions::find_with_user(&state.db, session_id).await?
+            else {
+                return Ok(None);
+            };
+            let found = std::sync::Arc::new(found);
+            cache.put(session_id.to_owned(), generation, found.clone());
+            found
+        }
+    };
+    let (session, user) = (&cached.0, &cached.1);
+    let now = Utc::now();
+    let idle_deadline = session.last_accessed_at + settings.idle_timeout();
+    let usable = !session.is_revoked
+        && session.expires_at > now
+        && idle_deadline > now
+        && user.is_active
+        && user.is_approved;
+    Ok(usable.then_some(cached))
+}
+
 /// Resolves the caller (cached per request). Does not apply the 2FA-enrolment rule.
 async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentUser> {
     if let Some(user) = parts.extensions.get::<CurrentUser>() {
         return Ok(user.clone());
     }
-    let (raw, via_cookie) = match credential(parts)? {
+    let settings = state.auth.settings.get(&state.db, &state.config).await?;
+    let (raw, via_cookie) = match credential(parts, session_cookie_name(&settings))? {
         Some(Credential::Bearer(t)) => (t, false),
         Some(Credential::Cookie(t)) => (t, true),
         None => return Err(unauthenticated()),
@@ -272,33 +319,14 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentU
             ));
         }
     }
-    let settings = state.auth.settings.get(&state.db, &state.config).await?;
-    let cache = &state.auth.sessions;
-    let cached = match cache.get(&session_id) {
-        Some(hit) => hit,
-        None => {
-            let generation = cache.generation();
-            let found = kubarr_db::queries::sessions::find_with_user(&state.db, &session_id)
-                .await?
-                .ok_or_else(session_ended)?;
-            let found = std::sync::Arc::new(found);
-            cache.put(session_id.clone(), generation, found.clone());
-            found
-        }
-    };
+    let cached = live_session(state, &session_id)
+        .await?
+        .ok_or_else(session_ended)?;
     let (session, user) = (&cached.0, &cached.1);
     let now = Utc::now();
-    let idle_deadline = session.last_accessed_at + settings.idle_timeout();
-    if session.is_revoked
-        || session.expires_at <= now
-        || idle_deadline <= now
-        || !user.is_active
-        || !user.is_approved
-    {
-        return Err(session_ended());
-    }
     let grants = state.auth.grants.get(&state.db, user.id).await?;
     if (now - session.last_accessed_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+        let cache = &state.auth.sessions;
         let generation = cache.generation();
         kubarr_db::queries::sessions::touch(&state.db, &session.id, now).await?;
         let mut fresh = (session.clone(), user.clone());
@@ -313,6 +341,7 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentU
         username: user.username.clone(),
         email: user.email.clone(),
         session_id: session.id.clone(),
+        session_expires_at: session.expires_at,
         permissions: grants.permissions.clone(),
         roles: grants.roles.clone(),
         totp_enabled: user.totp_enabled,
@@ -359,81 +388,6 @@ impl Deref for EnrollingUser {
     }
 }
 
-/// A signed-in user holding permission `P` (see the module docs for app-scopable ones).
-/// Use as `Require(user, _): Require<perm::UsersManage>`.
-#[derive(Clone, Debug)]
-pub struct Require<P: PermissionMarker>(pub CurrentUser, pub PhantomData<P>);
-
-impl<P: PermissionMarker> Require<P> {
-    pub fn into_inner(self) -> CurrentUser {
-        self.0
-    }
-}
-
-impl<P: PermissionMarker> Deref for Require<P> {
-    type Target = CurrentUser;
-    fn deref(&self) -> &CurrentUser {
-        &self.0
-    }
-}
-
-impl<P: PermissionMarker> FromRequestParts<AppState> for Require<P> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        if user.permissions.has_anywhere(P::PERMISSION) {
-            Ok(Require(user, PhantomData))
-        } else {
-            Err(forbidden(P::PERMISSION))
-        }
-    }
-}
-
-/// A signed-in user holding app-scopable permission `P` for the `{app}` of the path: 404 when
-/// they cannot see that app (or it is not a valid app name), 403 when they see it but lack `P`.
-#[derive(Clone, Debug)]
-pub struct RequireApp<P: PermissionMarker> {
-    pub user: CurrentUser,
-    /// The `{app}` path parameter.
-    pub app: AppName,
-    _p: PhantomData<P>,
-}
-
-impl<P: PermissionMarker> FromRequestParts<AppState> for RequireApp<P> {
-    type Rejection = AppError;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> AppResult<Self> {
-        let user = CurrentUser::from_request_parts(parts, state).await?;
-        let params = RawPathParams::from_request_parts(parts, state)
-            .await
-            .map_err(|_| no_such_app())?;
-        let app = params
-            .iter()
-            .find(|(name, _)| *name == "app")
-            .map(|(_, value)| value.to_owned())
-            .ok_or_else(|| {
-                AppError::internal(anyhow::anyhow!(
-                    "RequireApp used on a route without {{app}}"
-                ))
-            })?;
-        user.authorize_app(P::PERMISSION, &app)?;
-        let app = AppName::parse(&app).map_err(|_| no_such_app())?;
-        Ok(Self {
-            user,
-            app,
-            _p: PhantomData,
-        })
-    }
-}
-
-impl<P: PermissionMarker> Deref for RequireApp<P> {
-    type Target = CurrentUser;
-    fn deref(&self) -> &CurrentUser {
-        &self.user
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -454,11 +408,10 @@ mod tests {
         assert!(!p.has_for_app(Permission::AppsRestart, "radarr"));
         assert!(p.can_view_app("radarr"));
         assert!(!p.can_view_app("lidarr"));
-        assert!(p.has_anywhere(Permission::AppsRestart));
-        assert!(!p.has_anywhere(Permission::AppsDelete));
         // Non-scopable permissions are never per-app.
         let q = Permissions::from_names([], [("sonarr", "users.manage")]);
-        assert!(!q.has_anywhere(Permission::UsersManage));
+        assert!(!q.has_for_app(Permission::UsersManage, "sonarr"));
+        assert!(q.apps().is_empty());
         assert_eq!(
             p.apps_with(Permission::AppsView).collect::<Vec<_>>(),
             ["radarr", "sonarr"]

@@ -53,10 +53,13 @@ impl Grants {
 }
 
 /// A small map whose entries die after `ttl`, or all at once on [`invalidate`](Self::invalidate).
+/// Every invalidation is also announced to [`subscribe`](Self::subscribe) receivers, so long-lived
+/// responses re-check what they rely on.
 pub struct GenerationCache<K, V> {
     ttl: Duration,
     generation: AtomicU64,
     entries: RwLock<HashMap<K, Slot<V>>>,
+    changes: tokio::sync::watch::Sender<u64>,
 }
 
 /// A cached value with the generation it was loaded at and when.
@@ -70,7 +73,13 @@ impl<K: std::hash::Hash + Eq + Clone, V> GenerationCache<K, V> {
             ttl,
             generation: AtomicU64::new(0),
             entries: RwLock::new(HashMap::new()),
+            changes: tokio::sync::watch::Sender::new(0),
         }
+    }
+
+    /// Wakes on every [`invalidate`](Self::invalidate) (in this process).
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe()
     }
 
     /// The current generation; read it *before* loading a value to store with [`put`](Self::put).
@@ -104,7 +113,8 @@ impl<K: std::hash::Hash + Eq + Clone, V> GenerationCache<K, V> {
 
     /// Forgets every entry (call after committing a change the cached values depend on).
     pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        self.changes.send_replace(generation);
     }
 }
 
@@ -131,6 +141,11 @@ impl GrantsCache {
     /// Forgets every cached entry (call after committing a change to roles or user roles).
     pub fn invalidate(&self) {
         self.0.invalidate();
+    }
+
+    /// Wakes on every invalidation.
+    pub fn subscribe(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.0.subscribe()
     }
 }
 

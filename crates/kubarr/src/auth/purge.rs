@@ -1,5 +1,6 @@
 //! The periodic clean-up, run by the leader replica: sessions and 2FA challenges that can no longer
-//! be used, the rate limiter's expired counters, and the leases of replicas that stopped.
+//! be used, audit entries past the retention setting, the rate limiter's expired counters, and
+//! the leases of replicas that stopped.
 
 use std::time::Duration;
 
@@ -17,6 +18,8 @@ pub const INTERVAL: Duration = Duration::from_secs(600);
 pub struct Purged {
     pub sessions: u64,
     pub challenges: u64,
+    /// Audit entries older than `audit_retention_days`.
+    pub audit: u64,
 }
 
 /// Deletes expired, idle and revoked sessions and dead challenges once.
@@ -31,6 +34,14 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
     if sessions + challenges > 0 {
         state.auth.sessions_changed();
     }
+    let audit = match settings.audit_retention_days {
+        0 => 0,
+        days => {
+            let before =
+                now - chrono::Duration::days(i64::try_from(days).unwrap_or(i64::MAX / 86_400));
+            kubarr_db::queries::audit::purge_before(&state.db, before).await?
+        }
+    };
     // Shared by every replica; whichever runs the purge deletes the expired counters for all.
     state.auth.limiter.prune(&state.db).await?;
     // Leases of replicas that stopped: an expired lease already counts as absent, so this only
@@ -39,6 +50,7 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
     Ok(Purged {
         sessions,
         challenges,
+        audit,
     })
 }
 
@@ -49,11 +61,12 @@ pub async fn run(state: AppState, interval: Duration) {
     loop {
         ticker.tick().await;
         match purge_once(&state).await {
-            Ok(p) if p.sessions + p.challenges > 0 => {
+            Ok(p) if p.sessions + p.challenges + p.audit > 0 => {
                 tracing::info!(
                     sessions = p.sessions,
                     challenges = p.challenges,
-                    "purged expired sessions and challenges"
+                    audit_entries = p.audit,
+                    "purged expired sessions, challenges and audit entries"
                 );
             }
             Ok(_) => {}

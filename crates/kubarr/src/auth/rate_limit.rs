@@ -1,24 +1,30 @@
 //! Brute-force protection for login, 2FA and registration, checked before any hashing.
 //!
-//! Three limits, counted in the database ([`rate_limits`]) so they hold across every replica
-//! sharing it, however a load balancer spreads the attempts:
-//! - **per client IP**: 10 attempts per action in a fixed one-minute window opened by the first,
-//!   so one address cannot hammer the server;
-//! - **per account and IP**: after 3 consecutive failures from one address, each further attempt
-//!   on that account from that address waits 1 s, 2 s, 4 s, … up to 5 minutes. A success resets it;
-//!   15 quiet minutes forget it. Keyed by address, so a flood from one IP never locks the real
-//!   user out from another;
-//! - **per account**: 100 failures within an hour, from any addresses, throttle the account (a
-//!   distributed attack); one address cannot reach that under the delay above.
+//! Limits are counted in the database ([`rate_limits`]) so they hold across every replica sharing
+//! it, however a load balancer spreads the attempts. An IPv6 client is counted by its /64 (one
+//! host usually holds a whole /64, so single addresses would be free to rotate):
+//! - **per client address**: 10 attempts per action in a fixed one-minute window opened by the
+//!   first, so one address cannot hammer the server;
+//! - **per account and address**: after 3 consecutive failures from one address, each further
+//!   attempt on that account from that address waits 1 s, 2 s, 4 s, … up to 5 minutes. A success
+//!   resets it; 15 quiet minutes forget it;
+//! - **per account**, from every address (a distributed attack): past 20 failures, each further
+//!   failure doubles the wait, up to 5 minutes — but only addresses that failed on the account
+//!   themselves wait. A first attempt from a clean address always gets its answer, so an attacker
+//!   cannot lock the owner out. An hour without failures forgets the count;
+//! - **second factor per account**: TOTP and recovery-code failures, across every challenge,
+//!   delay further codes the same growing way after 3, so new challenges cannot reset it.
 //!
-//! A rejected attempt is answered 429 with `Retry-After`. If the database fails, the attempt is
-//! refused with a server error rather than let through. The only memory kept per process caches
+//! Accounts are keyed by user id ([`user_key`]), whatever login named them; a login that names
+//! no user is keyed by the login as typed ([`account_key`]), so both answer alike. A rejected
+//! attempt is answered 429 with `Retry-After`. If the database fails, the attempt is refused
+//! with a server error rather than let through. The only memory kept per process caches
 //! addresses the database already refused until their window ends, so a flood is turned away
 //! without a write per request. Expired counters are deleted by [`RateLimiter::prune`] (called by
 //! the periodic purge). Windows are measured on each replica's clock, which NTP keeps in step.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
+use std::net::{IpAddr, Ipv6Addr};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -52,8 +58,10 @@ pub struct Limits {
     /// Consecutive failures per account and IP before delays start.
     pub free_failures: u32,
     pub max_delay: Duration,
-    /// Failures per account (all IPs) per hour.
-    pub per_account_per_hour: u32,
+    /// Failures per account (all addresses) before addresses with failures of their own wait.
+    pub account_free_failures: u32,
+    /// Second-factor failures per account (all challenges) before codes wait.
+    pub second_factor_free_failures: u32,
 }
 
 impl Default for Limits {
@@ -62,7 +70,8 @@ impl Default for Limits {
             per_ip_per_minute: 10,
             free_failures: 3,
             max_delay: Duration::from_secs(300),
-            per_account_per_hour: 100,
+            account_free_failures: 20,
+            second_factor_free_failures: 3,
         }
     }
 }
@@ -70,7 +79,8 @@ impl Default for Limits {
 /// Bounds the refusal cache; past it, refusals are simply not cached.
 const MAX_CACHED: usize = 100_000;
 const IP_WINDOW: TimeDelta = TimeDelta::minutes(1);
-const ACCOUNT_WINDOW: TimeDelta = TimeDelta::hours(1);
+/// Account-wide failures are forgotten an hour after the last one.
+const ACCOUNT_MEMORY: TimeDelta = TimeDelta::hours(1);
 /// Failures per account and IP are forgotten after this long without one (or `max_delay`).
 const FAILURE_MEMORY: Duration = Duration::from_secs(900);
 
@@ -96,7 +106,7 @@ impl From<DbErr> for Refusal {
 /// The limiter shared by every request of this process; the counts live in the database.
 pub struct RateLimiter {
     limits: Limits,
-    /// Addresses the database refused, until their window ends.
+    /// Addresses (IPv6: /64 networks) the database refused, until their window ends.
     refused: Mutex<HashMap<(Action, IpAddr), DateTime<Utc>>>,
 }
 
@@ -129,7 +139,9 @@ impl RateLimiter {
         action: Action,
         ip: Option<IpAddr>,
     ) -> Result<(), Refusal> {
-        let Some(ip) = ip else { return Ok(()) };
+        let Some(ip) = ip.map(client_network) else {
+            return Ok(());
+        };
         let now = Utc::now();
         if let Some(&until) = self.refused().get(&(action, ip)) {
             if until > now {
@@ -152,7 +164,9 @@ impl RateLimiter {
         Err(wait(counter.expires_at - now))
     }
 
-    /// Whether an attempt on `account` from `ip` must wait (does not count it).
+    /// Whether an attempt on `account` from `ip` must wait (does not count it). An address with
+    /// no failures on the account never waits: the account-wide delay holds back only addresses
+    /// that failed on it themselves.
     pub async fn check_account(
         &self,
         db: &impl ConnectionTrait,
@@ -161,21 +175,17 @@ impl RateLimiter {
     ) -> Result<(), Refusal> {
         let now = Utc::now();
         if let Some(ip) = ip {
-            if let Some(f) = rate_limits::get(db, &pair_key(account, ip), now).await? {
-                let delay = self.delay_for(u32::try_from(f.count).unwrap_or(0));
-                let ready_at = TimeDelta::from_std(delay)
-                    .ok()
-                    .and_then(|d| f.last_at.checked_add_signed(d))
-                    .unwrap_or(DateTime::<Utc>::MAX_UTC);
-                if ready_at > now {
-                    return Err(wait(ready_at - now));
-                }
-            }
+            let Some(f) = rate_limits::get(db, &pair_key(account, ip), now).await? else {
+                return Ok(());
+            };
+            let count = u32::try_from(f.count).unwrap_or(0);
+            let delay = self.delay_for(count, self.limits.free_failures);
+            waited(f.last_at, delay, now)?;
         }
         if let Some(w) = rate_limits::get(db, &account_db_key(account), now).await? {
-            if w.count >= to_i32(self.limits.per_account_per_hour) {
-                return Err(wait(w.expires_at - now));
-            }
+            let count = u32::try_from(w.count).unwrap_or(0);
+            let delay = self.delay_for(count, self.limits.account_free_failures);
+            waited(w.last_at, delay, now)?;
         }
         Ok(())
     }
@@ -193,11 +203,12 @@ impl RateLimiter {
             let memory = TimeDelta::from_std(memory).unwrap_or(TimeDelta::days(1));
             rate_limits::record_failure(db, &pair_key(account, ip), now, memory).await?;
         }
-        rate_limits::hit(db, &account_db_key(account), now, ACCOUNT_WINDOW).await?;
+        rate_limits::record_failure(db, &account_db_key(account), now, ACCOUNT_MEMORY).await?;
         Ok(())
     }
 
-    /// A success from `ip` clears that address's failures on the account.
+    /// A success from `ip` clears that address's failures on the account. The account-wide count
+    /// stays: an attack from elsewhere goes on regardless.
     pub async fn record_success(
         &self,
         db: &impl ConnectionTrait,
@@ -210,11 +221,49 @@ impl RateLimiter {
         }
     }
 
-    fn delay_for(&self, failures: u32) -> Duration {
-        if failures < self.limits.free_failures {
+    /// Whether a second-factor code for `user_id` must wait (failures across every challenge).
+    pub async fn check_second_factor(
+        &self,
+        db: &impl ConnectionTrait,
+        user_id: i64,
+    ) -> Result<(), Refusal> {
+        let now = Utc::now();
+        if let Some(f) = rate_limits::get(db, &second_factor_key(user_id), now).await? {
+            let count = u32::try_from(f.count).unwrap_or(0);
+            let delay = self.delay_for(count, self.limits.second_factor_free_failures);
+            waited(f.last_at, delay, now)?;
+        }
+        Ok(())
+    }
+
+    /// Counts a wrong TOTP or recovery code for `user_id`.
+    pub async fn record_second_factor_failure(
+        &self,
+        db: &impl ConnectionTrait,
+        user_id: i64,
+    ) -> Result<(), DbErr> {
+        let memory = self.limits.max_delay.max(FAILURE_MEMORY);
+        let memory = TimeDelta::from_std(memory).unwrap_or(TimeDelta::days(1));
+        rate_limits::record_failure(db, &second_factor_key(user_id), Utc::now(), memory)
+            .await
+            .map(drop)
+    }
+
+    /// A right code clears the second-factor failures of `user_id`.
+    pub async fn record_second_factor_success(
+        &self,
+        db: &impl ConnectionTrait,
+        user_id: i64,
+    ) -> Result<(), DbErr> {
+        rate_limits::reset(db, &second_factor_key(user_id)).await
+    }
+
+    /// The wait after `failures`, the first `free` of them costing nothing.
+    fn delay_for(&self, failures: u32, free: u32) -> Duration {
+        if failures < free {
             return Duration::ZERO;
         }
-        let exp = (failures - self.limits.free_failures).min(20);
+        let exp = (failures - free).min(20);
         Duration::from_secs(1u64 << exp).min(self.limits.max_delay)
     }
 
@@ -223,6 +272,33 @@ impl RateLimiter {
         let now = Utc::now();
         self.refused().retain(|_, until| *until > now);
         rate_limits::prune(db, now).await
+    }
+}
+
+/// Refuses when `delay` after `last` has not passed at `now`.
+fn waited(last: DateTime<Utc>, delay: Duration, now: DateTime<Utc>) -> Result<(), Refusal> {
+    let ready_at = TimeDelta::from_std(delay)
+        .ok()
+        .and_then(|d| last.checked_add_signed(d))
+        .unwrap_or(DateTime::<Utc>::MAX_UTC);
+    if ready_at > now {
+        return Err(wait(ready_at - now));
+    }
+    Ok(())
+}
+
+/// What a client is counted as: its IPv4 address, or its IPv6 /64 (the network part of the
+/// address, host bits zeroed).
+pub fn client_network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let bits = u128::from(v6) & !((1u128 << 64) - 1);
+                IpAddr::V6(Ipv6Addr::from(bits))
+            }
+        },
+        v4 => v4,
     }
 }
 
@@ -235,152 +311,38 @@ fn to_i32(n: u32) -> i32 {
     i32::try_from(n).unwrap_or(i32::MAX)
 }
 
-/// The counter of failures on an account from one address. The address never contains `@`,
-/// so splitting at the last one is unambiguous whatever the account.
+/// The counter of failures on an account from one address (an IPv6 client's /64). The address
+/// never contains `@`, so splitting at the last one is unambiguous whatever the account.
 fn pair_key(account: &str, ip: IpAddr) -> String {
-    format!("failures:{account}@{ip}")
+    format!("failures:{account}@{}", client_network(ip))
 }
 
 fn account_db_key(account: &str) -> String {
     format!("account:{account}")
 }
 
-/// The key of an account in the limiter: the login as typed, normalised and bounded. Control
-/// characters become U+FFFD: PostgreSQL refuses NUL in text, and no login contains them anyway.
+fn second_factor_key(user_id: i64) -> String {
+    format!("2fa:user:{user_id}")
+}
+
+/// The key of an existing account in the limiter: its user id, whichever login named it.
+pub fn user_key(user_id: i64) -> String {
+    format!("user:{user_id}")
+}
+
+/// The key of a login that names no user: the login as typed, normalised and bounded (its own
+/// prefix, so it never collides with [`user_key`]). Control characters become U+FFFD: PostgreSQL
+/// refuses NUL in text, and no login contains them anyway.
 pub fn account_key(login: &str) -> String {
-    login
+    let normalised: String = login
         .trim()
         .to_lowercase()
         .chars()
         .take(128)
         .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+        .collect();
+    format!("login:{normalised}")
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use kubarr_db::testing::TestDatabase;
-
-    use crate::error::AppError;
-
-    fn ip(s: &str) -> Option<IpAddr> {
-        s.parse().ok()
-    }
-
-    fn waits(r: Result<(), Refusal>) -> u64 {
-        match r {
-            Err(Refusal::Wait(RetryAfter(secs))) => secs,
-            other => panic!("expected a wait, got {other:?}"),
-        }
-    }
-
-    #[tokio::test]
-    async fn ip_window_allows_ten_then_429_on_every_replica() {
-        let t = TestDatabase::new().await;
-        let (a, b) = (RateLimiter::default(), RateLimiter::default());
-        for i in 0..10 {
-            let rl = if i % 2 == 0 { &a } else { &b };
-            rl.check_ip(&t.db, Action::Login, ip("1.1.1.1"))
-                .await
-                .unwrap();
-        }
-        for rl in [&a, &b, &a] {
-            let retry = waits(rl.check_ip(&t.db, Action::Login, ip("1.1.1.1")).await);
-            assert!((1..=60).contains(&retry), "{retry}");
-        }
-        a.check_ip(&t.db, Action::Login, ip("2.2.2.2"))
-            .await
-            .unwrap();
-        b.check_ip(&t.db, Action::Register, ip("1.1.1.1"))
-            .await
-            .unwrap();
-        // Without a known address there is nothing to count.
-        a.check_ip(&t.db, Action::Login, None).await.unwrap();
-        t.cleanup().await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn account_delay_is_per_ip_shared_and_reset_by_success() {
-        let t = TestDatabase::new().await;
-        let (a, b) = (RateLimiter::default(), RateLimiter::default());
-        for _ in 0..3 {
-            a.check_account(&t.db, "ann", ip("1.1.1.1")).await.unwrap();
-            a.record_failure(&t.db, "ann", ip("1.1.1.1")).await.unwrap();
-        }
-        assert_eq!(waits(b.check_account(&t.db, "ann", ip("1.1.1.1")).await), 1);
-        // Another address is not affected.
-        b.check_account(&t.db, "ann", ip("2.2.2.2")).await.unwrap();
-        b.record_success(&t.db, "ann", ip("1.1.1.1")).await.unwrap();
-        a.check_account(&t.db, "ann", ip("1.1.1.1")).await.unwrap();
-        // Hostile logins are stored safely (PostgreSQL refuses NUL in text).
-        let hostile = account_key("ann\u{0}");
-        a.record_failure(&t.db, &hostile, ip("1.1.1.1"))
-            .await
-            .unwrap();
-        a.check_account(&t.db, &hostile, ip("1.1.1.1"))
-            .await
-            .unwrap();
-        t.cleanup().await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn distributed_failures_throttle_the_account() {
-        let t = TestDatabase::new().await;
-        let rl = RateLimiter::new(Limits {
-            per_account_per_hour: 5,
-            ..Limits::default()
-        });
-        for i in 0..5 {
-            let other = RateLimiter::default();
-            other
-                .record_failure(&t.db, "bob", ip(&format!("10.0.0.{i}")))
-                .await
-                .unwrap();
-        }
-        let retry = waits(rl.check_account(&t.db, "bob", ip("10.0.1.1")).await);
-        assert!((3590..=3600).contains(&retry), "{retry}");
-        assert_eq!(rl.prune(&t.db).await.unwrap(), 0, "all still live");
-        assert!(rl
-            .check_account(&t.db, "bob", ip("10.0.1.1"))
-            .await
-            .is_err());
-        t.cleanup().await.unwrap();
-    }
-
-    #[tokio::test]
-    async fn a_failing_store_refuses_the_attempt() {
-        // No migrations: every query fails.
-        let t = TestDatabase::new_unmigrated().await;
-        let rl = RateLimiter::default();
-        let refusal = rl
-            .check_ip(&t.db, Action::Login, ip("1.1.1.1"))
-            .await
-            .unwrap_err();
-        assert!(matches!(refusal, Refusal::Store(_)), "{refusal:?}");
-        assert!(AppError::from(refusal).status().is_server_error());
-        assert!(rl.check_account(&t.db, "ann", ip("1.1.1.1")).await.is_err());
-        assert!(rl.record_failure(&t.db, "ann", None).await.is_err());
-        t.cleanup().await.unwrap();
-    }
-
-    #[test]
-    fn keys_cannot_collide() {
-        let v6 = ip("::1:2").unwrap();
-        let v6_short = ip("::1").unwrap();
-        assert_ne!(pair_key("x", v6), pair_key("2:x", v6_short));
-        assert_ne!(pair_key("a@b", v6), pair_key("a", v6));
-        assert_eq!(account_key(" Admin\u{0}\n"), "admin\u{fffd}");
-        assert_eq!(waits(Err(wait(TimeDelta::milliseconds(1)))), 1);
-        assert_eq!(waits(Err(wait(TimeDelta::milliseconds(2001)))), 3);
-    }
-
-    #[test]
-    fn delays_grow_and_cap() {
-        let rl = RateLimiter::default();
-        assert_eq!(rl.delay_for(2), Duration::ZERO);
-        assert_eq!(rl.delay_for(3), Duration::from_secs(1));
-        assert_eq!(rl.delay_for(5), Duration::from_secs(4));
-        assert_eq!(rl.delay_for(60), Duration::from_secs(300));
-    }
-}
+mod tests;

@@ -9,7 +9,7 @@ use crate::auth::token::{self, TokenKind};
 use crate::config::IpNetwork;
 use crate::settings::Settings;
 
-use super::SESSION_COOKIE;
+use super::session_cookie_name;
 
 /// A new session: the token goes to the client once; only its hash is stored.
 pub struct IssuedSession {
@@ -106,22 +106,34 @@ pub async fn issue(
     })
 }
 
-/// `Set-Cookie` for a new session: HttpOnly, SameSite=Strict, whole site, until it expires.
-pub fn set_cookie(session: &IssuedSession, secure: bool) -> HeaderValue {
+/// `Set-Cookie` for a new session: HttpOnly, SameSite=Strict, whole site, until it expires. With
+/// an HTTPS public URL it is the `__Host-` cookie, always `Secure`; otherwise `Secure` when the
+/// request came over HTTPS (through a trusted proxy).
+pub fn set_cookie(session: &IssuedSession, settings: &Settings, https: bool) -> HeaderValue {
     let max_age = (session.expires_at - Utc::now()).num_seconds().max(0);
-    let secure = if secure { "; Secure" } else { "" };
+    let name = session_cookie_name(settings);
+    let secure = if https || settings.public_url_is_https() {
+        "; Secure"
+    } else {
+        ""
+    };
     HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
+        "{name}={}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age}{secure}",
         session.token
     ))
     .expect("token and attributes are ASCII")
 }
 
-/// `Set-Cookie` that removes the session cookie.
-pub fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static(
-        "kubarr_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
-    )
+/// `Set-Cookie` values that remove the session cookie, under either name.
+pub fn clear_cookies() -> [HeaderValue; 2] {
+    [
+        HeaderValue::from_static(
+            "kubarr_session=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        ),
+        HeaderValue::from_static(
+            "__Host-kubarr_session=; Path=/; HttpOnly; SameSite=Strict; Secure; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT",
+        ),
+    ]
 }
 
 impl axum::extract::FromRequestParts<crate::state::AppState> for RequestOrigin {

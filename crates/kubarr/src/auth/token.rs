@@ -21,6 +21,8 @@ pub enum TokenKind {
     Session,
     Challenge,
     Invite,
+    /// The one-time token that lets `POST /api/setup` in from another machine.
+    Setup,
 }
 
 impl TokenKind {
@@ -29,6 +31,7 @@ impl TokenKind {
             TokenKind::Session => "kbs_",
             TokenKind::Challenge => "kbc_",
             TokenKind::Invite => "kbi_",
+            TokenKind::Setup => "kbt_",
         }
     }
 }

@@ -81,11 +81,12 @@ pub async fn reset_password(config: Config, login: String) -> anyhow::Result<()>
         .await?
         .with_context(|| format!("no user `{login}`"))?;
     let (pw, generated) = read_or_generate_password()?;
-    password::validate(&pw, &user.username, "password")?;
+    password::validate_with(&pw, &[&user.username, &user.email], "password")?;
     let hashed = password::hash(&pw, config.auth.bcrypt_cost).await?;
     let txn = db.begin().await?;
     kubarr_db::queries::users::set_password(&txn, user.id, hashed).await?;
     let revoked = kubarr_db::queries::sessions::revoke_all_for_user(&txn, user.id, None).await?;
+    kubarr_db::queries::two_factor::delete_challenges_for_user(&txn, user.id).await?;
     kubarr_db::queries::audit::record(
         &txn,
         kubarr_db::queries::audit::Entry::cli("password_reset", "user", user.id.to_string())

@@ -48,7 +48,10 @@ const KNOWN_KEYS: &[&str] = &[
     "log.format",
     "http.body_limit_bytes",
     "http.request_timeout_secs",
+    "http.header_read_timeout_secs",
+    "http.max_connections",
     "auth.bcrypt_cost",
+    "media.allowed_roots",
     "trusted_proxies",
 ];
 
@@ -422,10 +425,26 @@ fn build(r: &mut Reader) -> Config {
             1024 * 1024 * 1024,
         ),
         request_timeout_secs: r.number("http.request_timeout_secs", 30, 1, 3600),
+        header_read_timeout_secs: r.number("http.header_read_timeout_secs", 10, 1, 300),
+        max_connections: r.number("http.max_connections", 1024, 1, 100_000),
     };
     let auth = AuthConfig {
         bcrypt_cost: r.number("auth.bcrypt_cost", 12, 4, 31),
     };
+    let mut roots = r.list("media.allowed_roots");
+    if !r.raw.contains_key("media.allowed_roots") {
+        roots = vec![DEFAULT_MEDIA_ROOT.to_owned()];
+    }
+    let allowed_roots = match crate::apps::media::MediaRoots::parse(&roots) {
+        Ok(roots) => roots,
+        Err(problems) => {
+            for p in problems {
+                r.problem("media.allowed_roots", p);
+            }
+            crate::apps::media::MediaRoots::parse(&[]).expect("no roots is valid")
+        }
+    };
+    let media = MediaConfig { allowed_roots };
     let mut trusted_proxies = Vec::new();
     for entry in r.list("trusted_proxies") {
         match entry.parse::<IpNetwork>() {
@@ -447,6 +466,7 @@ fn build(r: &mut Reader) -> Config {
         log,
         http,
         auth,
+        media,
         trusted_proxies,
         initial_admin,
     }

@@ -46,6 +46,11 @@ error_codes! {
     InvalidLogRequest = "invalid_log_request",
     /// A TOTP or recovery code is wrong (400 when enabling 2FA, 401 at sign-in).
     InvalidCode = "invalid_code",
+    /// A new password fails the policy (common, easy to guess, too short or over 72 bytes); the
+    /// message says why.
+    WeakPassword = "weak_password",
+    /// The `pod` of a log request is not one of the app's pods.
+    InvalidPod = "invalid_pod",
     // 401: not signed in.
     /// No credentials were sent.
     Unauthenticated = "unauthenticated",
@@ -66,6 +71,8 @@ error_codes! {
     CannotGrant = "cannot_grant",
     /// Open registration is off: an invite is needed.
     RegistrationClosed = "registration_closed",
+    /// First-run setup from anywhere but the server's own machine needs the setup token.
+    SetupTokenRequired = "setup_token_required",
     // 404: no such thing (or the caller may not know it exists).
     /// No such API endpoint or item.
     NotFound = "not_found",
@@ -128,9 +135,13 @@ error_codes! {
     InviteEmailMismatch = "invite_email_mismatch",
     /// A setting value out of range or inconsistent with another.
     InvalidSetting = "invalid_setting",
+    /// The media storage setting cannot be used (outside the allowed roots, or its claim).
+    InvalidMediaStorage = "invalid_media_storage",
     // 429.
     /// Too many attempts; see `Retry-After`.
     RateLimited = "rate_limited",
+    /// The caller holds the most live streams allowed; see `Retry-After`.
+    TooManyStreams = "too_many_streams",
     // 500.
     /// An unexpected server error (logged; the message reveals nothing).
     InternalError = "internal_error",

@@ -3,7 +3,7 @@
 
 use super::{AppError, ErrorCode};
 use crate::apps::AppsError;
-use crate::auth::password::HashError;
+use crate::auth::password::{HashError, WeakPassword};
 use crate::auth::rate_limit::{Refusal, RetryAfter};
 use crate::auth::validate::FieldError;
 use crate::identity::IdentityError;
@@ -68,6 +68,15 @@ impl From<AppsError> for AppError {
             AppsError::InvalidValues { field, .. } => {
                 Self::unprocessable(ErrorCode::InvalidValues, message).with_field(field)
             }
+            AppsError::KubarrValues => {
+                Self::unprocessable(ErrorCode::InvalidValues, message).with_field("values.kubarr")
+            }
+            AppsError::InvalidMediaStorage(_) => {
+                Self::unprocessable(ErrorCode::InvalidMediaStorage, message)
+            }
+            AppsError::InvalidPod => {
+                Self::bad_request(ErrorCode::InvalidPod, message).with_field("pod")
+            }
             AppsError::ClusterUnavailable => cluster_unavailable(),
             AppsError::PodNotFound(_) => Self::not_found(ErrorCode::PodNotFound, message),
             AppsError::InvalidLogRequest(_) => {
@@ -114,6 +123,12 @@ impl From<FieldError> for AppError {
     }
 }
 
+impl From<WeakPassword> for AppError {
+    fn from(e: WeakPassword) -> Self {
+        Self::bad_request(ErrorCode::WeakPassword, e.message).with_field(e.field)
+    }
+}
+
 impl From<HashError> for AppError {
     fn from(e: HashError) -> Self {
         match e {
@@ -128,6 +143,7 @@ impl From<IdentityError> for AppError {
         let message = e.to_string();
         match e {
             IdentityError::Invalid(e) => e.into(),
+            IdentityError::WeakPassword(e) => e.into(),
             IdentityError::UsernameTaken => {
                 Self::conflict(ErrorCode::UsernameTaken, message).with_field("username")
             }

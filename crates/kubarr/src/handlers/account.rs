@@ -11,7 +11,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::rate_limit::{account_key, Action};
+use crate::auth::rate_limit::{user_key, Action};
 use crate::auth::token;
 use crate::auth::{password, totp, CurrentUser, EnrollingUser};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
@@ -77,6 +77,9 @@ pub async fn setup_2fa(
 
 #[derive(Deserialize, ToSchema)]
 pub struct EnableTwoFactorRequest {
+    /// The account's password: whoever holds only a session cannot bind the account to their
+    /// own authenticator.
+    pub password: String,
     /// A current code of the authenticator app.
     pub code: String,
 }
@@ -87,13 +90,14 @@ pub struct RecoveryCodesResponse {
     pub recovery_codes: Vec<String>,
 }
 
-/// Turn TOTP on with a valid code; returns 10 single-use recovery codes (shown once).
+/// Turn TOTP on with the password and a valid code; returns 10 single-use recovery codes (shown
+/// once).
 #[utoipa::path(post, path = "/api/users/me/2fa/enable", tag = "account",
     request_body = EnableTwoFactorRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Enabled", body = RecoveryCodesResponse),
-        (status = 400, description = "Wrong code", body = ErrorBody),
+        (status = 400, description = "Wrong password or code", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
         (status = 409, description = "Already enabled, or setup not started", body = ErrorBody),
@@ -104,11 +108,12 @@ pub async fn enable_2fa(
     EnrollingUser(user): EnrollingUser,
     Json(req): Json<EnableTwoFactorRequest>,
 ) -> AppResult<JsonResponse<RecoveryCodesResponse>> {
-    state
-        .auth
-        .limiter
+    let limiter = &state.auth.limiter;
+    let account = user_key(user.id);
+    limiter
         .check_ip(&state.db, Action::TwoFactor, user.ip)
         .await?;
+    limiter.check_account(&state.db, &account, user.ip).await?;
     let model = users::find_by_id(&state.db, user.id)
         .await?
         .ok_or_else(load_user_error)?;
@@ -129,6 +134,14 @@ pub async fn enable_2fa(
                 "Start with /api/users/me/2fa/setup.",
             )
         })?;
+    if !password::verify(&req.password, &model.hashed_password).await? {
+        limiter.record_failure(&state.db, &account, user.ip).await?;
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidCredentials,
+            "The password is not correct.",
+        )
+        .with_field("password"));
+    }
     let now_step = totp::step_at(Utc::now().timestamp());
     let wrong = || {
         AppError::bad_request(ErrorCode::InvalidCode, "The code is not valid.").with_field("code")
@@ -186,7 +199,7 @@ pub async fn disable_2fa(
     Json(req): Json<DisableTwoFactorRequest>,
 ) -> AppResult<StatusCode> {
     let limiter = &state.auth.limiter;
-    let account = account_key(&user.username);
+    let account = user_key(user.id);
     limiter
         .check_ip(&state.db, Action::TwoFactor, user.ip)
         .await?;
@@ -276,9 +289,13 @@ pub async fn change_password(
     Json(req): Json<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
     let limiter = &state.auth.limiter;
-    let account = account_key(&user.username);
+    let account = user_key(user.id);
     limiter.check_account(&state.db, &account, user.ip).await?;
-    password::validate(&req.new_password, &user.username, "new_password")?;
+    password::validate_with(
+        &req.new_password,
+        &[&user.username, &user.email],
+        "new_password",
+    )?;
     let model = users::find_by_id(&state.db, user.id)
         .await?
         .ok_or_else(load_user_error)?;
@@ -295,6 +312,8 @@ pub async fn change_password(
     let txn = state.db.begin().await?;
     users::set_password(&txn, user.id, hashed).await?;
     let revoked = sessions::revoke_all_for_user(&txn, user.id, Some(&user.session_id)).await?;
+    // A sign-in half done with the old password must not complete.
+    two_factor::delete_challenges_for_user(&txn, user.id).await?;
     user.audit()
         .record(
             &txn,

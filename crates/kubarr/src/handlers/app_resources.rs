@@ -11,7 +11,8 @@ use kubarr_orchestrator::cluster::{event_time, time, LogOptions};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::{perm, RequireApp};
+use crate::auth::live::LiveSession;
+use crate::auth::{perm, Permission, RequireApp};
 use crate::error::{AppError, AppResult};
 use crate::extract::Query;
 use crate::state::AppState;
@@ -139,6 +140,7 @@ pub async fn list_events(
     responses((status = 200, description = "Log lines", content_type = "text/plain"),
         (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
         (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
+        (status = 429, description = "too_many_streams (follow=true)", body = crate::error::ErrorBody),
         (status = 503, body = crate::error::ErrorBody)))]
 pub async fn app_logs(
     State(state): State<AppState>,
@@ -158,6 +160,23 @@ pub async fn app_logs(
             "`since_seconds` must be positive.",
         ));
     }
+    if params
+        .container
+        .as_deref()
+        .is_some_and(|c| !crate::apps::is_dns_label(c))
+    {
+        return Err(AppError::validation(
+            "container",
+            "`container` must be a container name.",
+        ));
+    }
+    // A followed log is a stream: it ends with the session, or when the caller may no longer read
+    // this app's logs.
+    let live = if params.follow {
+        Some(LiveSession::start(&state, &user)?)
+    } else {
+        None
+    };
     let opts = LogOptions {
         container: params.container,
         tail_lines: Some(tail),
@@ -170,7 +189,18 @@ pub async fn app_logs(
     let stream = reader
         .lines()
         .map(|line| line.map(|l| Bytes::from(l + "\n")));
-    let mut response = Body::from_stream(stream).into_response();
+    let body = match live {
+        Some(live) => {
+            let name = user.app.to_string();
+            let ended = live.ended(
+                move |p| p.has_for_app(Permission::LogsView, &name) && p.can_view_app(&name),
+                None,
+            );
+            Body::from_stream(stream.take_until(ended))
+        }
+        None => Body::from_stream(stream),
+    };
+    let mut response = body.into_response();
     let headers = response.headers_mut();
     headers.insert(
         header::CONTENT_TYPE,

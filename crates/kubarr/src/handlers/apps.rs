@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 use kubarr_orchestrator::AppName;
 
 use crate::apps::{AppStatus, AppsError, LiveState};
-use crate::auth::{perm, Permission, Require, RequireApp};
+use crate::auth::{perm, AppsWith, CurrentUser, Permission, RequireApp};
 use crate::error::AppResult;
 use crate::extract::{Json as JsonBody, Query};
 use crate::state::AppState;
@@ -82,9 +82,10 @@ fn accepted(app: &AppName, state: LiveState) -> (StatusCode, Json<OperationAccep
     ))]
 pub async fn install_app(
     State(state): State<AppState>,
-    user: Require<perm::AppsInstall>,
+    user: CurrentUser,
     JsonBody(req): JsonBody<InstallRequest>,
 ) -> AppResult<(StatusCode, Json<OperationAccepted>)> {
+    // The app comes from the body, so the per-app check is explicit here.
     user.authorize_app(Permission::AppsInstall, &req.app_name)?;
     // A name that cannot be an app is not in the catalog either.
     let app =
@@ -101,14 +102,10 @@ pub async fn install_app(
         (status = 403, body = crate::error::ErrorBody)))]
 pub async fn list_apps(
     State(state): State<AppState>,
-    user: Require<perm::AppsView>,
+    visible: AppsWith<perm::AppsView>,
 ) -> AppResult<Json<Vec<AppStatus>>> {
     let apps = state.apps.list().await?;
-    Ok(Json(
-        apps.into_iter()
-            .filter(|a| user.permissions.can_view_app(&a.name))
-            .collect(),
-    ))
+    Ok(Json(visible.filter(apps, |a| &a.name)))
 }
 
 /// An app's state.

@@ -17,7 +17,7 @@ use utoipa::ToSchema;
 
 use crate::audit::{Audit, AuditAction};
 use crate::auth::purge::MAX_CHALLENGE_ATTEMPTS;
-use crate::auth::rate_limit::{account_key, Action};
+use crate::auth::rate_limit::{account_key, user_key, Action};
 use crate::auth::session::{self, RequestOrigin};
 use crate::auth::token::{self, TokenKind};
 use crate::auth::{password, totp, CurrentUser, EnrollingUser, Permission};
@@ -94,7 +94,7 @@ pub(crate) async fn grant_session(
     model.last_login_at = Some(now);
     let user = user_response(&txn, model).await?;
     txn.commit().await?;
-    let cookie = session::set_cookie(&issued, origin.https);
+    let cookie = session::set_cookie(&issued, &settings, origin.https);
     let body = LoginResponse::Session(SessionGranted {
         token: issued.token,
         expires_at: issued.expires_at,
@@ -129,11 +129,6 @@ pub async fn login(
     limiter
         .check_ip(&state.db, Action::Login, origin.ip)
         .await?;
-    let account = account_key(&req.username);
-    limiter
-        .check_account(&state.db, &account, origin.ip)
-        .await?;
-
     let login = req.username.trim();
     // Control characters cannot be in a login (and PostgreSQL refuses NUL in text).
     let user =
@@ -143,6 +138,14 @@ pub async fn login(
         } else {
             users::find_by_login(&state.db, login).await?
         };
+    // The account's delays follow the user, whichever login (username or e-mail, any case) named it.
+    let account = match &user {
+        Some(u) => user_key(u.id),
+        None => account_key(login),
+    };
+    limiter
+        .check_account(&state.db, &account, origin.ip)
+        .await?;
     // Always one bcrypt verification, so the answer takes as long whoever is named.
     let hash = match &user {
         Some(u) => u.hashed_password.clone(),

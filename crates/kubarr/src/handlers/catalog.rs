@@ -10,7 +10,7 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::{perm, Require, RequireApp};
+use crate::auth::{perm, AppsWith, Require, RequireApp};
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::extract::Path;
 use crate::state::AppState;
@@ -32,6 +32,8 @@ pub struct CatalogItem {
     pub web_port: Option<u16>,
     /// Apps this one talks to.
     pub peers: Vec<String>,
+    /// The Pod Security level its namespace enforces (`baseline`; more only when its chart says so).
+    pub pod_security: String,
     /// Whether Kubarr has installed it.
     pub installed: bool,
 }
@@ -71,6 +73,7 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
             .map(|_| format!("/api/apps/catalog/{}/icon", entry.name)),
         web_port: entry.web_port,
         peers: entry.peers.clone(),
+        pod_security: entry.pod_security.as_str().to_owned(),
         installed,
     }
 }
@@ -84,14 +87,14 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
     ))]
 pub async fn list_catalog(
     State(state): State<AppState>,
-    user: Require<perm::AppsView>,
+    visible: AppsWith<perm::AppsView>,
 ) -> AppResult<Json<Vec<CatalogItem>>> {
     let installed = state.apps.installed_names().await?;
     let catalog = state.apps.catalog();
     Ok(Json(
-        catalog
-            .entries()
-            .filter(|e| user.permissions.can_view_app(e.name.as_str()))
+        visible
+            .filter(catalog.entries(), |e| e.name.as_str())
+            .into_iter()
             .map(|e| item(e, installed.contains(e.name.as_str())))
             .collect(),
     ))
@@ -172,7 +175,6 @@ pub async fn reload_catalog(
     State(state): State<AppState>,
     user: Require<perm::AppsInstall>,
 ) -> AppResult<Json<CatalogReloadResponse>> {
-    user.require(crate::auth::Permission::AppsInstall)?;
     let (apps, problems) = state.apps.reload_catalog();
     user.audit()
         .record(

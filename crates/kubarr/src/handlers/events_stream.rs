@@ -1,4 +1,6 @@
-//! Server-Sent Events: live `app_status` events for the apps the caller may view.
+//! Server-Sent Events: live `app_status` events for the apps the caller may view. The stream ends
+//! with the caller's session (logout, revocation, deactivation, expiry), and follows changes to
+//! what they may view.
 
 use std::convert::Infallible;
 use std::time::Duration;
@@ -7,8 +9,10 @@ use axum::extract::State;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::watch;
 
 use crate::apps::AppStatusEvent;
+use crate::auth::live::LiveSession;
 use crate::auth::CurrentUser;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -17,12 +21,14 @@ use crate::state::AppState;
 /// sends an `app_status` event `{name, state, message}` whenever one changes.
 #[utoipa::path(get, path = "/api/events/stream", tag = "apps",
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, description = "text/event-stream of `app_status` events", content_type = "text/event-stream",
-        body = AppStatusEvent), (status = 401, body = crate::error::ErrorBody)))]
+    responses((status = 200, description = "text/event-stream of `app_status` events; ends with the session", content_type = "text/event-stream",
+        body = AppStatusEvent), (status = 401, body = crate::error::ErrorBody),
+        (status = 429, description = "too_many_streams: the caller holds the most streams allowed", body = crate::error::ErrorBody)))]
 pub async fn event_stream(
     State(state): State<AppState>,
     user: CurrentUser,
 ) -> AppResult<Sse<impl Stream<Item = Result<Event, Infallible>>>> {
+    let live = LiveSession::start(&state, &user)?;
     // Subscribe before the snapshot so no change falls between the two.
     let receiver = state.apps.subscribe();
     let snapshot: Vec<AppStatusEvent> = state
@@ -37,8 +43,9 @@ pub async fn event_stream(
             message: a.message,
         })
         .collect();
-    let permissions = user.permissions.clone();
-    let live = stream::unfold(receiver, |mut rx| async move {
+    let (permissions_tx, permissions) = watch::channel(user.permissions.clone());
+    let ended = live.ended(|_| true, Some(permissions_tx));
+    let changes = stream::unfold(receiver, |mut rx| async move {
         loop {
             match rx.recv().await {
                 Ok(ev) => return Some((ev, rx)),
@@ -47,12 +54,15 @@ pub async fn event_stream(
             }
         }
     })
-    .filter(move |ev| std::future::ready(permissions.can_view_app(&ev.name)));
-    let events = stream::iter(snapshot).chain(live).map(|ev| {
-        Ok(Event::default()
-            .event("app_status")
-            .json_data(&ev)
-            .unwrap_or_else(|_| Event::default().comment("skip")))
-    });
+    .filter(move |ev| std::future::ready(permissions.borrow().can_view_app(&ev.name)));
+    let events = stream::iter(snapshot)
+        .chain(changes)
+        .map(|ev| {
+            Ok(Event::default()
+                .event("app_status")
+                .json_data(&ev)
+                .unwrap_or_else(|_| Event::default().comment("skip")))
+        })
+        .take_until(ended);
     Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
 }

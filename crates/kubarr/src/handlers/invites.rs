@@ -17,6 +17,8 @@ use crate::auth::{perm, validate, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path, Query};
 use crate::handlers::pagination::{self, PageParams};
+use crate::handlers::settings::registration_role_permissions;
+use crate::handlers::users::ensure_can_grant;
 use crate::state::AppState;
 
 pub const DEFAULT_EXPIRY_HOURS: u32 = 72;
@@ -115,7 +117,7 @@ pub struct CreatedInvite {
         (status = 201, description = "Created; the token is shown once", body = CreatedInvite),
         (status = 400, description = "Invalid field", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks users.manage", body = ErrorBody),
+        (status = 403, description = "Lacks users.manage, or the registration role holds more than the caller (cannot_grant)", body = ErrorBody),
     ))]
 pub async fn create_invite(
     State(state): State<AppState>,
@@ -136,6 +138,10 @@ pub async fn create_invite(
         ));
     }
     let settings = state.auth.settings.get(&state.db, &state.config).await?;
+    // An invite creates an account with the registration role: only for someone who could create
+    // that user themselves.
+    let granted = registration_role_permissions(&state.db, &settings).await?;
+    ensure_can_grant(&actor.permissions, &granted)?;
     let (token, hash) = token::generate(TokenKind::Invite);
     let now = Utc::now();
     let expires_at = now + Duration::hours(i64::from(hours));

@@ -19,7 +19,7 @@ use crate::audit::AuditAction;
 use crate::auth::{perm, Permission, Permissions, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path};
-use crate::handlers::users::ensure_can_grant;
+use crate::handlers::users::{ensure_can_grant, permissions_of_roles};
 use crate::identity::is_unique_violation;
 use crate::state::AppState;
 
@@ -389,7 +389,7 @@ pub async fn update_role(
     let role = find_role(&txn, id).await?;
     ensure_can_grant(
         &actor.permissions,
-        &crate::handlers::users::permissions_of_roles(&txn, &[id]).await?,
+        &permissions_of_roles(&txn, &[id]).await?,
     )?;
     let taken = || {
         AppError::conflict(ErrorCode::RoleNameTaken, "A role with that name exists.")
@@ -459,7 +459,7 @@ pub async fn delete_role(
     let role = find_custom_role(&txn, id).await?;
     ensure_can_grant(
         &actor.permissions,
-        &crate::handlers::users::permissions_of_roles(&txn, &[id]).await?,
+        &permissions_of_roles(&txn, &[id]).await?,
     )?;
     roles::delete(&txn, id).await?;
     actor
@@ -493,7 +493,7 @@ pub struct SetPermissionsRequest {
         (status = 200, description = "The changed role", body = RoleResponse),
         (status = 400, description = "Unknown permission name", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks roles.manage, or grants more than the caller holds", body = ErrorBody),
+        (status = 403, description = "Lacks roles.manage, or the role holds or would hold more than the caller (cannot_grant)", body = ErrorBody),
         (status = 404, description = "No such role", body = ErrorBody),
         (status = 409, description = "A system role", body = ErrorBody),
     ))]
@@ -506,6 +506,11 @@ pub async fn set_role_permissions(
     let permissions = parse_permissions(&req.permissions)?;
     let txn = state.db.begin().await?;
     let role = find_custom_role(&txn, id).await?;
+    // Both what the role holds now (its holders would lose it) and what it would hold.
+    ensure_can_grant(
+        &actor.permissions,
+        &permissions_of_roles(&txn, &[id]).await?,
+    )?;
     ensure_can_grant(&actor.permissions, &as_permissions(&permissions, &[]))?;
     let old = roles::permissions(&txn, id).await?;
     let names: Vec<String> = permissions.iter().map(|p| p.as_str().to_owned()).collect();
@@ -539,7 +544,7 @@ pub struct SetAppGrantsRequest {
         (status = 200, description = "The changed role", body = RoleResponse),
         (status = 400, description = "Invalid app name, or a permission that cannot be per app", body = ErrorBody),
         (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks roles.manage, or grants more than the caller holds", body = ErrorBody),
+        (status = 403, description = "Lacks roles.manage, or the role holds or would hold more than the caller (cannot_grant)", body = ErrorBody),
         (status = 404, description = "No such role", body = ErrorBody),
         (status = 409, description = "A system role", body = ErrorBody),
     ))]
@@ -552,6 +557,10 @@ pub async fn set_role_apps(
     let grants = check_grants(&req.grants)?;
     let txn = state.db.begin().await?;
     let role = find_custom_role(&txn, id).await?;
+    ensure_can_grant(
+        &actor.permissions,
+        &permissions_of_roles(&txn, &[id]).await?,
+    )?;
     ensure_can_grant(&actor.permissions, &as_permissions(&[], &grants))?;
     roles::set_app_grants(&txn, id, &grant_pairs(&grants)).await?;
     actor

@@ -10,11 +10,33 @@ use serde_json::{json, Value};
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::{perm, Require};
+use crate::auth::{perm, Permissions, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{Json, Path};
+use crate::handlers::users::{ensure_can_grant, permissions_of_roles, ADMIN_ROLE};
 use crate::settings::{self, Settings};
 use crate::state::AppState;
+
+/// Settings that decide which role new accounts get, or whether they get it without review.
+const GIVES_ACCOUNTS_THE_DEFAULT_ROLE: &[&str] = &[
+    "registration_default_role",
+    "registration_enabled",
+    "registration_requires_approval",
+];
+
+/// The role registration gives (the default role, or `viewer` when it no longer exists), as
+/// permissions.
+pub async fn registration_role_permissions(
+    db: &impl sea_orm::ConnectionTrait,
+    settings: &Settings,
+) -> AppResult<Permissions> {
+    let role = match roles::find_by_name(db, &settings.registration_default_role).await? {
+        Some(r) => Some(r),
+        None => roles::find_by_name(db, "viewer").await?,
+    };
+    let ids: Vec<i64> = role.iter().map(|r| r.id).collect();
+    Ok(permissions_of_roles(db, &ids).await?)
+}
 
 #[derive(Serialize, ToSchema)]
 pub struct SettingResponse {
@@ -99,6 +121,13 @@ pub async fn update_setting(
             "There is no such setting.",
         ));
     };
+    if key == "public_url" && !actor.roles.iter().any(|r| r == ADMIN_ROLE) {
+        // Invite links are built on it: whoever sets it could send invitees' tokens elsewhere.
+        return Err(AppError::forbidden(
+            ErrorCode::Forbidden,
+            "Only administrators may change the public URL.",
+        ));
+    }
     let txn = state.db.begin().await?;
     let mut effective = Settings::load(&txn, &state.config).await?;
     let old = effective.get(&key);
@@ -113,6 +142,19 @@ pub async fn update_setting(
             AppError::unprocessable(ErrorCode::UnknownRole, "There is no such role.")
                 .with_field("value"),
         );
+    }
+    if key == "media_storage" {
+        // Only inside the roots the deployer allowed, stored canonical.
+        effective.media_storage = state
+            .config
+            .media
+            .allowed_roots
+            .check(&effective.media_storage)?;
+    }
+    if GIVES_ACCOUNTS_THE_DEFAULT_ROLE.contains(&key.as_str()) {
+        // Whoever decides what new accounts get must hold it: grant only what you hold.
+        let granted = registration_role_permissions(&txn, &effective).await?;
+        ensure_can_grant(&actor.permissions, &granted)?;
     }
     let new = effective.get(&key).unwrap_or(Value::Null);
     settings_rows::upsert(&txn, &key, new.to_string(), description, Some(actor.id)).await?;

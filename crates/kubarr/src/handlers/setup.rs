@@ -1,7 +1,7 @@
 //! First-run setup: while no user exists, create the first administrator.
 
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Json as JsonResponse;
 use kubarr_db::queries::users;
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 
 use crate::audit::{Audit, AuditAction};
 use crate::auth::session::RequestOrigin;
-use crate::error::{AppResult, ErrorBody};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::Json;
 use crate::handlers::auth::{grant_session, SessionGranted};
 use crate::identity::{self, AccountFields, IdentityError, Membership, NewAccount};
@@ -22,14 +22,34 @@ use crate::state::AppState;
 pub struct SetupStatus {
     /// True while no user exists.
     pub setup_required: bool,
+    /// True when this caller must also give the setup token printed in the server log (they are
+    /// not on the server's own machine).
+    pub setup_token_required: bool,
+}
+
+/// Whether a setup request from `origin` needs the setup token: anything but loopback does, and so
+/// does a request a proxy forwarded (a reverse proxy on the same machine connects from loopback on
+/// behalf of anyone).
+fn needs_token(origin: &RequestOrigin, headers: &HeaderMap) -> bool {
+    let forwarded = ["x-forwarded-for", "forwarded", "x-real-ip"]
+        .iter()
+        .any(|h| headers.contains_key(*h));
+    forwarded || !origin.ip.is_some_and(|ip| ip.is_loopback())
 }
 
 /// Whether the first administrator still has to be created.
 #[utoipa::path(get, path = "/api/setup/status", tag = "setup",
     responses((status = 200, description = "Setup state", body = SetupStatus)))]
-pub async fn setup_status(State(state): State<AppState>) -> AppResult<JsonResponse<SetupStatus>> {
+pub async fn setup_status(
+    State(state): State<AppState>,
+    origin: RequestOrigin,
+    headers: HeaderMap,
+) -> AppResult<JsonResponse<SetupStatus>> {
     let setup_required = users::count(&state.db).await? == 0;
-    Ok(JsonResponse(SetupStatus { setup_required }))
+    Ok(JsonResponse(SetupStatus {
+        setup_required,
+        setup_token_required: setup_required && needs_token(&origin, &headers),
+    }))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -38,24 +58,42 @@ pub struct SetupRequest {
     pub username: String,
     pub email: String,
     pub password: String,
+    /// The setup token from the server log; required unless the request comes from the server's
+    /// own machine (loopback).
+    pub setup_token: Option<String>,
 }
 
 /// Create the first administrator and sign them in (token in the body and the cookie).
-/// 409 once any user exists.
+/// 409 once any user exists. From anywhere but loopback it needs the setup token printed in the
+/// server log (403 `setup_token_required`), so whoever finds a fresh install first cannot take it.
 #[utoipa::path(post, path = "/api/setup", tag = "setup",
     request_body = SetupRequest,
     responses(
         (status = 201, description = "Administrator created and signed in", body = SessionGranted),
         (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 403, description = "setup_token_required: not from loopback, and no or a wrong setup token", body = ErrorBody),
         (status = 409, description = "Already set up", body = ErrorBody),
     ))]
 pub async fn setup(
     State(state): State<AppState>,
     origin: RequestOrigin,
+    headers: HeaderMap,
     Json(req): Json<SetupRequest>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
         return Err(IdentityError::AlreadySetUp.into());
+    }
+    if needs_token(&origin, &headers)
+        && !req
+            .setup_token
+            .as_deref()
+            .is_some_and(|t| state.auth.setup_token.matches(t))
+    {
+        return Err(AppError::forbidden(
+            ErrorCode::SetupTokenRequired,
+            "From another machine, setup needs the setup token printed in Kubarr's log at start-up.",
+        )
+        .with_field("setup_token"));
     }
     let fields = AccountFields {
         username: &req.username,

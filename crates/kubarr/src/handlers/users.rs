@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::Json as JsonResponse;
 use chrono::{DateTime, Utc};
 use kubarr_db::entities::{roles as role_entity, users as user_entity};
-use kubarr_db::queries::{roles, sessions, users};
+use kubarr_db::queries::{roles, sessions, two_factor, users};
 use sea_orm::{ConnectionTrait, DbBackend, DbErr, Statement, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -490,11 +490,17 @@ pub async fn reset_user_password(
         &actor.permissions,
         &permissions_of_user(&state.db, id).await?,
     )?;
-    password::validate(&req.new_password, &target.username, "new_password")?;
+    password::validate_with(
+        &req.new_password,
+        &[&target.username, &target.email],
+        "new_password",
+    )?;
     let hashed = password::hash(&req.new_password, state.config.auth.bcrypt_cost).await?;
     let txn = state.db.begin().await?;
     users::set_password(&txn, id, hashed).await?;
     let revoked = sessions::revoke_all_for_user(&txn, id, None).await?;
+    // A sign-in half done with the old password must not complete.
+    two_factor::delete_challenges_for_user(&txn, id).await?;
     actor
         .audit()
         .record(

@@ -22,7 +22,7 @@ async fn the_whole_identity_flow() {
     // Setup: once, then 409 forever.
     assert_eq!(
         app.get("/api/setup/status").await.json(),
-        json!({"setup_required": true})
+        json!({"setup_required": true, "setup_token_required": false})
     );
     let res = app
         .call(Method::POST, "/api/setup")
@@ -46,11 +46,11 @@ async fn the_whole_identity_flow() {
     assert!(res.json()["expires_at"].is_string());
     assert_eq!(
         app.get("/api/setup/status").await.json(),
-        json!({"setup_required": false})
+        json!({"setup_required": false, "setup_token_required": false})
     );
     let again = app
         .call(Method::POST, "/api/setup")
-        .json(json!({"username": "evil", "email": "evil@example.com", "password": "evil-password"}))
+        .json(json!({"username": "evil", "email": "evil@example.com", "password": "evil plover marzipan 49"}))
         .send()
         .await;
     assert_eq!(again.status, 409);
@@ -77,7 +77,7 @@ async fn the_whole_identity_flow() {
     let wrong = app
         .call(Method::POST, "/api/users/me/2fa/enable")
         .bearer(&token)
-        .json(json!({"code": "000000"}))
+        .json(json!({"password": USER_PASSWORD, "code": "000000"}))
         .send()
         .await;
     if clock.next() != "000000" {
@@ -87,7 +87,7 @@ async fn the_whole_identity_flow() {
     let res = app
         .call(Method::POST, "/api/users/me/2fa/enable")
         .bearer(&token)
-        .json(json!({"code": clock.next()}))
+        .json(json!({"password": USER_PASSWORD, "code": clock.next()}))
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
@@ -236,7 +236,7 @@ async fn the_whole_identity_flow() {
         async move {
             app.call(Method::POST, "/api/auth/register")
                 .sent_from("10.0.1.1")
-                .json(json!({"invite_token": token, "username": name, "email": format!("{name}@example.com"), "password": "carol-password"}))
+                .json(json!({"invite_token": token, "username": name, "email": format!("{name}@example.com"), "password": "carol plover marzipan 50"}))
                 .send()
                 .await
         }
@@ -245,7 +245,7 @@ async fn the_whole_identity_flow() {
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["pending_approval"], false);
     assert_eq!(
-        login_from(&app, "10.0.0.7", "carol", "carol-password")
+        login_from(&app, "10.0.0.7", "carol", "carol plover marzipan 50")
             .await
             .status,
         200
@@ -271,7 +271,7 @@ async fn the_whole_identity_flow() {
     assert_eq!(res.status, 201, "{}", res.text());
     assert_eq!(res.json()["pending_approval"], true);
     let dave_id = res.json()["id"].as_i64().unwrap();
-    let res = login_from(&app, "10.0.0.8", "dave", "carol-password").await;
+    let res = login_from(&app, "10.0.0.8", "dave", "carol plover marzipan 50").await;
     assert_eq!(res.status, 401);
     assert_eq!(res.error_code(), "invalid_credentials");
     let res = app
@@ -281,7 +281,7 @@ async fn the_whole_identity_flow() {
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());
-    let res = login_from(&app, "10.0.0.9", "dave", "carol-password").await;
+    let res = login_from(&app, "10.0.0.9", "dave", "carol plover marzipan 50").await;
     assert_eq!(res.status, 200, "{}", res.text());
     let me = app
         .get_as("/api/auth/me", res.json()["token"].as_str().unwrap())
@@ -316,7 +316,7 @@ async fn the_whole_identity_flow() {
 async fn disabling_2fa_needs_password_and_code() {
     let app = TestApp::new().await;
     let admin = setup_admin(&app).await;
-    let (mut clock, _) = enrol_totp(&app, &admin.token).await;
+    let (mut clock, _) = enrol_totp(&app, &admin).await;
     let res = app
         .call(Method::POST, "/api/users/me/2fa/disable")
         .bearer(&admin.token)

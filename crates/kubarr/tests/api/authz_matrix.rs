@@ -79,7 +79,7 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
             Public,
             path,
             Some(
-                json!({"username": "second", "email": "s@example.com", "password": "second-password"}),
+                json!({"username": "second", "email": "s@example.com", "password": "second plover marzipan 41"}),
             ),
             Status(409),
         ),
@@ -106,7 +106,7 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
             Public,
             path,
             Some(
-                json!({"username": format!("r{unique}"), "email": format!("r{unique}@example.com"), "password": "register-password"}),
+                json!({"username": format!("r{unique}"), "email": format!("r{unique}@example.com"), "password": "register plover marzipan 42"}),
             ),
             Status(403),
         ),
@@ -120,9 +120,12 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
             Status(404),
         ),
         ("POST", "/api/users/me/2fa/setup") => e(SignedIn, path, None, Status(200)),
-        ("POST", "/api/users/me/2fa/enable") => {
-            e(SignedIn, path, Some(json!({"code": "abc"})), Status(409))
-        }
+        ("POST", "/api/users/me/2fa/enable") => e(
+            SignedIn,
+            path,
+            Some(json!({"password": "x", "code": "abc"})),
+            Status(409),
+        ),
         ("POST", "/api/users/me/2fa/disable") => e(
             SignedIn,
             path,
@@ -132,7 +135,9 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ("PUT", "/api/users/me/password") => e(
             SignedIn,
             path,
-            Some(json!({"current_password": "wrong-password", "new_password": "another-password"})),
+            Some(
+                json!({"current_password": "wrong-password", "new_password": "another plover marzipan 43"}),
+            ),
             Status(400),
         ),
         // Users, invites, roles, audit, settings.
@@ -141,7 +146,7 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
             Perm("users.manage"),
             path,
             Some(
-                json!({"username": format!("u{unique}"), "email": format!("u{unique}@example.com"), "password": "created-password", "role_ids": []}),
+                json!({"username": format!("u{unique}"), "email": format!("u{unique}@example.com"), "password": "created plover marzipan 44", "role_ids": []}),
             ),
             Status(201),
         ),
@@ -166,7 +171,7 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ("PUT", "/api/users/{id}/password") => e(
             Perm("users.reset_password"),
             format!("/api/users/{}/password", f.other_user_id),
-            Some(json!({"new_password": "reset-password-1"})),
+            Some(json!({"new_password": "reset plover marzipan 45"})),
             Status(204),
         ),
         ("GET", "/api/invites") => e(Perm("users.manage"), path, None, Status(200)),

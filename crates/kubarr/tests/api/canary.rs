@@ -113,7 +113,7 @@ async fn secrets_never_leak_into_logs_audit_rows_or_other_responses() {
     let res = app
         .call(Method::POST, "/api/users/me/2fa/enable")
         .bearer(&token)
-        .json(json!({"code": enable_code}))
+        .json(json!({"password": user_pw, "code": enable_code}))
         .send()
         .await;
     assert_eq!(res.status, 200);

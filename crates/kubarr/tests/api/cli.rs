@@ -64,18 +64,18 @@ async fn migrate_then_admin_create_and_reset_password() {
             "root@example.test",
         ],
         &env,
-        Some("s3cret-passw0rd\n"),
+        Some("root plover marzipan 77\n"),
     );
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        !text(&out).contains("s3cret-passw0rd"),
+        !text(&out).contains("root plover marzipan 77"),
         "the given password is never echoed"
     );
     let user = kubarr_db::queries::users::find_by_login(&t.db, "root")
         .await
         .unwrap()
         .expect("user created");
-    assert!(bcrypt::verify("s3cret-passw0rd", &user.hashed_password).unwrap());
+    assert!(bcrypt::verify("root plover marzipan 77", &user.hashed_password).unwrap());
     assert!(user.is_active && user.is_approved);
 
     // A duplicate is refused.
@@ -89,7 +89,7 @@ async fn migrate_then_admin_create_and_reset_password() {
             "x@example.test",
         ],
         &env,
-        Some("another-password\n"),
+        Some("another plover marzipan 78\n"),
     );
     assert!(!out.status.success());
     assert!(text(&out).contains("already exists"), "{}", text(&out));
@@ -118,14 +118,31 @@ async fn migrate_then_admin_create_and_reset_password() {
         .unwrap();
     assert!(bcrypt::verify(&generated, &user.hashed_password).unwrap());
 
-    // A weak password is refused with the policy's reason.
+    // A weak password is refused with the policy's reason: too short, or common.
     let out = kubarr(&["admin", "reset-password", "root"], &env, Some("short\n"));
     assert!(!out.status.success());
-    assert!(
-        text(&out).contains("at least 8 characters"),
-        "{}",
-        text(&out)
+    assert!(text(&out).contains("too short"), "{}", text(&out));
+    let out = kubarr(
+        &["admin", "reset-password", "root"],
+        &env,
+        Some("admin123\n"),
     );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("most common"), "{}", text(&out));
+    let out = kubarr(
+        &[
+            "admin",
+            "create",
+            "--username",
+            "second",
+            "--email",
+            "second@example.test",
+        ],
+        &env,
+        Some("password\n"),
+    );
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("most common"), "{}", text(&out));
     t.cleanup().await.unwrap();
 }
 

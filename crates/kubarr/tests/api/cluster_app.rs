@@ -82,7 +82,7 @@ impl ClusterApp {
                 Method::POST,
                 "/api/setup",
                 Some("application/json"),
-                json!({"username": "admin", "email": "admin@example.test", "password": "admin-password-1"}).to_string(),
+                json!({"username": "admin", "email": "admin@example.test", "password": "admin plover marzipan 60"}).to_string(),
             )
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());

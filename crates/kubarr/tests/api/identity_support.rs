@@ -9,8 +9,8 @@ use sha1::Sha1;
 
 use crate::helpers::{TestApp, TestResponse};
 
-pub const ADMIN_PASSWORD: &str = "admin-password-1";
-pub const USER_PASSWORD: &str = "user-password-1";
+pub const ADMIN_PASSWORD: &str = "admin plover marzipan 60";
+pub const USER_PASSWORD: &str = "user plover marzipan 63";
 
 /// A request under construction.
 pub struct Call<'a> {
@@ -256,7 +256,8 @@ impl TotpClock {
 }
 
 /// Enrols TOTP for a signed-in user; returns the clock and the recovery codes.
-pub async fn enrol_totp(app: &TestApp, token: &str) -> (TotpClock, Vec<String>) {
+pub async fn enrol_totp(app: &TestApp, user: &Principal) -> (TotpClock, Vec<String>) {
+    let token = user.token.as_str();
     let res = app
         .call(Method::POST, "/api/users/me/2fa/setup")
         .bearer(token)
@@ -268,7 +269,7 @@ pub async fn enrol_totp(app: &TestApp, token: &str) -> (TotpClock, Vec<String>) 
     let res = app
         .call(Method::POST, "/api/users/me/2fa/enable")
         .bearer(token)
-        .json(json!({"code": clock.next()}))
+        .json(json!({"password": user.password, "code": clock.next()}))
         .send()
         .await;
     assert_eq!(res.status, 200, "{}", res.text());

@@ -60,7 +60,7 @@ async fn invites_are_listed_revoked_expire_and_bind_their_email() {
 
     let register = |token: &str, name: &str, email: &str| {
         let app = &app;
-        let body = json!({"invite_token": token, "username": name, "email": email, "password": "invitee-password"});
+        let body = json!({"invite_token": token, "username": name, "email": email, "password": "invitee plover marzipan 58"});
         async move {
             app.call(Method::POST, "/api/auth/register")
                 .json(body)
@@ -124,7 +124,7 @@ async fn invites_are_listed_revoked_expire_and_bind_their_email() {
     // Open registration is off by default.
     let res = app
         .call(Method::POST, "/api/auth/register")
-        .json(json!({"username": "hal", "email": "hal@example.com", "password": "hal-password"}))
+        .json(json!({"username": "hal", "email": "hal@example.com", "password": "hal plover marzipan 59"}))
         .send()
         .await;
     assert_eq!(res.status, 403);

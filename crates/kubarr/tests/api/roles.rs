@@ -197,7 +197,7 @@ async fn a_role_can_require_2fa_enrolment() {
     let me = app.get_as("/api/auth/me", &user.token).send().await;
     assert_eq!(me.status, 200);
     assert_eq!(me.json()["two_factor_enrollment_required"], true);
-    let (mut clock, _) = enrol_totp(&app, &user.token).await;
+    let (mut clock, _) = enrol_totp(&app, &user).await;
     assert_eq!(
         app.get_as("/api/audit", &user.token).send().await.status,
         200

@@ -15,7 +15,7 @@ async fn create_read_update_delete_and_paginate() {
     let res = app
         .call(Method::POST, "/api/users")
         .bearer(&admin.token)
-        .json(json!({"username": "Ann", "email": "ann@example.com", "password": "ann-password", "role_ids": [viewer]}))
+        .json(json!({"username": "Ann", "email": "ann@example.com", "password": "ann plover marzipan 51", "role_ids": [viewer]}))
         .send()
         .await;
     assert_eq!(res.status, 201, "{}", res.text());
@@ -28,7 +28,7 @@ async fn create_read_update_delete_and_paginate() {
         let res = app
             .call(Method::POST, "/api/users")
             .bearer(&admin.token)
-            .json(json!({"username": u, "email": e, "password": "some-password"}))
+            .json(json!({"username": u, "email": e, "password": "some plover marzipan 52"}))
             .send()
             .await;
         assert_eq!(res.status, 409, "{u} {e}");
@@ -36,7 +36,7 @@ async fn create_read_update_delete_and_paginate() {
     // Bad input names the field; unknown roles are 422; the password policy applies.
     let cases = [
         (
-            json!({"username": "bob", "email": "nope", "password": "bob-password"}),
+            json!({"username": "bob", "email": "nope", "password": "bob plover marzipan 53"}),
             400,
             "email",
         ),
@@ -56,7 +56,7 @@ async fn create_read_update_delete_and_paginate() {
             "password",
         ),
         (
-            json!({"username": "bob", "email": "b@example.com", "password": "bob-password", "role_ids": [999]}),
+            json!({"username": "bob", "email": "b@example.com", "password": "bob plover marzipan 53", "role_ids": [999]}),
             422,
             "role_ids",
         ),
@@ -216,7 +216,7 @@ async fn nobody_grants_or_touches_more_than_they_hold() {
         let res = app
             .call(Method::POST, "/api/users")
             .bearer(&helpdesk.token)
-            .json(json!({"username": format!("user{role}"), "email": format!("user{role}@example.com"), "password": "x-password-1", "role_ids": [role]}))
+            .json(json!({"username": format!("user{role}"), "email": format!("user{role}@example.com"), "password": "x plover marzipan 54", "role_ids": [role]}))
             .send()
             .await;
         assert_eq!(res.status, 403, "{}", res.text());
@@ -234,7 +234,7 @@ async fn nobody_grants_or_touches_more_than_they_hold() {
     let res = app
         .call(Method::PUT, &format!("/api/users/{}/password", admin.id))
         .bearer(&helpdesk.token)
-        .json(json!({"new_password": "taken-over-1"}))
+        .json(json!({"new_password": "taken plover marzipan 55"}))
         .send()
         .await;
     assert_eq!(res.status, 403);
@@ -250,7 +250,7 @@ async fn nobody_grants_or_touches_more_than_they_hold() {
     let res = app
         .call(Method::PUT, &format!("/api/users/{}/password", viewer.id))
         .bearer(&helpdesk.token)
-        .json(json!({"new_password": "reset-by-helpdesk"}))
+        .json(json!({"new_password": "reset plover marzipan 56"}))
         .send()
         .await;
     assert_eq!(res.status, 204);
@@ -262,7 +262,7 @@ async fn nobody_grants_or_touches_more_than_they_hold() {
             .status,
         401
     );
-    login(&app, "vee1", "reset-by-helpdesk").await;
+    login(&app, "vee1", "reset plover marzipan 56").await;
     // Granting roles.manage cannot be used to widen a role beyond one's own permissions.
     let custom = role_id(&app, &admin.token, "helpdesk").await;
     let res = app
@@ -275,7 +275,7 @@ async fn nobody_grants_or_touches_more_than_they_hold() {
     let res = app
         .call(Method::POST, "/api/users")
         .bearer(&helpdesk.token)
-        .json(json!({"username": "vee2", "email": "vee2@example.com", "password": "vee2-password", "role_ids": [viewer_role]}))
+        .json(json!({"username": "vee2", "email": "vee2@example.com", "password": "vee2 plover marzipan 57", "role_ids": [viewer_role]}))
         .send()
         .await;
     assert_eq!(

@@ -215,7 +215,7 @@ impl Server {
                 "POST",
                 "/api/setup",
                 None,
-                Some(json!({"username": "admin", "email": "admin@example.test", "password": "admin-password-1"})),
+                Some(json!({"username": "admin", "email": "admin@example.test", "password": "admin plover marzipan 60"})),
             )
             .await;
         assert_eq!(status, 201, "{body}");

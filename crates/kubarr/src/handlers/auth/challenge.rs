@@ -40,6 +40,12 @@ async fn record_2fa_failure(
     user: &user_entity::Model,
     reason: &str,
 ) -> AppResult<()> {
+    // Counted per account across challenges: a fresh challenge does not start over.
+    state
+        .auth
+        .limiter
+        .record_second_factor_failure(&state.db, user.id)
+        .await?;
     Audit::anonymous(origin.ip)
         .as_user(user.id, user.username.clone())
         .record(
@@ -61,7 +67,8 @@ pub struct VerifyTwoFactorRequest {
 }
 
 /// Complete a 2FA login with a TOTP code. A challenge dies after 5 failures or 5 minutes; a
-/// code already used (same time step) is refused.
+/// code already used (same time step) is refused. Failures count per account across challenges:
+/// past 3, further codes wait 1 s, 2 s, 4 s, … (429).
 #[utoipa::path(post, path = "/api/auth/2fa/verify", tag = "auth",
     request_body = VerifyTwoFactorRequest,
     responses(
@@ -81,6 +88,11 @@ pub async fn verify_2fa(
         .check_ip(&state.db, Action::TwoFactor, origin.ip)
         .await?;
     let (challenge, user) = open_challenge(&state, &req.challenge_id).await?;
+    state
+        .auth
+        .limiter
+        .check_second_factor(&state.db, user.id)
+        .await?;
     let secret = user
         .totp_secret
         .as_deref()
@@ -102,6 +114,11 @@ pub async fn verify_2fa(
             "The code is not valid. Use the current code of your authenticator app.",
         ));
     }
+    state
+        .auth
+        .limiter
+        .record_second_factor_success(&txn, user.id)
+        .await?;
     grant_session(
         &state,
         txn,
@@ -140,6 +157,11 @@ pub async fn recover_2fa(
         .check_ip(&state.db, Action::TwoFactor, origin.ip)
         .await?;
     let (challenge, user) = open_challenge(&state, &req.challenge_id).await?;
+    state
+        .auth
+        .limiter
+        .check_second_factor(&state.db, user.id)
+        .await?;
     let txn = state.db.begin().await?;
     let now = Utc::now();
     let used = match token::parse_recovery_code(&req.recovery_code) {
@@ -164,6 +186,11 @@ pub async fn recover_2fa(
             Some(user.id.to_string()),
             json!({ "remaining": remaining }),
         )
+        .await?;
+    state
+        .auth
+        .limiter
+        .record_second_factor_success(&txn, user.id)
         .await?;
     grant_session(
         &state,

@@ -27,9 +27,10 @@ pub async fn logout(
         .await?;
     txn.commit().await?;
     state.auth.sessions_changed();
+    let [plain, secure] = session::clear_cookies();
     Ok((
         StatusCode::NO_CONTENT,
-        [(header::SET_COOKIE, session::clear_cookie())],
+        axum::response::AppendHeaders([(header::SET_COOKIE, plain), (header::SET_COOKIE, secure)]),
     )
         .into_response())
 }

@@ -13,7 +13,7 @@ async fn catalog_lists_every_shipped_app_with_metadata() {
     .await;
     let res = app
         .request(Method::POST, "/api/setup", Some("application/json"),
-            serde_json::json!({"username": "admin", "email": "a@example.test", "password": "admin-password-1"}).to_string())
+            serde_json::json!({"username": "admin", "email": "a@example.test", "password": "admin plover marzipan 60"}).to_string())
         .await;
     let token = res.json()["token"].as_str().unwrap().to_owned();
     let get = |path: &'static str| {

@@ -180,14 +180,19 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
         )
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST);
-    let res = t
-        .call(
-            Method::GET,
-            &format!("/api/apps/{name}/logs?pod=nope"),
-            None,
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::NOT_FOUND);
+    // Only a pod of this app, by a well-formed name: never a name passed on to the API server.
+    for pod in ["nope", "..%2F..%2Fetc", "Other-Pod", &format!("{pod}.x")] {
+        let res = t
+            .call(
+                Method::GET,
+                &format!("/api/apps/{name}/logs?pod={pod}"),
+                None,
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{pod}: {}", res.text());
+        assert_eq!(res.json()["error"]["code"], "invalid_pod", "{pod}");
+    }
+    follow_ends_with_the_permission_and_the_session(&t, &name, &pod).await;
 
     // Restart replaces the pods.
     let res = t
@@ -327,4 +332,82 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
         );
     }
     t.cleanup().await;
+}
+
+/// Opens a followed log as `token`; returns a task that resolves when the body ends.
+async fn follow(t: &ClusterApp, token: &str, app: &str, pod: &str) -> tokio::task::JoinHandle<()> {
+    let req = Request::get(format!(
+        "/api/apps/{app}/logs?pod={pod}&follow=true&tail_lines=1"
+    ))
+    .header("authorization", format!("Bearer {token}"))
+    .body(Body::empty())
+    .unwrap();
+    let res = t.app.router.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let mut body = res.into_body();
+    tokio::spawn(async move { while let Some(Ok(_)) = body.frame().await {} })
+}
+
+async fn assert_ends(stream: tokio::task::JoinHandle<()>, why: &str) {
+    assert!(!stream.is_finished(), "the followed log ended before {why}");
+    tokio::time::timeout(Duration::from_secs(15), stream)
+        .await
+        .unwrap_or_else(|_| panic!("the followed log outlived {why}"))
+        .unwrap();
+}
+
+/// A followed log stops when its reader loses `logs.view` for the app, and when the session ends.
+async fn follow_ends_with_the_permission_and_the_session(t: &ClusterApp, app: &str, pod: &str) {
+    let res = t
+        .call(
+            Method::POST,
+            "/api/roles",
+            Some(json!({"name": format!("logs-{app}"), "app_grants": [
+                {"app_name": app, "permission": "apps.view"},
+                {"app_name": app, "permission": "logs.view"}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let role = res.json()["id"].as_i64().unwrap();
+    let res = t
+        .call(
+            Method::POST,
+            "/api/users",
+            Some(json!({"username": "reader", "email": "reader@example.test",
+                "password": "reader plover marzipan 88", "role_ids": [role]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let reader = res.json()["id"].as_i64().unwrap();
+    let token = crate::identity_support::session_for(&t.app, reader).await;
+
+    let stream = follow(t, &token, app, pod).await;
+    let res = t
+        .call(
+            Method::PUT,
+            &format!("/api/roles/{role}/apps"),
+            Some(json!({"grants": [{"app_name": app, "permission": "apps.view"}]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_ends(stream, "the loss of logs.view").await;
+
+    let res = t
+        .call(
+            Method::PUT,
+            &format!("/api/roles/{role}/apps"),
+            Some(json!({"grants": [
+                {"app_name": app, "permission": "apps.view"},
+                {"app_name": app, "permission": "logs.view"}
+            ]})),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let stream = follow(t, &token, app, pod).await;
+    let res = t
+        .call_as(&token, Method::POST, "/api/auth/logout", None)
+        .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_ends(stream, "logout").await;
 }

@@ -45,7 +45,7 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
         .call(
             Method::POST,
             "/api/users",
-            Some(json!({"username": "keeper", "email": "keeper@example.test", "password": "keeper-password-1", "role_ids": [role_id]})),
+            Some(json!({"username": "keeper", "email": "keeper@example.test", "password": "keeper plover marzipan 61", "role_ids": [role_id]})),
         )
         .await;
     assert_eq!(user.status, StatusCode::CREATED, "{}", user.text());
@@ -55,7 +55,7 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
             Method::POST,
             "/api/auth/login",
             Some("application/json"),
-            json!({"username": "keeper", "password": "keeper-password-1"}).to_string(),
+            json!({"username": "keeper", "password": "keeper plover marzipan 61"}).to_string(),
         )
         .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text());
@@ -112,7 +112,21 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
             Some(json!({"app_name": b})),
         )
         .await;
-    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    // B is invisible to them, so installing it is a 404 like every other request about B.
+    assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.text());
+    let res = t
+        .call_as(
+            &token,
+            Method::POST,
+            "/api/apps/install",
+            Some(json!({"app_name": a})),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::FORBIDDEN,
+        "A is visible, apps.install missing"
+    );
     let list = t
         .call_as(&token, Method::GET, "/api/apps", None)
         .await

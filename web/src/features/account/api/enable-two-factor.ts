@@ -4,9 +4,15 @@ import { queryKeys } from '@/api/query-keys';
 import type { TwoFactorEnabled } from '@/api/types';
 import { apiClient, unwrap } from '@/lib/api-client';
 
-/** POST /api/users/me/2fa/enable {code} → the 10 recovery codes, shown this once. */
-export function enableTwoFactor(code: string): Promise<TwoFactorEnabled> {
-  return unwrap(apiClient.POST('/api/users/me/2fa/enable', { body: { code } }));
+/**
+ * POST /api/users/me/2fa/enable {password, code} → the 10 recovery codes, shown this once. The
+ * password proves the account's owner is binding it, not someone holding only a session.
+ */
+export function enableTwoFactor(body: {
+  password: string;
+  code: string;
+}): Promise<TwoFactorEnabled> {
+  return unwrap(apiClient.POST('/api/users/me/2fa/enable', { body }));
 }
 
 export function useEnableTwoFactor() {

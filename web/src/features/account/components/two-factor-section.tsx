@@ -64,6 +64,8 @@ function Enrolment({
   onCancel: () => void;
 }) {
   const enable = useEnableTwoFactor();
+  const [password, setPassword] = useState('');
+  const [passwordError, setPasswordError] = useState<string>();
   const [code, setCode] = useState('');
   const [error, setError] = useState<string>();
   const [formError, setFormError] = useState<string | null>(null);
@@ -73,17 +75,23 @@ function Enrolment({
     setFormError(null);
     const problem = totpProblem(code);
     setError(problem ?? undefined);
-    if (problem) return;
-    enable.mutate(normaliseTotp(code), {
-      onSuccess: (data) => onEnabled(data.recovery_codes),
-      onError: (err) => {
-        if (isApiError(err) && (err.field === 'code' || err.code === 'invalid_code')) {
-          setError(err.message);
-        } else {
-          setFormError(errorMessage(err));
-        }
+    setPasswordError(password ? undefined : 'Enter your password.');
+    if (problem || !password) return;
+    enable.mutate(
+      { password, code: normaliseTotp(code) },
+      {
+        onSuccess: (data) => onEnabled(data.recovery_codes),
+        onError: (err) => {
+          if (isApiError(err) && err.field === 'password') {
+            setPasswordError(err.message);
+          } else if (isApiError(err) && (err.field === 'code' || err.code === 'invalid_code')) {
+            setError(err.message);
+          } else {
+            setFormError(errorMessage(err));
+          }
+        },
       },
-    });
+    );
   };
 
   return (
@@ -92,7 +100,10 @@ function Enrolment({
         <li>
           Scan the QR code with an authenticator app (Aegis, Google Authenticator, 1Password…).
         </li>
-        <li>Enter the 6-digit code it shows to turn two-factor authentication on.</li>
+        <li>
+          Confirm with your password and the 6-digit code it shows to turn two-factor authentication
+          on.
+        </li>
       </ol>
       <div className="flex flex-col gap-5 sm:flex-row sm:items-start">
         <QrCode
@@ -113,6 +124,22 @@ function Enrolment({
       </div>
       <form onSubmit={submit} noValidate className="space-y-4">
         {formError && <Alert>{formError}</Alert>}
+        <Field label="Your password" required error={passwordError} className="max-w-sm">
+          {(control) => (
+            <Input
+              {...control}
+              type="password"
+              name="password"
+              autoComplete="current-password"
+              value={password}
+              disabled={enable.isPending}
+              onChange={(event) => {
+                setPassword(event.target.value);
+                setPasswordError(undefined);
+              }}
+            />
+          )}
+        </Field>
         <CodeInput
           value={code}
           onChange={(value) => {

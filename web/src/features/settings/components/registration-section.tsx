@@ -1,6 +1,6 @@
 import { useState, type SubmitEvent } from 'react';
 
-import type { SettingValues } from '@/api/types';
+import type { Setting, SettingValues } from '@/api/types';
 import { SectionCard } from '@/components/section-card';
 import { Alert } from '@/components/ui/alert';
 import { CheckboxField, Field } from '@/components/ui/field';
@@ -19,7 +19,8 @@ export function RegistrationSection({
   saved,
   readOnly,
   roles,
-}: SettingsSectionProps & { roles: string[] | undefined }) {
+  urlChange,
+}: SettingsSectionProps & { roles: string[] | undefined; urlChange?: Setting }) {
   const [draft, setDraft] = useState<Partial<SettingValues>>({});
   const { save, update } = useSaveSettings('Registration settings');
   const enabled = draft.registration_enabled ?? saved.registration_enabled;
@@ -137,6 +138,14 @@ export function RegistrationSection({
             />
           )}
         </Field>
+        {urlChange?.updated_at && (
+          // Invite links start with this address: who moved it, and when, stays in sight.
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="public-url-changed">
+            Last changed {new Date(urlChange.updated_at).toLocaleString()}
+            {urlChange.updated_by != null && ` by user #${urlChange.updated_by}`}; only
+            administrators may change it, and every change is in the audit log.
+          </p>
+        )}
         <SaveRow
           dirty={changes.length > 0}
           pending={update.isPending}

@@ -25,7 +25,12 @@ export function SettingsView({ roles }: { roles: string[] | undefined }) {
       {readOnly && (
         <Alert tone="info">You can see the settings; changing them needs settings.manage.</Alert>
       )}
-      <RegistrationSection saved={saved} readOnly={readOnly} roles={roles} />
+      <RegistrationSection
+        saved={saved}
+        readOnly={readOnly}
+        roles={roles}
+        urlChange={settings.data.find((s) => s.key === 'public_url')}
+      />
       <SessionSection saved={saved} readOnly={readOnly} />
       <StorageSection saved={saved} readOnly={readOnly} />
     </div>

@@ -17,7 +17,10 @@ export function useCreateFirstAdmin(options: { onSuccess?: () => void } = {}) {
       // A session now exists (the server set its cookie): forget the anonymous "me", and setup is done.
       options.onSuccess?.();
       queryClient.removeQueries({ queryKey: queryKeys.me });
-      queryClient.setQueryData(queryKeys.setupStatus, { setup_required: false });
+      queryClient.setQueryData(queryKeys.setupStatus, {
+        setup_required: false,
+        setup_token_required: false,
+      });
     },
   });
 }

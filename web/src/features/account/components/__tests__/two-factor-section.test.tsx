@@ -40,10 +40,14 @@ describe('TwoFactorSection', () => {
     expect(calls.map((c) => c.path)).toEqual(['/api/users/me/2fa/setup']);
 
     const field = screen.getByLabelText(/Code from your authenticator app/);
+    const password = screen.getByLabelText(/Your password/);
     await user.click(screen.getByRole('button', { name: 'Turn on' }));
     expect(field).toHaveAccessibleDescription(
       'Enter the 6-digit code from your authenticator app.',
     );
+    expect(password).toHaveAccessibleDescription('Enter your password.');
+    await user.click(password);
+    await user.paste('my passphrase');
     await user.type(field, '12345');
     await user.click(screen.getByRole('button', { name: 'Turn on' }));
     expect(field).toHaveAccessibleDescription('The code has 6 digits.');
@@ -59,13 +63,14 @@ describe('TwoFactorSection', () => {
     const list = await screen.findByRole('list', { name: 'Recovery codes' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(10);
     expect(calls.filter((c) => c.path === '/api/users/me/2fa/enable').at(-1)?.body).toEqual({
+      password: 'my passphrase',
       code: '123456',
     });
     expect(screen.getByRole('button', { name: 'Copy all codes' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Download .txt' })).toBeInTheDocument();
     await user.click(screen.getByRole('button', { name: 'I have saved them' }));
     expect(screen.queryByRole('list', { name: 'Recovery codes' })).not.toBeInTheDocument();
-  });
+  }, 15_000);
 
   it('turns 2FA off with password and code', async () => {
     const { calls } = mockFetch([

@@ -30,6 +30,7 @@ const catalogDetail: CatalogAppDetail = {
   icon_url: '',
   installed: true,
   peers: [],
+  pod_security: 'baseline',
   values_schema: {
     type: 'object',
     properties: {

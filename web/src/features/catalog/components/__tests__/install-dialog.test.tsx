@@ -18,6 +18,7 @@ const sonarr: CatalogEntry = {
   icon_url: '/api/apps/catalog/sonarr/icon',
   installed: false,
   peers: [],
+  pod_security: 'baseline',
 };
 
 const detail: CatalogAppDetail = {

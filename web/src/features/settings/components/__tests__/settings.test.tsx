@@ -99,6 +99,26 @@ describe('SettingsView', () => {
     expect(screen.queryByRole('button', { name: 'Save' })).not.toBeInTheDocument();
   });
 
+  it('shows who last changed the public address', async () => {
+    const changed = settings.map((s) =>
+      s.key === 'public_url'
+        ? {
+            ...s,
+            value: 'https://kubarr.example.org',
+            updated_at: '2026-01-02T03:04:05Z',
+            updated_by: 7,
+          }
+        : s,
+    );
+    mockFetch([{ path: '/api/settings', reply: { body: changed } }]);
+    renderWithProviders(<SettingsView roles={['admin']} />, {
+      user: makeUser({ permissions: ['settings.view', 'settings.manage'] }),
+    });
+    const note = await screen.findByTestId('public-url-changed');
+    expect(note).toHaveTextContent(/by user #7/);
+    expect(note).toHaveTextContent(/audit log/);
+  });
+
   it('saves registration toggles key by key', async () => {
     const { calls } = mockFetch(
       routes([

@@ -2,7 +2,8 @@
 //!
 //! `KUBARR_TEST_DATABASE_URL` unset: a fresh SQLite file in a temporary directory.
 //! Set to a PostgreSQL server URL (any database on it): a new database with a random name is
-//! created for each call and dropped when the [`TestDatabase`] is dropped.
+//! created for each call and dropped when the [`TestDatabase`] is dropped (or at once with
+//! [`TestDatabase::cleanup`]).
 
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, Statement};
 
@@ -19,6 +20,7 @@ pub struct TestDatabase {
 enum Cleanup {
     Sqlite(#[allow(dead_code)] tempfile::TempDir),
     Postgres { admin_url: String, name: String },
+    Done,
 }
 
 impl TestDatabase {
@@ -83,20 +85,51 @@ impl TestDatabase {
     }
 
     /// Closes the pool and drops a PostgreSQL database.
-    pub async fn cleanup(self) -> Result<(), DbErr> {
-        self.db.close().await.ok();
-        if let Cleanup::Postgres { admin_url, name } = &self.cleanup {
-            let admin = connect(&DbOptions::new(admin_url)).await?;
-            admin
-                .execute(Statement::from_string(
-                    admin.get_database_backend(),
-                    format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
-                ))
-                .await?;
-            admin.close().await.ok();
+    pub async fn cleanup(mut self) -> Result<(), DbErr> {
+        self.db.clone().close().await.ok();
+        match std::mem::replace(&mut self.cleanup, Cleanup::Done) {
+            Cleanup::Postgres { admin_url, name } => drop_postgres(&admin_url, &name).await,
+            _ => Ok(()),
         }
-        Ok(())
     }
+}
+
+impl Drop for TestDatabase {
+    /// Drops a PostgreSQL database that [`cleanup`](Self::cleanup) did not: on a thread of its
+    /// own with its own runtime, as `Drop` cannot await (and may run inside a runtime).
+    fn drop(&mut self) {
+        let Cleanup::Postgres { admin_url, name } =
+            std::mem::replace(&mut self.cleanup, Cleanup::Done)
+        else {
+            return;
+        };
+        let dropped = std::thread::spawn(move || {
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| DbErr::Custom(e.to_string()))?
+                .block_on(drop_postgres(&admin_url, &name))
+        })
+        .join();
+        match dropped {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => eprintln!("could not drop a test database: {e}"),
+            Err(_) => eprintln!("could not drop a test database: the thread panicked"),
+        }
+    }
+}
+
+async fn drop_postgres(admin_url: &str, name: &str) -> Result<(), DbErr> {
+    let admin = connect(&DbOptions::new(admin_url)).await?;
+    // FORCE ends the connections the test's own pool still holds.
+    let dropped = admin
+        .execute(Statement::from_string(
+            admin.get_database_backend(),
+            format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
+        ))
+        .await;
+    admin.close().await.ok();
+    dropped.map(|_| ())
 }
 
 /// Swaps the database name in a PostgreSQL URL, keeping any query string.
@@ -118,7 +151,39 @@ fn replace_database(url: &str, name: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::replace_database;
+    use sea_orm::{ConnectionTrait, Statement};
+
+    use super::{connect, replace_database, Backend, DbOptions, TestDatabase};
+
+    /// Dropping the handle removes the database: the PostgreSQL database (checked from the
+    /// server's catalog), or the SQLite file.
+    #[tokio::test]
+    async fn a_dropped_test_database_is_gone() {
+        let t = TestDatabase::new().await;
+        match t.backend {
+            Backend::Sqlite => {
+                let file = std::path::PathBuf::from(t.url.trim_start_matches("sqlite://"));
+                assert!(file.exists());
+                drop(t);
+                assert!(!file.exists(), "{} left behind", file.display());
+            }
+            Backend::Postgres => {
+                let admin_url = std::env::var("KUBARR_TEST_DATABASE_URL").unwrap();
+                let name = t.url.rsplit('/').next().unwrap().split('?').next().unwrap();
+                let name = name.to_owned();
+                drop(t);
+                let admin = connect(&DbOptions::new(&admin_url)).await.unwrap();
+                let found = admin
+                    .query_one(Statement::from_string(
+                        admin.get_database_backend(),
+                        format!("SELECT 1 FROM pg_database WHERE datname = '{name}'"),
+                    ))
+                    .await
+                    .unwrap();
+                assert!(found.is_none(), "database {name} left behind");
+            }
+        }
+    }
 
     #[test]
     fn replaces_the_database_name() {

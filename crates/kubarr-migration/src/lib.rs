@@ -4,7 +4,8 @@
 //! change the schema with a new step (expand/contract, because old and new pods overlap during an
 //! upgrade). Only column types that behave the same on both databases are used.
 
-pub use sea_orm_migration::prelude::*;
+use sea_orm_migration::prelude::*;
+pub use sea_orm_migration::MigratorTrait;
 
 mod columns;
 mod m20261125_000001_create_identity;

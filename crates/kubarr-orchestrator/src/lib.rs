@@ -4,13 +4,18 @@
 //! - [`helm`]: runs the real `helm` binary (timeouts, kill on cancel, JSON output, values files).
 //! - [`cluster`]: namespaces, restarts, pods, logs and events through kube-rs.
 //! - [`watch`]: watch caches (reflectors) that answer status questions without API calls.
+//! - [`backend`]: the three behind small traits, bundled as a `Backend`; [`fake`](mod@fake)
+//!   (feature `testing`) has in-process stand-ins for fast tests.
 //!
 //! This crate knows nothing of HTTP or of the database.
 
 pub mod app_name;
+pub mod backend;
 pub mod catalog;
 pub mod cluster;
 pub mod error;
+#[cfg(feature = "testing")]
+pub mod fake;
 pub mod helm;
 pub mod status;
 pub mod values;

@@ -4,7 +4,6 @@
 //! report whether they are in sync: when the API server goes away the watchers retry with
 //! backoff and the stores are marked stale until they reconnect.
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -109,33 +108,6 @@ impl WatchCaches {
                 .collect(),
         }
     }
-
-    /// Every app's objects, grouped in one pass over each store.
-    pub fn objects_by_app(&self) -> HashMap<String, AppObjects> {
-        let mut out: HashMap<String, AppObjects> = HashMap::new();
-        for d in self.deployments.state() {
-            if let Some(app) = app_of(d.as_ref()) {
-                out.entry(app).or_default().deployments.push(d);
-            }
-        }
-        for s in self.statefulsets.state() {
-            if let Some(app) = app_of(s.as_ref()) {
-                out.entry(app).or_default().statefulsets.push(s);
-            }
-        }
-        for p in self.pods.state() {
-            if let Some(app) = app_of(p.as_ref()) {
-                out.entry(app).or_default().pods.push(p);
-            }
-        }
-        out
-    }
-}
-
-/// The app an object belongs to: its `kubarr.io/app` label, when it lives in that app's namespace.
-fn app_of<K: ResourceExt>(obj: &K) -> Option<String> {
-    let app = obj.labels().get(APP_LABEL)?;
-    (obj.namespace().as_deref() == Some(app.as_str())).then(|| app.clone())
 }
 
 /// An app's workloads as the caches see them.

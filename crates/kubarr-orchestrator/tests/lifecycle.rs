@@ -41,6 +41,7 @@ fn opts() -> DeployOptions {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn install_upgrade_restart_uninstall_and_reinstall_onto_kept_data() {
     let (cluster, helm, _home) = setup().await;
     let name = TestCluster::unique_namespace("sonarr");
@@ -207,6 +208,7 @@ async fn install_upgrade_restart_uninstall_and_reinstall_onto_kept_data() {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn foreign_namespaces_are_never_touched() {
     let (cluster, _helm, _home) = setup().await;
     for ns in ["default", "kube-system"] {
@@ -245,6 +247,7 @@ async fn foreign_namespaces_are_never_touched() {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn follow_logs_receive_a_new_line() {
     use futures::AsyncBufReadExt;
     let (cluster, helm, _home) = setup().await;

@@ -41,6 +41,10 @@ use kube::{Api, Client, Config};
 pub const KUBECONFIG_ENV: &str = "KUBARR_TEST_KUBECONFIG";
 /// Environment variable overriding the test bed's state directory (default `<repo>/target/testbed`).
 pub const STATE_DIR_ENV: &str = "KUBARR_TESTBED_DIR";
+/// Environment variable that, set to `fast`, makes [`TestCluster::get`] refuse: the fast tier
+/// runs with it so that a test needing the cluster cannot hide there (it must be marked
+/// `#[ignore = "cluster tier"]`).
+pub const TIER_ENV: &str = "KUBARR_TEST_TIER";
 /// Label put on every namespace created by [`TestCluster::namespace`].
 pub const TEST_NAMESPACE_LABEL: &str = "kubarr.io/test";
 
@@ -61,6 +65,12 @@ impl TestCluster {
     /// cannot be started. Blocking: the first call may take tens of seconds (or, on a machine
     /// where the test bed was never built, the length of the cold build).
     pub fn get() -> &'static TestCluster {
+        if std::env::var(TIER_ENV).is_ok_and(|t| t == "fast") {
+            panic!(
+                "{TIER_ENV}=fast, but this test needs the cluster: mark it \
+                 #[ignore = \"cluster tier\"] (the cluster tier runs with `-- --ignored`)"
+            );
+        }
         match CLUSTER.get_or_init(|| Self::start().map_err(|e| format!("{e:#}"))) {
             Ok(c) => c,
             Err(e) => panic!("the Kubernetes test bed is not available:\n{e}"),

@@ -107,6 +107,7 @@ fn greeting(d: &Deployment) -> Option<String> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn nodes_are_ready_with_realistic_capacity_and_default_storage_class() -> Result<()> {
     let tc = TestCluster::get();
     let client = tc.client().await?;
@@ -140,6 +141,7 @@ async fn nodes_are_ready_with_realistic_capacity_and_default_storage_class() -> 
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn helm_install_upgrade_rollback_uninstall() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("helm").await?;
@@ -275,6 +277,7 @@ async fn helm_install_upgrade_rollback_uninstall() -> Result<()> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn namespace_deletion_completes() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("nsdel").await?;
@@ -299,6 +302,7 @@ async fn namespace_deletion_completes() -> Result<()> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn garbage_collection_deletes_replicasets_and_pods() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("gc").await?;
@@ -332,6 +336,7 @@ async fn garbage_collection_deletes_replicasets_and_pods() -> Result<()> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn rollout_restart_replaces_pods() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("restart").await?;
@@ -363,6 +368,7 @@ async fn rollout_restart_replaces_pods() -> Result<()> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn job_completes() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("job").await?;
@@ -396,6 +402,7 @@ async fn job_completes() -> Result<()> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn kubectl_logs_follow_streams_appended_lines() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("logs").await?;
@@ -454,6 +461,7 @@ async fn kubectl_logs_follow_streams_appended_lines() -> Result<()> {
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn restricted_service_account_gets_only_its_rbac() -> Result<()> {
     let tc = TestCluster::get();
     let ns = tc.namespace("rbac").await?;
@@ -539,6 +547,7 @@ subjects:
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn pod_resource_usage_is_simulated() -> Result<()> {
     // kwok serves the kubelet's resource-metrics endpoint (usage from the test bed's static
     // ClusterResourceUsage) on 127.0.0.1. Note: the apiserver's node proxy refuses loopback node
@@ -584,6 +593,7 @@ async fn pod_resource_usage_is_simulated() -> Result<()> {
 /// simulated pod, service or node address (10.x, 192.0.2.x). Samples the sockets of the test-bed
 /// components (with `ss`) while the other tests run, and scans their logs for dial attempts.
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn testbed_processes_use_loopback_only() -> Result<()> {
     let tc = TestCluster::get();
     let Some(state) = tc.state_dir() else {

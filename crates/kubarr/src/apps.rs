@@ -15,16 +15,17 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
+use kubarr_orchestrator::backend::{Backend, WorkloadCache};
 use kubarr_orchestrator::catalog::Catalog;
 use kubarr_orchestrator::cluster::Cluster;
 use kubarr_orchestrator::helm::Helm;
-use kubarr_orchestrator::watch::WatchCaches;
 use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast;
 
 pub use error::AppsError;
+pub use kubarr_orchestrator::backend::LogStream;
 pub use operations::Operation;
-pub use resources::{is_dns_label, LogStream};
+pub use resources::is_dns_label;
 pub use state::{AppOperation, AppStatus, LiveState};
 pub use status::AppStatusEvent;
 
@@ -52,9 +53,8 @@ pub struct Apps {
     db: DatabaseConnection,
     charts_dir: PathBuf,
     catalog: RwLock<Arc<Catalog>>,
-    helm: Helm,
-    cluster: Option<Cluster>,
-    caches: Option<WatchCaches>,
+    /// helm, the API server and the watch caches (`None`: no cluster configured).
+    kube: Option<Backend>,
     timeouts: Timeouts,
     events: broadcast::Sender<AppStatusEvent>,
     /// This replica's identity (owner of the operations it runs) and leadership.
@@ -92,12 +92,16 @@ impl Apps {
                 .filter(|_| config.kubernetes.mode != KubeMode::InCluster),
             config.data_dir.join("helm"),
         );
-        let cluster = cluster.map(|c| c.with_app_manager(config.kubernetes.app_manager.clone()));
+        let kube = cluster.map(|c| {
+            Backend::real(
+                helm,
+                c.with_app_manager(config.kubernetes.app_manager.clone()),
+            )
+        });
         let apps = Self::with_coordination(
             db,
             config.charts_dir.clone(),
-            helm,
-            cluster,
+            kube,
             Timeouts::default(),
             coordination,
         );
@@ -113,14 +117,7 @@ impl Apps {
 
     /// The service with no cluster: the catalog works, operations answer 503.
     pub fn without_cluster(config: &Config, db: DatabaseConnection) -> Arc<Self> {
-        let helm = Helm::new(&config.helm_bin, None, config.data_dir.join("helm"));
-        let apps = Self::new(
-            db,
-            config.charts_dir.clone(),
-            helm,
-            None,
-            Timeouts::default(),
-        );
+        let apps = Self::new(db, config.charts_dir.clone(), None, Timeouts::default());
         let _ = apps.media_roots.set(config.media.allowed_roots.clone());
         apps
     }
@@ -139,31 +136,22 @@ impl Apps {
         let _ = self.media_roots.set(roots);
     }
 
-    /// Builds the service around given parts (tests use this to pick short timeouts), as the
-    /// only process on its database.
+    /// Builds the service around given parts (tests use this with fakes or short timeouts),
+    /// as the only process on its database.
     pub fn new(
         db: DatabaseConnection,
         charts_dir: PathBuf,
-        helm: Helm,
-        cluster: Option<Cluster>,
+        kube: Option<Backend>,
         timeouts: Timeouts,
     ) -> Arc<Self> {
-        Self::with_coordination(
-            db,
-            charts_dir,
-            helm,
-            cluster,
-            timeouts,
-            Coordination::single(),
-        )
+        Self::with_coordination(db, charts_dir, kube, timeouts, Coordination::single())
     }
 
     /// [`new`](Self::new) for one replica among several.
     pub fn with_coordination(
         db: DatabaseConnection,
         charts_dir: PathBuf,
-        helm: Helm,
-        cluster: Option<Cluster>,
+        kube: Option<Backend>,
         timeouts: Timeouts,
         coordination: Arc<Coordination>,
     ) -> Arc<Self> {
@@ -172,16 +160,13 @@ impl Apps {
             tracing::warn!(problem = %p, "catalog");
         }
         tracing::info!(apps = catalog.len(), dir = %charts_dir.display(), "catalog loaded");
-        let caches = cluster.as_ref().map(WatchCaches::start);
         let (events, _) = broadcast::channel(1024);
         let (op_changes, _) = broadcast::channel(1024);
         let apps = Arc::new(Self {
             db,
             charts_dir,
             catalog: RwLock::new(Arc::new(catalog)),
-            helm,
-            cluster,
-            caches,
+            kube,
             timeouts,
             events,
             coordination,
@@ -211,14 +196,15 @@ impl Apps {
         (n, problems)
     }
 
-    pub fn caches(&self) -> Option<&WatchCaches> {
-        self.caches.as_ref()
+    /// The watch caches, when a cluster is configured.
+    pub fn caches(&self) -> Option<&Arc<dyn WorkloadCache>> {
+        self.kube.as_ref().map(|k| &k.caches)
     }
 
     /// `ok`, `unavailable` or `not_configured`, for `/api/ready`. Reads the caches' health, so it
     /// costs no API request.
     pub fn cluster_health(&self) -> &'static str {
-        match &self.caches {
+        match self.caches() {
             None => "not_configured",
             Some(c) if c.is_synced() => "ok",
             Some(_) => "unavailable",
@@ -235,7 +221,7 @@ impl Apps {
     /// Logs (at debug level) how many API-server requests the client made each minute, so the
     /// cost of the watch caches can be observed.
     fn spawn_request_meter(self: &Arc<Self>) {
-        let Some(cluster) = self.cluster.clone() else {
+        let Some(cluster) = self.kube.as_ref().map(|k| k.cluster.clone()) else {
             return;
         };
         tokio::spawn(async move {

@@ -98,7 +98,7 @@ impl Audit {
     }
 
     /// The same address, acting as a user.
-    pub fn as_user(mut self, user_id: i64, username: impl Into<String>) -> Self {
+    pub fn by_user(mut self, user_id: i64, username: impl Into<String>) -> Self {
         self.user_id = Some(user_id);
         self.username = Some(username.into());
         self

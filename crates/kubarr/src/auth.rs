@@ -8,19 +8,19 @@
 //! - [`password`], [`totp`], [`token`]: the primitives; [`rate_limit`]: brute-force protection;
 //!   [`session`]: issuing sessions and their cookie; [`purge`]: the periodic clean-up.
 
-pub mod client_ip;
-pub mod extract;
+pub(crate) mod client_ip;
+pub(crate) mod extract;
 pub mod grants;
 pub mod live;
-pub mod password;
-pub mod permission;
+pub(crate) mod password;
+pub(crate) mod permission;
 pub mod purge;
-pub mod rate_limit;
-pub mod require;
+pub(crate) mod rate_limit;
+pub(crate) mod require;
 pub mod session;
 pub mod token;
-pub mod totp;
-pub mod validate;
+pub(crate) mod totp;
+pub(crate) mod validate;
 
 pub use client_ip::{client_ip, ClientIp};
 pub use extract::{

@@ -37,6 +37,8 @@ pub enum Command {
     Config(ConfigCommand),
     /// Print the OpenAPI document.
     Openapi,
+    /// Print every API route: method, path and who may call it.
+    Routes,
 }
 
 #[derive(Subcommand, Debug)]
@@ -67,10 +69,14 @@ pub enum ConfigCommand {
 pub async fn run(cli: Cli) -> ExitCode {
     let config = Config::load(cli.config.clone());
     let command = cli.command.unwrap_or(Command::Serve);
-    if let Command::Openapi = command {
-        let doc = crate::router::openapi();
-        println!("{}", doc.to_pretty_json().expect("OpenAPI serialises"));
-        return ExitCode::SUCCESS;
+    match command {
+        Command::Openapi => {
+            let doc = crate::router::openapi();
+            println!("{}", doc.to_pretty_json().expect("OpenAPI serialises"));
+            return ExitCode::SUCCESS;
+        }
+        Command::Routes => return print_routes(),
+        _ => {}
     }
     let config = match config {
         Ok(c) => c,
@@ -96,7 +102,7 @@ pub async fn run(cli: Cli) -> ExitCode {
             );
             Ok(())
         }
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::Routes => unreachable!("handled above"),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -105,6 +111,28 @@ pub async fn run(cli: Cli) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `kubarr routes`: one line per route; fails when a route has no declared access.
+fn print_routes() -> ExitCode {
+    let routes = crate::router::routes();
+    let width = routes.iter().map(|r| r.path.len()).max().unwrap_or(0);
+    let mut undeclared = false;
+    for r in &routes {
+        let access = match r.access {
+            Some(a) => a.to_string(),
+            None => {
+                undeclared = true;
+                format!("UNDECLARED ({})", r.operation_id)
+            }
+        };
+        println!("{:<7} {:<width$}  {access}", r.method.as_str(), r.path);
+    }
+    if undeclared {
+        eprintln!("error: some routes declare no access (see crate::router::ACCESS)");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 async fn migrate(config: Config) -> anyhow::Result<()> {

@@ -67,11 +67,6 @@ impl AppError {
         self
     }
 
-    /// The sentence shown to the client.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
     /// Names the request field at fault.
     pub fn with_field(mut self, field: impl Into<String>) -> Self {
         self.field = Some(field.into());
@@ -143,6 +138,11 @@ impl AppError {
 
     pub fn code(&self) -> ErrorCode {
         self.code
+    }
+
+    /// The sentence sent to the client (never holds a secret: it is meant to be shown).
+    pub fn message(&self) -> &str {
+        &self.message
     }
 }
 

@@ -10,11 +10,11 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{AppError, ErrorCode};
 
-/// A JSON request body. Wrong content type, malformed JSON and missing or mistyped fields are 400s
+/// A JSON request body (responses use `axum::Json`). Wrong content type, malformed JSON and missing or mistyped fields are 400s
 /// naming the field; a body over the limit is 413.
-pub struct Json<T>(pub T);
+pub struct JsonBody<T>(pub T);
 
-impl<T, S> FromRequest<S> for Json<T>
+impl<T, S> FromRequest<S> for JsonBody<T>
 where
     T: DeserializeOwned,
     S: Send + Sync,
@@ -42,11 +42,11 @@ where
         let bytes = Bytes::from_request(req, state)
             .await
             .map_err(body_rejection)?;
-        parse_json(&bytes).map(Json)
+        parse_json(&bytes).map(JsonBody)
     }
 }
 
-impl<T, S> axum::extract::OptionalFromRequest<S> for Json<T>
+impl<T, S> axum::extract::OptionalFromRequest<S> for JsonBody<T>
 where
     T: DeserializeOwned,
     S: Send + Sync,
@@ -74,19 +74,29 @@ where
     }
 }
 
-/// Parses JSON, turning errors into 400s that name the failing field.
+/// Parses a JSON object body, turning errors into 400s that name the failing field.
+///
+/// A number without a fractional part counts as an integer (`72.0` is `72`), as JSON Schema
+/// has it: the OpenAPI document says `integer`, and a client that writes `72.0` means 72. Any
+/// other top-level value than an object is refused (serde would otherwise read an array into a
+/// struct field by field).
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|err| {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| {
+        AppError::bad_request(
+            ErrorCode::InvalidJson,
+            format!("The request body is not valid JSON: {e}"),
+        )
+    })?;
+    if !value.is_object() {
+        return Err(AppError::bad_request(
+            ErrorCode::InvalidJson,
+            "The request body must be a JSON object.",
+        ));
+    }
+    integral_numbers_as_integers(&mut value);
+    serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner();
-        if inner.is_syntax() || inner.is_eof() {
-            return AppError::bad_request(
-                ErrorCode::InvalidJson,
-                format!("The request body is not valid JSON: {inner}"),
-            );
-        }
-        let message = strip_position(&inner.to_string());
+        let message = strip_position(&err.into_inner().to_string());
         // serde reports a missing field on its parent; name the field itself.
         let field = match missing_field_name(&message) {
             Some(name) if path == "." || path.is_empty() => name.to_owned(),
@@ -97,14 +107,29 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             field.clone(),
             format!("Invalid value for `{field}`: {message}."),
         )
-    })?;
-    de.end().map_err(|e| {
-        AppError::bad_request(
-            ErrorCode::InvalidJson,
-            format!("The request body is not valid JSON: {e}"),
-        )
-    })?;
-    Ok(value)
+    })
+}
+
+/// Rewrites every float with an integral value that fits an `i64` or `u64` as that integer.
+fn integral_numbers_as_integers(value: &mut serde_json::Value) {
+    use serde_json::Value;
+    match value {
+        Value::Number(n) if n.is_f64() => {
+            let Some(f) = n.as_f64() else { return };
+            if f.fract() != 0.0 {
+                return;
+            }
+            // `as` saturates; the round trip tells whether the value fitted.
+            if (f as i64) as f64 == f && f >= i64::MIN as f64 && f < i64::MAX as f64 {
+                *value = Value::from(f as i64);
+            } else if f >= 0.0 && (f as u64) as f64 == f && f < u64::MAX as f64 {
+                *value = Value::from(f as u64);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(integral_numbers_as_integers),
+        Value::Object(map) => map.values_mut().for_each(integral_numbers_as_integers),
+        _ => {}
+    }
 }
 
 fn missing_field_name(message: &str) -> Option<&str> {
@@ -198,7 +223,7 @@ mod tests {
     use serde::Deserialize;
     use tower::ServiceExt;
 
-    use super::Json;
+    use super::JsonBody;
 
     #[derive(Deserialize)]
     #[expect(dead_code, reason = "only deserialised")]
@@ -231,7 +256,7 @@ mod tests {
         let app = crate::middleware::apply(
             Router::new().route(
                 "/api/echo",
-                post(|Json(_): Json<Login>| async { StatusCode::NO_CONTENT }),
+                post(|JsonBody(_): JsonBody<Login>| async { StatusCode::NO_CONTENT }),
             ),
             &state,
         );
@@ -325,6 +350,32 @@ mod tests {
         )
         .await;
         assert_eq!(status, StatusCode::NO_CONTENT);
+    }
+
+    #[tokio::test]
+    async fn only_objects_are_bodies_and_integral_floats_are_integers() {
+        for body in [r#"["a","b"]"#, "null", "5", r#""x""#] {
+            let (status, res) = call(Some("application/json"), body, 1024).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+            assert_eq!(res["error"]["code"], "invalid_json", "{body}");
+        }
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Hours {
+            hours: u32,
+            ids: Vec<i64>,
+        }
+        let parsed: Hours = super::parse_json(br#"{"hours": 72.0, "ids": [1, -2.0]}"#).unwrap();
+        assert_eq!(
+            parsed,
+            Hours {
+                hours: 72,
+                ids: vec![1, -2]
+            }
+        );
+        let err = super::parse_json::<Hours>(br#"{"hours": 72.5, "ids": []}"#).unwrap_err();
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
+        let err = super::parse_json::<Hours>(br#"{"hours": 1e300, "ids": []}"#).unwrap_err();
+        assert_eq!(err.status(), StatusCode::BAD_REQUEST);
     }
 
     #[tokio::test]

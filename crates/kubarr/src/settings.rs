@@ -17,6 +17,12 @@ use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Audit entries are kept this long unless the setting says otherwise.
 pub const DEFAULT_AUDIT_RETENTION_DAYS: u64 = 365;
+/// Allowed `session_idle_timeout_minutes` (5 minutes to a year).
+pub const IDLE_TIMEOUT_MINUTES: (u64, u64) = (5, 525_600);
+/// Allowed `session_absolute_lifetime_hours` (1 hour to a year).
+pub const ABSOLUTE_LIFETIME_HOURS: (u64, u64) = (1, 8_760);
+/// Audit rows are kept this many days (0: for ever).
+pub const AUDIT_RETENTION_DAYS: (u64, u64) = (7, 36_500);
 
 /// Every key the API accepts, in display order.
 pub const KEYS: &[&str] = &[
@@ -189,7 +195,7 @@ impl Settings {
                 AppError::validation(field, format!("Expected {what}: {}.", e.into_inner()))
             })
         }
-        fn range(v: u64, min: u64, max: u64) -> AppResult<u64> {
+        fn range(v: u64, (min, max): (u64, u64)) -> AppResult<u64> {
             if (min..=max).contains(&v) {
                 Ok(v)
             } else {
@@ -208,7 +214,10 @@ impl Settings {
             "registration_default_role" => {
                 let role: String = typed(value, "a role name")?;
                 let role = role.trim().to_owned();
-                if role.is_empty() || role.len() > 64 || role.chars().any(char::is_control) {
+                if role.is_empty()
+                    || role.chars().count() > 64
+                    || role.chars().any(char::is_control)
+                {
                     return Err(AppError::unprocessable(
                         ErrorCode::InvalidSetting,
                         "The role name must have 1 to 64 characters.",
@@ -218,12 +227,16 @@ impl Settings {
                 self.registration_default_role = role;
             }
             "session_idle_timeout_minutes" => {
-                self.session_idle_timeout_minutes =
-                    range(typed(value, "a whole number of minutes")?, 5, 525_600)?
+                self.session_idle_timeout_minutes = range(
+                    typed(value, "a whole number of minutes")?,
+                    IDLE_TIMEOUT_MINUTES,
+                )?
             }
             "session_absolute_lifetime_hours" => {
-                self.session_absolute_lifetime_hours =
-                    range(typed(value, "a whole number of hours")?, 1, 8_760)?
+                self.session_absolute_lifetime_hours = range(
+                    typed(value, "a whole number of hours")?,
+                    ABSOLUTE_LIFETIME_HOURS,
+                )?
             }
             "media_storage" => {
                 let storage: MediaStorage = typed(
@@ -257,7 +270,7 @@ impl Settings {
                 self.audit_retention_days = if days == 0 {
                     0
                 } else {
-                    range(days, 7, 36_500)?
+                    range(days, AUDIT_RETENTION_DAYS)?
                 };
             }
             _ => {

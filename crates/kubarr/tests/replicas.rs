@@ -5,7 +5,7 @@
 //!
 //! Several replicas need PostgreSQL (the chart refuses more than one replica on SQLite, where
 //! two processes writing one file get `database is locked`), so these tests are ignored in the
-//! SQLite pass and `make test` runs them in its PostgreSQL pass with `--include-ignored`.
+//! SQLite pass and `make test` runs them in its PostgreSQL pass with `--ignored`.
 
 #[path = "support/server.rs"]
 mod server;
@@ -64,7 +64,7 @@ where
 }
 
 #[tokio::test]
-#[ignore = "needs PostgreSQL: make test runs it in the PostgreSQL pass"]
+#[ignore = "cluster tier, PostgreSQL only: make test runs it in its PostgreSQL pass"]
 async fn concurrent_installs_through_two_replicas_run_once_per_app() {
     let _serial = SERIAL.lock().await;
     let db = postgres().await;
@@ -200,7 +200,7 @@ async fn concurrent_installs_through_two_replicas_run_once_per_app() {
 }
 
 #[tokio::test]
-#[ignore = "needs PostgreSQL: make test runs it in the PostgreSQL pass"]
+#[ignore = "cluster tier, PostgreSQL only: make test runs it in its PostgreSQL pass"]
 async fn the_leader_role_moves_and_a_dead_replicas_operation_is_recovered() {
     let _serial = SERIAL.lock().await;
     let db = postgres().await;

@@ -99,7 +99,7 @@ export async function deleteUser(api: APIRequestContext, id: number): Promise<vo
 }
 
 export async function findUser(api: APIRequestContext, username: string): Promise<User | null> {
-  const page = await json<Schemas['UserPage']>(
+  const page = await json<Schemas['Page_UserResponse']>(
     await api.get('/api/users?limit=200'),
     'GET /api/users',
   );

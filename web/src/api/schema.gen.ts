@@ -459,6 +459,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** This OpenAPI document. */
+        get: operations["openapi_document"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/permissions": {
         parameters: {
             query?: never;
@@ -581,7 +598,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/settings/{key}": {
+    "/api/settings/audit_retention_days": {
         parameters: {
             query?: never;
             header?: never;
@@ -589,8 +606,151 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change one setting. Unknown key → 404; wrong type → 400; out of range → 422. */
-        put: operations["update_setting"];
+        /**
+         * Change `audit_retention_days`.
+         * @description Audit entries older than this many days are deleted (0 keeps them forever).
+         */
+        put: operations["update_setting_audit_retention_days"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/media_storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `media_storage`.
+         * @description Where apps keep media: a host path inside an allowed root, an NFS export, an existing claim in Kubarr's namespace (CSI storage), or none.
+         */
+        put: operations["update_setting_media_storage"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/public_url": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `public_url`.
+         * @description The address people use to reach Kubarr (invite links; HTTPS turns on HSTS and the __Host- cookie). Only administrators may change it.
+         */
+        put: operations["update_setting_public_url"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/registration_default_role": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `registration_default_role`.
+         * @description The role given to people who register.
+         */
+        put: operations["update_setting_registration_default_role"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/registration_enabled": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `registration_enabled`.
+         * @description Whether people may register without an invite.
+         */
+        put: operations["update_setting_registration_enabled"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/registration_requires_approval": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `registration_requires_approval`.
+         * @description Whether accounts created by open registration wait for an administrator's approval.
+         */
+        put: operations["update_setting_registration_requires_approval"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/session_absolute_lifetime_hours": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `session_absolute_lifetime_hours`.
+         * @description A session ends this many hours after login, however active.
+         */
+        put: operations["update_setting_session_absolute_lifetime_hours"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/settings/session_idle_timeout_minutes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change `session_idle_timeout_minutes`.
+         * @description A session unused for this many minutes ends.
+         */
+        put: operations["update_setting_session_idle_timeout_minutes"];
         post?: never;
         delete?: never;
         options?: never;
@@ -770,8 +930,13 @@ export interface components {
     schemas: {
         /** @description A permission held for one app only. */
         AppGrant: {
+            /** @description An app name: lowercase letters, digits and `-`, starting with a letter, at most 53. */
             app_name: string;
-            permission: components["schemas"]["Permission"];
+            /**
+             * @description A permission that can be held for one app.
+             * @enum {string}
+             */
+            permission: "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view";
         };
         /**
          * @description The operation running on an app.
@@ -818,10 +983,6 @@ export interface components {
             user_id?: number | null;
             username?: string | null;
         };
-        AuditPage: {
-            items: components["schemas"]["AuditEntry"][];
-            next_cursor?: string | null;
-        };
         /** @description One catalog app with what the install form needs. */
         CatalogDetail: components["schemas"]["CatalogItem"] & {
             /** @description The chart's default values. */
@@ -857,6 +1018,10 @@ export interface components {
         };
         ChangePasswordRequest: {
             current_password: string;
+            /**
+             * Format: password
+             * @description At least 8 characters and at most 72 bytes in UTF-8; not the username.
+             */
             new_password: string;
         };
         CreatedInvite: {
@@ -870,26 +1035,33 @@ export interface components {
             url: string;
         };
         CreateInviteRequest: {
-            /** @description Only this address may use the invite. */
+            /** @description Only this address may use the invite; `""` or absent: anyone. */
             email?: string | null;
             /**
              * Format: int32
-             * @description 1–720, default 72.
+             * @description Hours until the invite expires (default 72).
              */
             expires_in_hours?: number | null;
         };
         CreateRoleRequest: {
             app_grants?: components["schemas"]["AppGrant"][];
+            /** @description At most 500 characters; no control characters but newlines. */
             description?: string | null;
+            /** @description 1 to 64 letters, digits, spaces, `.`, `_` or `-`; no space at either end. */
             name: string;
-            /** @description Global permission names. */
-            permissions?: string[];
+            permissions?: ("users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage")[];
             requires_2fa?: boolean;
         };
         CreateUserRequest: {
+            /** @description An e-mail address: one `@` with something on each side, no white space. */
             email: string;
+            /**
+             * Format: password
+             * @description At least 8 characters and at most 72 bytes in UTF-8; not the username.
+             */
             password: string;
             role_ids?: number[];
+            /** @description 3 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
             username: string;
         };
         DisableTwoFactorRequest: {
@@ -941,14 +1113,10 @@ export interface components {
             status: string;
         };
         InstallRequest: {
-            /** @description Catalog app name. */
+            /** @description An app name: lowercase letters, digits and `-`, starting with a letter, at most 53. */
             app_name: string;
             /** @description Values for the chart, checked against its schema. */
             values?: Record<string, unknown> | null;
-        };
-        InvitePage: {
-            items: components["schemas"]["InviteResponse"][];
-            next_cursor?: string | null;
         };
         /** @description An invite as listed (never the token). */
         InviteResponse: {
@@ -979,6 +1147,19 @@ export interface components {
         };
         /** @description Either a session or a 2FA challenge. */
         LoginResponse: components["schemas"]["SessionGranted"] | components["schemas"]["TwoFactorChallenge"];
+        /** @description Where media lives, shared by every app (one filesystem, so hardlinks work between them). */
+        MediaStorage: {
+            /** @description A bound claim in Kubarr's own namespace whose CSI volume every app shares. */
+            claim_name?: string | null;
+            /** @description A directory on the node, inside one of the allowed roots (`media.allowed_roots`). */
+            host_path?: string | null;
+            nfs_path?: string | null;
+            nfs_server?: string | null;
+            /** @description `host_path`, `nfs`, `existing_claim` or `none`. */
+            type: components["schemas"]["MediaStorageKind"];
+        };
+        /** @enum {string} */
+        MediaStorageKind: "host_path" | "nfs" | "existing_claim" | "none";
         /** @description The caller's identity and what they may do. */
         MeResponse: {
             /** @description Per-app grants beyond the global permissions: app name → permissions. */
@@ -1002,6 +1183,70 @@ export interface components {
             app_name: string;
             /** @description The state the app shows while the operation runs. */
             state: components["schemas"]["LiveState"];
+        };
+        /** @description A page of a growing list. */
+        Page_AuditEntry: {
+            items: {
+                action: string;
+                /** Format: date-time */
+                created_at: string;
+                /** @description Extra facts; never secrets. */
+                details?: Record<string, unknown> | null;
+                /** Format: int64 */
+                id: number;
+                ip_address?: string | null;
+                resource_id?: string | null;
+                resource_type: string;
+                /** Format: int64 */
+                user_id?: number | null;
+                username?: string | null;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a growing list. */
+        Page_InviteResponse: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                /** Format: int64 */
+                created_by?: number | null;
+                email?: string | null;
+                /** Format: date-time */
+                expires_at: string;
+                /** @description Identifies the invite (the token's hash; not usable to register). */
+                id: string;
+                used: boolean;
+                /** Format: date-time */
+                used_at?: string | null;
+                /** Format: int64 */
+                used_by?: number | null;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
+        };
+        /** @description A page of a growing list. */
+        Page_UserResponse: {
+            items: {
+                /** Format: date-time */
+                created_at: string;
+                email: string;
+                /** Format: int64 */
+                id: number;
+                is_active: boolean;
+                is_approved: boolean;
+                /** Format: date-time */
+                last_login_at?: string | null;
+                role_ids: number[];
+                /** @description Role names. */
+                roles: string[];
+                totp_enabled: boolean;
+                /** Format: date-time */
+                updated_at: string;
+                username: string;
+            }[];
+            /** @description Pass as `cursor` for the next page; `null` on the last page. */
+            next_cursor?: string | null;
         };
         /**
          * @description A permission, as its dotted name.
@@ -1045,10 +1290,16 @@ export interface components {
             recovery_codes: string[];
         };
         RegisterRequest: {
+            /** @description An e-mail address: one `@` with something on each side, no white space. */
             email: string;
             /** @description Required unless open registration is enabled. */
             invite_token?: string | null;
+            /**
+             * Format: password
+             * @description At least 8 characters and at most 72 bytes in UTF-8; not the username.
+             */
             password: string;
+            /** @description 3 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
             username: string;
         };
         RegisterResponse: {
@@ -1060,6 +1311,10 @@ export interface components {
             username: string;
         };
         ResetPasswordRequest: {
+            /**
+             * Format: password
+             * @description At least 8 characters and at most 72 bytes in UTF-8; not the username.
+             */
             new_password: string;
         };
         RoleResponse: {
@@ -1106,8 +1361,7 @@ export interface components {
             grants: components["schemas"]["AppGrant"][];
         };
         SetPermissionsRequest: {
-            /** @description Global permission names (replaces the current set). */
-            permissions: string[];
+            permissions: ("users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage")[];
         };
         SettingResponse: {
             description: string;
@@ -1119,17 +1373,23 @@ export interface components {
             updated_at?: string | null;
             /** Format: int64 */
             updated_by?: number | null;
-            /** @description The effective value (the default when never set). */
-            value: Record<string, unknown>;
+            /** @description Typed per key: see `PUT /api/settings/<key>`. */
+            value: boolean | number | string | null | components["schemas"]["MediaStorage"];
         };
         SetupRequest: {
+            /** @description An e-mail address: one `@` with something on each side, no white space. */
             email: string;
+            /**
+             * Format: password
+             * @description At least 8 characters and at most 72 bytes in UTF-8; not the username.
+             */
             password: string;
             /**
              * @description The setup token from the server log; required unless the request comes from the server's
              *     own machine (loopback).
              */
             setup_token?: string | null;
+            /** @description 3 to 64 letters, digits, `.`, `_` or `-`, starting with a letter or digit. */
             username: string;
         };
         SetupStatus: {
@@ -1143,6 +1403,7 @@ export interface components {
         };
         StatusResponse: {
             message: string;
+            operation?: null | components["schemas"]["AppOperation"];
             /** Format: int32 */
             ready_pods: number;
             stale: boolean;
@@ -1165,7 +1426,9 @@ export interface components {
             secret: string;
         };
         UpdateRoleRequest: {
+            /** @description At most 500 characters; no control characters but newlines. */
             description?: string | null;
+            /** @description 1 to 64 letters, digits, spaces, `.`, `_` or `-`; no space at either end. */
             name?: string | null;
             requires_2fa?: boolean | null;
         };
@@ -1174,6 +1437,7 @@ export interface components {
             value: Record<string, unknown>;
         };
         UpdateUserRequest: {
+            /** @description An e-mail address: one `@` with something on each side, no white space. */
             email?: string | null;
             is_active?: boolean | null;
             is_approved?: boolean | null;
@@ -1185,11 +1449,6 @@ export interface components {
             values?: Record<string, unknown> | null;
             /** @description Chart version to move to (the catalog's); default: the catalog's. */
             version?: string | null;
-        };
-        /** @description A page of users. */
-        UserPage: {
-            items: components["schemas"]["UserResponse"][];
-            next_cursor?: string | null;
         };
         /** @description A user as the API shows it (never the password hash or TOTP secret). */
         UserResponse: {
@@ -1241,6 +1500,7 @@ export interface operations {
                     "application/json": components["schemas"]["AppStatus"][];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1249,7 +1509,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1281,6 +1551,16 @@ export interface operations {
                     "application/json": components["schemas"]["OperationAccepted"];
                 };
             };
+            /** @description A query parameter is invalid (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1289,6 +1569,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1297,6 +1578,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1313,6 +1595,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database or the cluster is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1342,6 +1625,7 @@ export interface operations {
                     "application/json": components["schemas"]["EventInfo"][];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1350,6 +1634,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1358,6 +1652,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database or the cluster is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1379,7 +1674,7 @@ export interface operations {
                 pod?: string | null;
                 /** @description Only lines newer than this many seconds. */
                 since_seconds?: number | null;
-                /** @description Lines from the end (default 500, at most 10000). */
+                /** @description Lines from the end (default 500). */
                 tail_lines?: number | null;
             };
             header?: never;
@@ -1399,6 +1694,7 @@ export interface operations {
                     "text/plain": unknown;
                 };
             };
+            /** @description A query parameter is invalid (`field` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1407,6 +1703,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1415,6 +1712,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1423,6 +1721,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1440,6 +1739,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database or the cluster is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1469,6 +1769,7 @@ export interface operations {
                     "application/json": components["schemas"]["PodInfo"][];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1477,6 +1778,16 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1485,6 +1796,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database or the cluster is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1514,6 +1826,7 @@ export interface operations {
                     "application/json": components["schemas"]["OperationAccepted"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1522,6 +1835,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1530,6 +1844,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1546,6 +1861,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database or the cluster is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1575,6 +1891,7 @@ export interface operations {
                     "application/json": components["schemas"]["StatusResponse"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1583,7 +1900,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1616,6 +1952,7 @@ export interface operations {
                     "application/json": components["schemas"]["OperationAccepted"];
                 };
             };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1624,6 +1961,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1632,6 +1970,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1640,6 +1979,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1656,6 +1996,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1664,6 +2013,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database or the cluster is unavailable */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -1691,6 +2041,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogItem"][];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1699,7 +2050,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1729,6 +2090,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogDetail"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1737,7 +2099,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1768,7 +2149,17 @@ export interface operations {
                     "image/svg+xml": unknown;
                 };
             };
+            /** @description The path names nothing (or nothing the caller may see) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1795,6 +2186,7 @@ export interface operations {
                     "application/json": components["schemas"]["CatalogReloadResponse"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1803,7 +2195,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1834,6 +2236,7 @@ export interface operations {
                     "application/json": components["schemas"]["OperationAccepted"];
                 };
             };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1842,6 +2245,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1850,6 +2254,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -1869,6 +2274,15 @@ export interface operations {
             };
             /** @description Already installed or busy */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1901,7 +2315,9 @@ export interface operations {
             query?: {
                 /** @description An action such as `login_failed`. */
                 action?: string;
+                /** @description `next_cursor` of the previous page (empty: the first page). */
                 cursor?: string;
+                /** @description Items per page (default 50). */
                 limit?: number;
                 /** @description `user`, `role`, `session`, `setting`, `app`, … */
                 resource_type?: string;
@@ -1923,7 +2339,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AuditPage"];
+                    "application/json": components["schemas"]["Page_AuditEntry"];
                 };
             };
             /** @description Bad filter, limit or cursor */
@@ -1935,7 +2351,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -1946,6 +2362,15 @@ export interface operations {
             };
             /** @description Lacks audit.view */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1977,7 +2402,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionGranted"];
                 };
             };
-            /** @description Malformed body */
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -1995,8 +2420,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2028,7 +2471,7 @@ export interface operations {
                     "application/json": components["schemas"]["SessionGranted"];
                 };
             };
-            /** @description Malformed body */
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2046,8 +2489,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2079,7 +2540,7 @@ export interface operations {
                     "application/json": components["schemas"]["LoginResponse"];
                 };
             };
-            /** @description Malformed body */
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2097,8 +2558,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2124,7 +2603,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2133,8 +2612,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie without the CSRF header */
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2162,8 +2650,26 @@ export interface operations {
                     "application/json": components["schemas"]["MeResponse"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2222,8 +2728,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2251,8 +2775,26 @@ export interface operations {
                     "application/json": components["schemas"]["SessionResponse"][];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2281,7 +2823,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2290,7 +2832,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie without the CSRF header */
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -2301,6 +2843,15 @@ export interface operations {
             };
             /** @description No such live session of the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2328,7 +2879,17 @@ export interface operations {
                     "text/event-stream": components["schemas"]["AppStatusEvent"];
                 };
             };
+            /** @description Not signed in, or the session has ended */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2338,6 +2899,15 @@ export interface operations {
             };
             /** @description too_many_streams: the caller holds the most streams allowed */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2370,9 +2940,9 @@ export interface operations {
     list_invites: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
+                /** @description `next_cursor` of the previous page (empty: the first page). */
                 cursor?: string;
-                /** @description Items per page (1–200, default 50). */
+                /** @description Items per page (default 50). */
                 limit?: number;
             };
             header?: never;
@@ -2387,7 +2957,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InvitePage"];
+                    "application/json": components["schemas"]["Page_InviteResponse"];
                 };
             };
             /** @description Bad limit or cursor */
@@ -2399,7 +2969,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2410,6 +2980,15 @@ export interface operations {
             };
             /** @description Lacks users.manage */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2450,7 +3029,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2461,6 +3040,24 @@ export interface operations {
             };
             /** @description Lacks users.manage, or the registration role holds more than the caller (cannot_grant) */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2489,7 +3086,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2509,6 +3106,44 @@ export interface operations {
             };
             /** @description No such invite */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    openapi_document: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document of this API */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2536,7 +3171,7 @@ export interface operations {
                     "application/json": components["schemas"]["PermissionInfo"][];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2547,6 +3182,15 @@ export interface operations {
             };
             /** @description Lacks roles.view */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2603,7 +3247,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleResponse"][];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2614,6 +3258,15 @@ export interface operations {
             };
             /** @description Lacks roles.view */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2654,7 +3307,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2674,6 +3327,24 @@ export interface operations {
             };
             /** @description Name taken */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2704,7 +3375,7 @@ export interface operations {
                     "application/json": components["schemas"]["RoleResponse"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2724,6 +3395,15 @@ export interface operations {
             };
             /** @description No such role */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2752,7 +3432,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2781,6 +3461,15 @@ export interface operations {
             };
             /** @description A system role */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2824,7 +3513,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2853,6 +3542,24 @@ export interface operations {
             };
             /** @description Renaming a system role, or name taken */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2896,7 +3603,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -2925,6 +3632,24 @@ export interface operations {
             };
             /** @description A system role */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2968,7 +3693,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3004,6 +3729,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_settings: {
@@ -3024,7 +3767,7 @@ export interface operations {
                     "application/json": components["schemas"]["SettingResponse"][];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3042,21 +3785,29 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
-    update_setting: {
+    update_setting_audit_retention_days: {
         parameters: {
             query?: never;
             header?: never;
-            path: {
-                /** @description Setting key */
-                key: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UpdateSettingRequest"];
+                "application/json": {
+                    value: number;
+                };
             };
         };
         responses: {
@@ -3078,7 +3829,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3105,8 +3856,650 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Invalid value */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_media_storage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: components["schemas"]["MediaStorage"];
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_public_url: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_registration_default_role: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description A role name (white space at either end is ignored). */
+                    value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_registration_enabled: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_registration_requires_approval: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_session_absolute_lifetime_hours: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    update_setting_session_idle_timeout_minutes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    value: number;
+                };
+            };
+        };
+        responses: {
+            /** @description The changed setting */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingResponse"];
+                };
+            };
+            /** @description Wrong type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks settings.manage */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Unknown key */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid value */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3165,6 +4558,24 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     setup_status: {
@@ -3185,14 +4596,23 @@ export interface operations {
                     "application/json": components["schemas"]["SetupStatus"];
                 };
             };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
     list_users: {
         parameters: {
             query?: {
-                /** @description `next_cursor` of the previous page. */
+                /** @description `next_cursor` of the previous page (empty: the first page). */
                 cursor?: string;
-                /** @description Items per page (1–200, default 50). */
+                /** @description Items per page (default 50). */
                 limit?: number;
             };
             header?: never;
@@ -3207,7 +4627,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["UserPage"];
+                    "application/json": components["schemas"]["Page_UserResponse"];
                 };
             };
             /** @description Bad limit or cursor */
@@ -3219,7 +4639,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3230,6 +4650,15 @@ export interface operations {
             };
             /** @description Lacks users.view */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3270,7 +4699,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3297,8 +4726,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown role */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3329,7 +4776,7 @@ export interface operations {
                     "application/json": components["schemas"]["UserResponse"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3349,6 +4796,15 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3377,7 +4833,7 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3406,6 +4862,15 @@ export interface operations {
             };
             /** @description The last active administrator, or the caller themself */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3449,7 +4914,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3485,8 +4950,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Unknown role */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3528,7 +5011,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3548,6 +5031,24 @@ export interface operations {
             };
             /** @description No such user */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3586,7 +5087,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3595,7 +5096,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie without the CSRF header */
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3613,8 +5114,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3655,7 +5174,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3664,7 +5183,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie without the CSRF header */
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3682,8 +5201,26 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3711,7 +5248,7 @@ export interface operations {
                     "application/json": components["schemas"]["TwoFactorSetupResponse"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3720,7 +5257,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie without the CSRF header */
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -3731,6 +5268,15 @@ export interface operations {
             };
             /** @description 2FA is already enabled */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3769,7 +5315,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Not signed in */
+            /** @description Not signed in, or the session has ended */
             401: {
                 headers: {
                     [name: string]: unknown;
@@ -3778,8 +5324,17 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description Cookie without the CSRF header */
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3789,6 +5344,15 @@ export interface operations {
             };
             /** @description Too many attempts (Retry-After) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3807,7 +5371,11 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
+export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppGrant"]["permission"]> = ["apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view"];
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
+export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "weak_password", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "server_busy"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
+export const mediaStorageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaStorageKind"]> = ["host_path", "nfs", "existing_claim", "none"];
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
+export const setPermissionsRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetPermissionsRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];

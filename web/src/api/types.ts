@@ -118,9 +118,9 @@ export type KubeEvent = Schemas['EventInfo'];
 // ---- pagination ----------------------------------------------------------------------------------
 
 // Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`.
-export type UserPage = Schemas['UserPage'];
-export type InvitePage = Schemas['InvitePage'];
-export type AuditPage = Schemas['AuditPage'];
+export type UserPage = Schemas['Page_UserResponse'];
+export type InvitePage = Schemas['Page_InviteResponse'];
+export type AuditPage = Schemas['Page_AuditEntry'];
 
 // ---- account -------------------------------------------------------------------------------------
 

@@ -60,8 +60,8 @@ impl Apps {
 
     /// Runs the cluster side of a job. Returns the finish record (or the error to show).
     async fn run_job(&self, job: &Job) -> Result<Finish, kubarr_orchestrator::Error> {
-        let cluster = self
-            .cluster
+        let kube = self
+            .kube
             .as_ref()
             .ok_or_else(|| kubarr_orchestrator::Error::Config("no cluster".into()))?;
         let app = &job.app;
@@ -71,10 +71,12 @@ impl Apps {
                 let entry = self.catalog().get(app.as_str()).cloned().ok_or_else(|| {
                     kubarr_orchestrator::Error::Config(format!("{app} left the catalog"))
                 })?;
-                cluster.ensure_namespace_at(app, entry.pod_security).await?;
+                kube.cluster
+                    .ensure_namespace(app, entry.pod_security)
+                    .await?;
                 // /data: a claim bound to a volume with the shared backing, or a scratch dir.
                 let claim = match &job.media {
-                    Some(backing) => Some(cluster.ensure_media_volume(app, backing).await?),
+                    Some(backing) => Some(kube.cluster.ensure_media_volume(app, backing).await?),
                     None => None,
                 };
                 let media =
@@ -85,12 +87,13 @@ impl Apps {
                     atomic: true,
                     reuse_values: job.reuse_values,
                 };
-                let release = self
+                let release = kube
                     .helm
                     .upgrade_install(app, &entry.chart_dir, &values, &opts)
                     .await?;
                 // The pods use the current claim now; volumes of an earlier setting go.
-                if let Err(e) = cluster
+                if let Err(e) = kube
+                    .cluster
                     .remove_old_media_volumes(app, claim.as_deref())
                     .await
                 {
@@ -106,17 +109,17 @@ impl Apps {
                 })
             }
             Operation::Restart => {
-                cluster.rollout_restart(app).await?;
+                kube.cluster.rollout_restart(app).await?;
                 Ok(finish_installed("Restarted"))
             }
             Operation::Uninstall { delete_data } => {
-                self.helm.uninstall(app, self.timeouts.uninstall).await?;
+                kube.helm.uninstall(app, self.timeouts.uninstall).await?;
                 if delete_data {
-                    cluster
+                    kube.cluster
                         .delete_namespace(app, self.timeouts.uninstall)
                         .await?;
                     // The volume objects only: the shared media itself is never deleted.
-                    cluster.remove_media_volumes(app, None).await?;
+                    kube.cluster.remove_media_volumes(app, None).await?;
                 }
                 Ok(finish_installed("Uninstalled"))
             }

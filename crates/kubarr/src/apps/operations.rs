@@ -240,7 +240,7 @@ impl Apps {
     /// Operations need a cluster whose watch caches are in sync (else the outcome could not be
     /// followed).
     pub(super) fn require_cluster(&self) -> Result<(), AppsError> {
-        match &self.caches {
+        match self.caches() {
             Some(c) if c.is_synced() => Ok(()),
             _ => Err(AppsError::ClusterUnavailable),
         }

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use kubarr_db::queries::apps::{self as rows, Begin, Finish, InstallState, Operation};
+use kubarr_orchestrator::backend::{HelmRunner, WorkloadCache};
 use kubarr_orchestrator::helm::Release;
-use kubarr_orchestrator::watch::WatchCaches;
 use kubarr_orchestrator::AppName;
 
 use super::Apps;
@@ -20,7 +20,7 @@ impl Apps {
     /// sync (retrying while the cluster is unreachable), then a cheap database check every
     /// [`ORPHAN_CHECK`] that reconciles again when a dead replica left an operation behind.
     pub(super) fn spawn_reconcile(self: &Arc<Self>) {
-        let Some(caches) = self.caches.clone() else {
+        let Some(caches) = self.caches().cloned() else {
             return;
         };
         let this = self.clone();
@@ -31,7 +31,7 @@ impl Apps {
         });
     }
 
-    async fn lead(&self, caches: WatchCaches) {
+    async fn lead(&self, caches: Arc<dyn WorkloadCache>) {
         let mut delay = Duration::from_secs(1);
         loop {
             if caches.wait_synced(Duration::from_secs(30)).await {
@@ -90,17 +90,17 @@ impl Apps {
     /// Repairs what an interrupted or dead replica left behind. Returns how many apps it
     /// touched. Operations of live replicas (this one included) are not touched.
     pub async fn reconcile(&self) -> anyhow::Result<usize> {
-        let Some(cluster) = self.cluster.as_ref() else {
+        let Some(kube) = self.kube.as_ref() else {
             return Ok(0);
         };
         // Releases are read before rows: an operation that makes a release pending is recorded
         // in its row first, so a pending release seen here always shows up as that operation.
-        let managed = cluster.managed_namespaces().await?;
+        let managed = kube.cluster.managed_namespaces().await?;
         let mut releases = Vec::new();
         for ns in managed.keys() {
             // One unreadable namespace (e.g. labelled by hand, without Kubarr's RoleBinding) must
             // not stop the others from being repaired.
-            match self.helm.list_namespace(ns).await {
+            match kube.helm.list_namespace(ns).await {
                 Ok(found) => releases.extend(found),
                 Err(e) if e.is_unavailable() => return Err(e.into()),
                 Err(e) => tracing::warn!(namespace = %ns, error = %e, "cannot list helm releases"),
@@ -149,16 +149,20 @@ impl Apps {
                     if claim.await? != Begin::Started {
                         continue;
                     }
-                    self.repair_pending(&app, repair).await?
+                    self.repair_pending(kube.helm.as_ref(), &app, repair)
+                        .await?
                 }
                 (Recovery::FinishUninstall, _) => {
-                    self.helm.uninstall(&app, self.timeouts.uninstall).await?;
+                    kube.helm.uninstall(&app, self.timeouts.uninstall).await?;
                     rows::delete(&self.db, app.as_str()).await?;
                     let _ = self.op_changes.send(app.to_string());
                     repaired += 1;
                     continue;
                 }
-                (Recovery::Repair(repair), _) => self.repair_pending(&app, repair).await?,
+                (Recovery::Repair(repair), _) => {
+                    self.repair_pending(kube.helm.as_ref(), &app, repair)
+                        .await?
+                }
                 (Recovery::MarkInstalled, Some(r)) => Finish {
                     state: InstallState::Installed,
                     message: "Running".into(),
@@ -192,14 +196,19 @@ impl Apps {
     }
 
     /// Carries out a [`Repair`] of a release left `pending-*`.
-    async fn repair_pending(&self, app: &AppName, repair: Repair) -> anyhow::Result<Finish> {
+    async fn repair_pending(
+        &self,
+        helm: &dyn HelmRunner,
+        app: &AppName,
+        repair: Repair,
+    ) -> anyhow::Result<Finish> {
         match repair {
             Repair::Uninstall => {
-                self.helm.uninstall(app, self.timeouts.uninstall).await?;
+                helm.uninstall(app, self.timeouts.uninstall).await?;
                 Ok(interrupted(INTERRUPTED_INSTALL))
             }
             Repair::Rollback => {
-                self.helm.rollback(app, None, self.timeouts.deploy).await?;
+                helm.rollback(app, None, self.timeouts.deploy).await?;
                 Ok(Finish {
                     state: InstallState::Installed,
                     message: "An interrupted upgrade was rolled back".into(),

@@ -3,27 +3,23 @@
 use std::sync::Arc;
 
 use k8s_openapi::api::core::v1::{Event, Pod};
+use kubarr_orchestrator::backend::{Backend, LogStream};
 use kubarr_orchestrator::cluster::LogOptions;
 use kubarr_orchestrator::AppName;
 
 use super::{Apps, AppsError};
 
-/// A pod's log, line by line, pulled only as fast as it is read.
-pub type LogStream = std::pin::Pin<Box<dyn futures::AsyncBufRead + Send>>;
-
 impl Apps {
     /// The app's pods as the watch caches see them.
     pub async fn pods(&self, app: &AppName) -> Result<Vec<Arc<Pod>>, AppsError> {
         self.require_installed(app).await?;
-        let caches = self.caches.as_ref().ok_or(AppsError::ClusterUnavailable)?;
-        Ok(caches.app_objects(app.as_str()).pods)
+        Ok(self.kube()?.caches.app_objects(app.as_str()).pods)
     }
 
     /// Events of the app's namespace, newest first.
     pub async fn events(&self, app: &AppName) -> Result<Vec<Event>, AppsError> {
         self.require_installed(app).await?;
-        let cluster = self.cluster.as_ref().ok_or(AppsError::ClusterUnavailable)?;
-        Ok(cluster.events(app).await?)
+        Ok(self.kube()?.cluster.events(app).await?)
     }
 
     /// A pod's log (`pod`: one of the app's pods, by default the first by name).
@@ -34,9 +30,9 @@ impl Apps {
         opts: &LogOptions,
     ) -> Result<LogStream, AppsError> {
         self.require_installed(app).await?;
-        let cluster = self.cluster.as_ref().ok_or(AppsError::ClusterUnavailable)?;
-        let caches = self.caches.as_ref().ok_or(AppsError::ClusterUnavailable)?;
-        let mut pods: Vec<String> = caches
+        let kube = self.kube()?;
+        let mut pods: Vec<String> = kube
+            .caches
             .app_objects(app.as_str())
             .pods
             .iter()
@@ -52,8 +48,8 @@ impl Apps {
                 .next()
                 .ok_or(AppsError::PodNotFound(None))?,
         };
-        match cluster.logs(app, &pod, opts).await {
-            Ok(reader) => Ok(Box::pin(reader)),
+        match kube.cluster.logs(app, &pod, opts).await {
+            Ok(reader) => Ok(reader),
             Err(e) => Err(match e.api_code() {
                 Some(404) => AppsError::PodNotFound(Some(pod)),
                 Some(400) => AppsError::InvalidLogRequest(
@@ -62,6 +58,13 @@ impl Apps {
                 _ => e.into(),
             }),
         }
+    }
+}
+
+impl Apps {
+    /// The cluster's parts, or [`AppsError::ClusterUnavailable`] when none is configured.
+    pub(super) fn kube(&self) -> Result<&Backend, AppsError> {
+        self.kube.as_ref().ok_or(AppsError::ClusterUnavailable)
     }
 }
 

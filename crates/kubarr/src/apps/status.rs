@@ -27,11 +27,11 @@ pub struct AppStatusEvent {
 impl Apps {
     /// The status of `name` given its database row (`None`: not installed).
     pub fn status_of(&self, name: &str, row: Option<&Model>) -> AppStatus {
-        let objects = match (row, &self.caches) {
+        let objects = match (row, self.caches()) {
             (Some(r), Some(c)) => c.app_objects(&r.app_name),
             _ => AppObjects::default(),
         };
-        let observed = self.caches.as_ref().map(|c| Observed {
+        let observed = self.caches().map(|c| Observed {
             objects: &objects,
             synced: c.is_synced(),
         });
@@ -114,7 +114,7 @@ impl Apps {
 
     /// Turns cache changes and operation transitions into deduplicated status events.
     pub(super) fn spawn_status_events(self: &Arc<Self>) {
-        let Some(caches) = self.caches.clone() else {
+        let Some(caches) = self.caches().cloned() else {
             return;
         };
         let this = Arc::downgrade(self);

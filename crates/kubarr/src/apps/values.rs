@@ -72,8 +72,8 @@ impl Apps {
                 "an existing claim needs Kubarr to run in a cluster namespace".into(),
             ));
         };
-        let cluster = self.cluster.as_ref().ok_or(AppsError::ClusterUnavailable)?;
-        cluster
+        self.kube()?
+            .cluster
             .csi_backing_of_claim(ns, claim)
             .await
             .map(Some)

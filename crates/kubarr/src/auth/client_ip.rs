@@ -83,13 +83,6 @@ impl FromRequestParts<AppState> for ClientIp {
     }
 }
 
-impl ClientIp {
-    /// The address as text, for storage.
-    pub fn to_text(self) -> Option<String> {
-        self.0.map(|ip| ip.to_string())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -170,7 +170,7 @@ pub struct CurrentUser {
 impl CurrentUser {
     /// An audit writer acting as this user from this request's address.
     pub fn audit(&self) -> Audit {
-        Audit::anonymous(self.ip).as_user(self.id, self.username.clone())
+        Audit::anonymous(self.ip).by_user(self.id, self.username.clone())
     }
 
     /// 403 unless the user holds `p` globally.

@@ -2,7 +2,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json as JsonResponse;
+use axum::Json;
 use chrono::Utc;
 use kubarr_db::queries::{sessions, two_factor, users};
 use sea_orm::TransactionTrait;
@@ -15,7 +15,7 @@ use crate::auth::rate_limit::{user_key, Action};
 use crate::auth::token;
 use crate::auth::{password, totp, CurrentUser, EnrollingUser};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::Json;
+use crate::extract::JsonBody;
 use crate::state::AppState;
 
 /// How many recovery codes enabling 2FA hands out.
@@ -41,14 +41,11 @@ fn load_user_error() -> AppError {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The new secret", body = TwoFactorSetupResponse),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
-        (status = 409, description = "2FA is already enabled", body = ErrorBody),
-    ))]
+        (status = 409, description = "2FA is already enabled", body = ErrorBody)))]
 pub async fn setup_2fa(
     State(state): State<AppState>,
     EnrollingUser(user): EnrollingUser,
-) -> AppResult<JsonResponse<TwoFactorSetupResponse>> {
+) -> AppResult<Json<TwoFactorSetupResponse>> {
     if user.totp_enabled {
         return Err(AppError::conflict(
             ErrorCode::TwoFactorAlreadyEnabled,
@@ -69,7 +66,7 @@ pub async fn setup_2fa(
         .await?;
     txn.commit().await?;
     let otpauth_uri = totp::otpauth_uri(&secret, &user.username);
-    Ok(JsonResponse(TwoFactorSetupResponse {
+    Ok(Json(TwoFactorSetupResponse {
         secret,
         otpauth_uri,
     }))
@@ -98,16 +95,13 @@ pub struct RecoveryCodesResponse {
     responses(
         (status = 200, description = "Enabled", body = RecoveryCodesResponse),
         (status = 400, description = "Wrong password or code", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
         (status = 409, description = "Already enabled, or setup not started", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn enable_2fa(
     State(state): State<AppState>,
     EnrollingUser(user): EnrollingUser,
-    Json(req): Json<EnableTwoFactorRequest>,
-) -> AppResult<JsonResponse<RecoveryCodesResponse>> {
+    JsonBody(req): JsonBody<EnableTwoFactorRequest>,
+) -> AppResult<Json<RecoveryCodesResponse>> {
     let limiter = &state.auth.limiter;
     let account = user_key(user.id);
     limiter
@@ -169,7 +163,7 @@ pub async fn enable_2fa(
         .await?;
     txn.commit().await?;
     state.auth.sessions_changed();
-    Ok(JsonResponse(RecoveryCodesResponse {
+    Ok(Json(RecoveryCodesResponse {
         recovery_codes: codes,
     }))
 }
@@ -188,15 +182,12 @@ pub struct DisableTwoFactorRequest {
     responses(
         (status = 204, description = "Disabled; recovery codes deleted"),
         (status = 400, description = "Wrong password or code", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
         (status = 409, description = "Not enabled, or required by a role", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn disable_2fa(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(req): Json<DisableTwoFactorRequest>,
+    JsonBody(req): JsonBody<DisableTwoFactorRequest>,
 ) -> AppResult<StatusCode> {
     let limiter = &state.auth.limiter;
     let account = user_key(user.id);
@@ -269,6 +260,7 @@ pub async fn disable_2fa(
 #[derive(Deserialize, ToSchema)]
 pub struct ChangePasswordRequest {
     pub current_password: String,
+    #[schema(schema_with = crate::openapi::fields::new_password)]
     pub new_password: String,
 }
 
@@ -279,14 +271,11 @@ pub struct ChangePasswordRequest {
     responses(
         (status = 204, description = "Changed; other sessions ended"),
         (status = 400, description = "Wrong current password, or the new one fails the policy", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,
     user: CurrentUser,
-    Json(req): Json<ChangePasswordRequest>,
+    JsonBody(req): JsonBody<ChangePasswordRequest>,
 ) -> AppResult<StatusCode> {
     let limiter = &state.auth.limiter;
     let account = user_key(user.id);

@@ -49,9 +49,11 @@ pub struct LogParams {
     pub pod: Option<String>,
     /// Container name (default: the pod's first).
     pub container: Option<String>,
-    /// Lines from the end (default 500, at most 10000).
+    /// Lines from the end (default 500).
+    #[param(minimum = 1, maximum = 10000)]
     pub tail_lines: Option<i64>,
     /// Only lines newer than this many seconds.
+    #[param(minimum = 1)]
     pub since_seconds: Option<i64>,
     /// Keep the response open and stream new lines.
     #[serde(default)]
@@ -61,8 +63,7 @@ pub struct LogParams {
 /// The app's pods (from the watch cache).
 #[utoipa::path(get, path = "/api/apps/{app}/pods", tag = "apps", params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = [PodInfo]), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [PodInfo])))]
 pub async fn list_pods(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
@@ -108,8 +109,7 @@ pub async fn list_pods(
 /// Kubernetes events of the app's namespace, newest first.
 #[utoipa::path(get, path = "/api/apps/{app}/events", tag = "apps", params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = [EventInfo]), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [EventInfo])))]
 pub async fn list_events(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
@@ -138,10 +138,7 @@ pub async fn list_events(
 #[utoipa::path(get, path = "/api/apps/{app}/logs", tag = "apps", params(("app" = String, Path), LogParams),
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "Log lines", content_type = "text/plain"),
-        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-        (status = 429, description = "too_many_streams (follow=true)", body = crate::error::ErrorBody),
-        (status = 503, body = crate::error::ErrorBody)))]
+        (status = 429, description = "too_many_streams (follow=true)", body = crate::error::ErrorBody)))]
 pub async fn app_logs(
     State(state): State<AppState>,
     user: RequireApp<perm::LogsView>,

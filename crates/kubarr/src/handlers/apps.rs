@@ -8,16 +8,17 @@ use utoipa::{IntoParams, ToSchema};
 
 use kubarr_orchestrator::AppName;
 
-use crate::apps::{AppStatus, AppsError, LiveState};
+use crate::apps::{AppOperation, AppStatus, AppsError, LiveState};
 use crate::auth::{perm, AppsWith, CurrentUser, Permission, RequireApp};
 use crate::error::AppResult;
-use crate::extract::{Json as JsonBody, Query};
+use crate::extract::{JsonBody, Query};
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct InstallRequest {
     /// Catalog app name.
+    #[schema(schema_with = crate::openapi::fields::app_name)]
     pub app_name: String,
     /// Values for the chart, checked against its schema.
     #[schema(value_type = Option<Object>)]
@@ -46,6 +47,8 @@ pub struct OperationAccepted {
 pub struct StatusResponse {
     pub state: LiveState,
     pub message: String,
+    /// The operation in progress, if any.
+    pub operation: Option<AppOperation>,
     pub ready_pods: u32,
     pub total_pods: u32,
     pub stale: bool,
@@ -73,13 +76,10 @@ fn accepted(app: &AppName, state: LiveState) -> (StatusCode, Json<OperationAccep
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 202, body = OperationAccepted),
-        (status = 400, body = crate::error::ErrorBody), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody),
         (status = 404, description = "Not in the catalog", body = crate::error::ErrorBody),
         (status = 409, description = "Already installed or busy", body = crate::error::ErrorBody),
         (status = 422, description = "Values fail the chart's schema", body = crate::error::ErrorBody),
-        (status = 503, description = "No cluster", body = crate::error::ErrorBody),
-    ))]
+        (status = 503, description = "No cluster", body = crate::error::ErrorBody)))]
 pub async fn install_app(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -98,8 +98,7 @@ pub async fn install_app(
 /// Installed apps the caller may view, with live status.
 #[utoipa::path(get, path = "/api/apps", tag = "apps",
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = [AppStatus]), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = [AppStatus])))]
 pub async fn list_apps(
     State(state): State<AppState>,
     visible: AppsWith<perm::AppsView>,
@@ -112,8 +111,7 @@ pub async fn list_apps(
 #[utoipa::path(get, path = "/api/apps/{app}/status", tag = "apps",
     params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 200, body = StatusResponse), (status = 401, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody)))]
+    responses((status = 200, body = StatusResponse)))]
 pub async fn app_status(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
@@ -122,6 +120,7 @@ pub async fn app_status(
     Ok(Json(StatusResponse {
         state: s.state,
         message: s.message,
+        operation: s.operation,
         ready_pods: s.ready_pods,
         total_pods: s.total_pods,
         stale: s.stale,
@@ -132,10 +131,8 @@ pub async fn app_status(
 #[utoipa::path(post, path = "/api/apps/{app}/upgrade", tag = "apps", request_body = UpgradeRequest,
     params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 202, body = OperationAccepted), (status = 400, body = crate::error::ErrorBody),
-        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
-        (status = 404, body = crate::error::ErrorBody), (status = 409, body = crate::error::ErrorBody),
-        (status = 422, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 202, body = OperationAccepted), (status = 409, body = crate::error::ErrorBody),
+        (status = 422, body = crate::error::ErrorBody)))]
 pub async fn upgrade_app(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsUpgrade>,
@@ -156,9 +153,8 @@ pub async fn upgrade_app(
 #[utoipa::path(post, path = "/api/apps/{app}/restart", tag = "apps",
     params(("app" = String, Path)),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 202, body = OperationAccepted), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 202, body = OperationAccepted),
+        (status = 409, body = crate::error::ErrorBody)))]
 pub async fn restart_app(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsRestart>,
@@ -171,9 +167,8 @@ pub async fn restart_app(
 #[utoipa::path(delete, path = "/api/apps/{app}", tag = "apps",
     params(("app" = String, Path), UninstallParams),
     security(("bearer" = []), ("cookie" = [])),
-    responses((status = 202, body = OperationAccepted), (status = 401, body = crate::error::ErrorBody),
-        (status = 403, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-        (status = 409, body = crate::error::ErrorBody), (status = 503, body = crate::error::ErrorBody)))]
+    responses((status = 202, body = OperationAccepted),
+        (status = 409, body = crate::error::ErrorBody)))]
 pub async fn uninstall_app(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsDelete>,

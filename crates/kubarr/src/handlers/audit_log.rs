@@ -10,22 +10,27 @@ use utoipa::{IntoParams, ToSchema};
 use crate::auth::{perm, Require};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::extract::Query;
-use crate::handlers::pagination::{self, PageParams};
+use crate::handlers::pagination::{self, Page, PageParams};
 use crate::state::AppState;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// An action such as `login_failed`.
+    #[param(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub action: Option<String>,
     pub user_id: Option<i64>,
     /// `user`, `role`, `session`, `setting`, `app`, …
+    #[param(max_length = 64, pattern = r"^[^\x00-\x1f\x7f-\x9f]*$")]
     pub resource_type: Option<String>,
     /// From this time (RFC 3339, inclusive).
     pub since: Option<DateTime<Utc>>,
     /// Before this time (RFC 3339, exclusive).
     pub until: Option<DateTime<Utc>>,
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
+    /// `next_cursor` of the previous page (empty: the first page).
     pub cursor: Option<String>,
 }
 
@@ -44,18 +49,14 @@ pub struct AuditEntry {
     pub created_at: DateTime<Utc>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct AuditPage {
-    pub items: Vec<AuditEntry>,
-    pub next_cursor: Option<String>,
-}
-
 fn short(field: &str, v: Option<String>) -> AppResult<Option<String>> {
     match v {
-        Some(s) if s.len() > 64 || s.chars().any(char::is_control) => Err(AppError::validation(
-            field,
-            format!("`{field}` is too long or holds control characters."),
-        )),
+        Some(s) if s.chars().count() > 64 || s.chars().any(char::is_control) => {
+            Err(AppError::validation(
+                field,
+                format!("`{field}` is too long or holds control characters."),
+            ))
+        }
         other => Ok(other.filter(|s| !s.is_empty())),
     }
 }
@@ -65,24 +66,21 @@ fn short(field: &str, v: Option<String>) -> AppResult<Option<String>> {
     params(AuditQuery),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A page of entries", body = AuditPage),
+        (status = 200, description = "A page of entries", body = Page<AuditEntry>),
         (status = 400, description = "Bad filter, limit or cursor", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks audit.view", body = ErrorBody),
-    ))]
+        (status = 403, description = "Lacks audit.view", body = ErrorBody)))]
 pub async fn list_audit(
     State(state): State<AppState>,
     _user: Require<perm::AuditView>,
     Query(q): Query<AuditQuery>,
-) -> AppResult<JsonResponse<AuditPage>> {
+) -> AppResult<JsonResponse<Page<AuditEntry>>> {
     let page = PageParams {
         limit: q.limit,
         cursor: q.cursor,
     };
     let limit = page.limit()?;
     let before = page
-        .cursor
-        .as_deref()
+        .cursor()
         .map(pagination::decode_time::<i64>)
         .transpose()?;
     let filter = audit::Filter {
@@ -93,17 +91,11 @@ pub async fn list_audit(
         until: q.until,
         before,
     };
-    let mut rows = audit::list(&state.db, filter, limit + 1).await?;
-    let next_cursor = if rows.len() as u64 > limit {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|r| pagination::encode_time(r.created_at, r.id))
-    } else {
-        None
-    };
-    let items = rows
-        .into_iter()
-        .map(|r| AuditEntry {
+    let rows = audit::list(&state.db, filter, limit + 1).await?;
+    let cursor_at =
+        |r: &kubarr_db::entities::audit_logs::Model| pagination::encode_time(r.created_at, r.id);
+    Ok(JsonResponse(Page::from_rows(rows, limit, cursor_at, |r| {
+        AuditEntry {
             id: r.id,
             action: r.action,
             resource_type: r.resource_type,
@@ -113,7 +105,6 @@ pub async fn list_audit(
             ip_address: r.ip_address,
             details: r.details,
             created_at: r.created_at,
-        })
-        .collect();
-    Ok(JsonResponse(AuditPage { items, next_cursor }))
+        }
+    })))
 }

@@ -1,39 +1,31 @@
 //! Authentication and sessions: login (with the TOTP second step and recovery codes), logout,
 //! the caller's identity and sessions, and registration.
 
-use std::collections::BTreeMap;
-
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json as JsonResponse;
+use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use kubarr_db::entities::users as user_entity;
-use kubarr_db::queries::{invites, roles, sessions, two_factor, users};
+use kubarr_db::queries::{two_factor, users};
 use sea_orm::{DatabaseTransaction, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::{Audit, AuditAction};
-use crate::auth::purge::MAX_CHALLENGE_ATTEMPTS;
+use crate::auth::password;
 use crate::auth::rate_limit::{account_key, user_key, Action};
 use crate::auth::session::{self, RequestOrigin};
 use crate::auth::token::{self, TokenKind};
-use crate::auth::{password, totp, CurrentUser, EnrollingUser, Permission};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::{Json, Path};
+use crate::extract::JsonBody;
 use crate::handlers::users::{user_response, UserResponse};
-use crate::identity::{AccountFields, CheckedAccount, Membership};
 use crate::state::AppState;
 
-mod challenge;
-mod identity;
-mod register;
-
-pub use challenge::*;
-pub use identity::*;
-pub use register::*;
+pub(crate) mod challenge;
+pub(crate) mod identity;
+pub(crate) mod register;
 
 /// How long a 2FA challenge lives.
 pub const CHALLENGE_TTL_MINUTES: i64 = 5;
@@ -87,7 +79,7 @@ pub(crate) async fn grant_session(
     let now = Utc::now();
     users::set_last_login(&txn, user.id, now).await?;
     Audit::anonymous(origin.ip)
-        .as_user(user.id, user.username.clone())
+        .by_user(user.id, user.username.clone())
         .record(&txn, AuditAction::LoginSucceeded, "session", None, details)
         .await?;
     let mut model = user;
@@ -100,7 +92,7 @@ pub(crate) async fn grant_session(
         expires_at: issued.expires_at,
         user,
     });
-    Ok((status, [(header::SET_COOKIE, cookie)], JsonResponse(body)).into_response())
+    Ok((status, [(header::SET_COOKIE, cookie)], Json(body)).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -116,14 +108,12 @@ pub struct LoginRequest {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "A session (token + HttpOnly cookie) or a 2FA challenge", body = LoginResponse),
-        (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "invalid_credentials", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn login(
     State(state): State<AppState>,
     origin: RequestOrigin,
-    Json(req): Json<LoginRequest>,
+    JsonBody(req): JsonBody<LoginRequest>,
 ) -> AppResult<Response> {
     let limiter = &state.auth.limiter;
     limiter
@@ -207,7 +197,7 @@ pub async fn login(
             challenge_id,
             expires_at,
         });
-        return Ok((StatusCode::OK, JsonResponse(body)).into_response());
+        return Ok((StatusCode::OK, Json(body)).into_response());
     }
     let txn = state.db.begin().await?;
     grant_session(

@@ -82,9 +82,7 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
 #[utoipa::path(get, path = "/api/apps/catalog", tag = "catalog",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, body = [CatalogItem]),
-        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
-    ))]
+        (status = 200, body = [CatalogItem])))]
 pub async fn list_catalog(
     State(state): State<AppState>,
     visible: AppsWith<perm::AppsView>,
@@ -105,9 +103,7 @@ pub async fn list_catalog(
     params(("app" = String, Path, description = "Catalog app name")),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, body = CatalogDetail),
-        (status = 401, body = crate::error::ErrorBody), (status = 404, body = crate::error::ErrorBody),
-    ))]
+        (status = 200, body = CatalogDetail)))]
 pub async fn get_catalog_app(
     State(state): State<AppState>,
     user: RequireApp<perm::AppsView>,
@@ -130,9 +126,7 @@ pub async fn get_catalog_app(
 #[utoipa::path(get, path = "/api/apps/catalog/{app}/icon", tag = "catalog",
     params(("app" = String, Path, description = "Catalog app name")),
     responses(
-        (status = 200, description = "The icon", content_type = "image/svg+xml"),
-        (status = 404, body = crate::error::ErrorBody),
-    ))]
+        (status = 200, description = "The icon", content_type = "image/svg+xml")))]
 pub async fn get_catalog_icon(
     State(state): State<AppState>,
     Path(app): Path<String>,
@@ -168,9 +162,7 @@ pub async fn get_catalog_icon(
 #[utoipa::path(post, path = "/api/apps/catalog/reload", tag = "catalog",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, body = CatalogReloadResponse),
-        (status = 401, body = crate::error::ErrorBody), (status = 403, body = crate::error::ErrorBody),
-    ))]
+        (status = 200, body = CatalogReloadResponse)))]
 pub async fn reload_catalog(
     State(state): State<AppState>,
     user: Require<perm::AppsInstall>,

@@ -22,7 +22,7 @@ use crate::state::AppState;
 #[utoipa::path(get, path = "/api/events/stream", tag = "apps",
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, description = "text/event-stream of `app_status` events; ends with the session", content_type = "text/event-stream",
-        body = AppStatusEvent), (status = 401, body = crate::error::ErrorBody),
+        body = AppStatusEvent),
         (status = 429, description = "too_many_streams: the caller holds the most streams allowed", body = crate::error::ErrorBody)))]
 pub async fn event_stream(
     State(state): State<AppState>,

@@ -32,12 +32,22 @@ pub async fn health() -> Json<HealthResponse> {
     Json(HealthResponse { status: "ok" })
 }
 
+/// This OpenAPI document.
+#[utoipa::path(get, path = "/api/openapi.json", tag = "health",
+    responses((status = 200, description = "The OpenAPI document of this API", content_type = "application/json")))]
+pub async fn openapi_document() -> Response {
+    static DOC: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    let doc = DOC.get_or_init(|| {
+        serde_json::to_value(crate::router::openapi()).expect("the document serialises")
+    });
+    Json(doc.clone()).into_response()
+}
+
 /// Readiness: whether the database (and the cluster, when configured) answer.
 #[utoipa::path(get, path = "/api/ready", tag = "health",
     responses(
         (status = 200, description = "Every dependency answers", body = ReadyResponse),
-        (status = 503, description = "A dependency is down; the body says which", body = ReadyResponse),
-    ))]
+        (status = 503, description = "A dependency is down; the body says which", body = ReadyResponse)))]
 pub async fn ready(State(state): State<AppState>) -> Response {
     let database = match tokio::time::timeout(
         Duration::from_secs(2),

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json as JsonResponse;
+use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use kubarr_db::queries::invites;
 use sea_orm::TransactionTrait;
@@ -15,8 +15,8 @@ use crate::audit::AuditAction;
 use crate::auth::token::{self, TokenKind};
 use crate::auth::{perm, validate, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::{Json, Path, Query};
-use crate::handlers::pagination::{self, PageParams};
+use crate::extract::{JsonBody, Path, Query};
+use crate::handlers::pagination::{self, Page, PageParams};
 use crate::handlers::settings::registration_role_permissions;
 use crate::handlers::users::ensure_can_grant;
 use crate::state::AppState;
@@ -38,44 +38,29 @@ pub struct InviteResponse {
     pub used_at: Option<DateTime<Utc>>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct InvitePage {
-    pub items: Vec<InviteResponse>,
-    pub next_cursor: Option<String>,
-}
-
 /// Invites, newest first.
 #[utoipa::path(get, path = "/api/invites", tag = "invites",
     params(PageParams),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A page of invites", body = InvitePage),
+        (status = 200, description = "A page of invites", body = Page<InviteResponse>),
         (status = 400, description = "Bad limit or cursor", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks users.manage", body = ErrorBody),
-    ))]
+        (status = 403, description = "Lacks users.manage", body = ErrorBody)))]
 pub async fn list_invites(
     State(state): State<AppState>,
     _user: Require<perm::UsersManage>,
     Query(page): Query<PageParams>,
-) -> AppResult<JsonResponse<InvitePage>> {
+) -> AppResult<Json<Page<InviteResponse>>> {
     let limit = page.limit()?;
     let after = page
-        .cursor
-        .as_deref()
+        .cursor()
         .map(pagination::decode_time::<String>)
         .transpose()?;
-    let mut rows = invites::list(&state.db, after, limit + 1).await?;
-    let next_cursor = if rows.len() as u64 > limit {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|i| pagination::encode_time(i.created_at, &i.token))
-    } else {
-        None
-    };
-    let items = rows
-        .into_iter()
-        .map(|i| InviteResponse {
+    let rows = invites::list(&state.db, after, limit + 1).await?;
+    let cursor_at =
+        |i: &kubarr_db::entities::invites::Model| pagination::encode_time(i.created_at, &i.token);
+    Ok(Json(Page::from_rows(rows, limit, cursor_at, |i| {
+        InviteResponse {
             id: i.token,
             email: i.email,
             created_by: i.created_by,
@@ -84,17 +69,17 @@ pub async fn list_invites(
             used: i.used,
             used_by: i.used_by,
             used_at: i.used_at,
-        })
-        .collect();
-    Ok(JsonResponse(InvitePage { items, next_cursor }))
+        }
+    })))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateInviteRequest {
-    /// Only this address may use the invite.
+    #[schema(schema_with = crate::openapi::fields::optional_email)]
     pub email: Option<String>,
-    /// 1–720, default 72.
+    /// Hours until the invite expires (default 72).
+    #[schema(minimum = 1, maximum = 720)]
     pub expires_in_hours: Option<u32>,
 }
 
@@ -116,18 +101,16 @@ pub struct CreatedInvite {
     responses(
         (status = 201, description = "Created; the token is shown once", body = CreatedInvite),
         (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks users.manage, or the registration role holds more than the caller (cannot_grant)", body = ErrorBody),
-    ))]
+        (status = 403, description = "Lacks users.manage, or the registration role holds more than the caller (cannot_grant)", body = ErrorBody)))]
 pub async fn create_invite(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,
-    Json(req): Json<CreateInviteRequest>,
-) -> AppResult<(StatusCode, JsonResponse<CreatedInvite>)> {
+    JsonBody(req): JsonBody<CreateInviteRequest>,
+) -> AppResult<(StatusCode, Json<CreatedInvite>)> {
     let email = req
         .email
         .as_deref()
-        .filter(|e| !e.trim().is_empty())
+        .filter(|e| !e.is_empty())
         .map(|e| validate::email(e, "email"))
         .transpose()?;
     let hours = req.expires_in_hours.unwrap_or(DEFAULT_EXPIRY_HOURS);
@@ -162,7 +145,7 @@ pub async fn create_invite(
     let url = format!("{base}/register?invite={token}");
     Ok((
         StatusCode::CREATED,
-        JsonResponse(CreatedInvite {
+        Json(CreatedInvite {
             id: hash,
             token,
             url,
@@ -178,10 +161,8 @@ pub async fn create_invite(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks users.manage", body = ErrorBody),
-        (status = 404, description = "No such invite", body = ErrorBody),
-    ))]
+        (status = 404, description = "No such invite", body = ErrorBody)))]
 pub async fn revoke_invite(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,

@@ -5,8 +5,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use serde::Deserialize;
-use utoipa::IntoParams;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::error::{AppError, AppResult};
 
@@ -17,13 +17,59 @@ pub const MAX_LIMIT: u64 = 200;
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PageParams {
-    /// Items per page (1–200, default 50).
+    /// Items per page (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
-    /// `next_cursor` of the previous page.
+    /// `next_cursor` of the previous page (empty: the first page).
     pub cursor: Option<String>,
 }
 
+/// A page of a growing list.
+#[derive(Serialize, ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `cursor` for the next page; `null` on the last page.
+    pub next_cursor: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The page from `limit + 1` fetched rows: the first `limit`, and the cursor of the last of
+    /// them when more follow.
+    pub fn from_rows<R>(
+        mut rows: Vec<R>,
+        limit: u64,
+        cursor_at: impl Fn(&R) -> String,
+        item: impl FnMut(R) -> T,
+    ) -> Self {
+        let next_cursor = truncate(&mut rows, limit, cursor_at);
+        Self {
+            items: rows.into_iter().map(item).collect(),
+            next_cursor,
+        }
+    }
+}
+
+/// Keeps the first `limit` of `limit + 1` fetched rows; returns the cursor of the last kept one
+/// when a row was dropped (more follow).
+pub fn truncate<R>(
+    rows: &mut Vec<R>,
+    limit: u64,
+    cursor_at: impl Fn(&R) -> String,
+) -> Option<String> {
+    if rows.len() as u64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(cursor_at)
+    } else {
+        None
+    }
+}
+
 impl PageParams {
+    /// The cursor, if any (empty counts as none).
+    pub fn cursor(&self) -> Option<&str> {
+        self.cursor.as_deref().filter(|c| !c.is_empty())
+    }
+
     pub fn limit(&self) -> AppResult<u64> {
         match self.limit {
             None => Ok(DEFAULT_LIMIT),

@@ -1,27 +1,32 @@
 //! Roles, their global permissions and per-app grants, and the permission vocabulary.
 //! System roles (`admin`, `operator`, `viewer`) cannot be renamed, deleted or re-permissioned.
 
+pub(crate) mod grants;
+mod rules;
+
 use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json as JsonResponse;
+use axum::Json;
 use chrono::{DateTime, Utc};
 use kubarr_db::entities::roles as role_entity;
 use kubarr_db::queries::roles;
-use kubarr_orchestrator::AppName;
 use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::{perm, Permission, Permissions, Require};
+use crate::auth::{perm, Permission, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::{Json, Path};
+use crate::extract::{JsonBody, Path};
 use crate::handlers::users::{ensure_can_grant, permissions_of_roles};
 use crate::identity::is_unique_violation;
 use crate::state::AppState;
+
+use grants::GrantChange;
+use rules::{description, description_or_null, role_name, role_name_or_null, role_name_schema};
 
 /// A permission and what it allows.
 #[derive(Serialize, ToSchema)]
@@ -37,13 +42,9 @@ pub struct PermissionInfo {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Every permission", body = Vec<PermissionInfo>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks roles.view", body = ErrorBody),
-    ))]
-pub async fn list_permissions(
-    _user: Require<perm::RolesView>,
-) -> JsonResponse<Vec<PermissionInfo>> {
-    JsonResponse(
+        (status = 403, description = "Lacks roles.view", body = ErrorBody)))]
+pub async fn list_permissions(_user: Require<perm::RolesView>) -> Json<Vec<PermissionInfo>> {
+    Json(
         Permission::ALL
             .iter()
             .map(|p| PermissionInfo {
@@ -59,7 +60,9 @@ pub async fn list_permissions(
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(deny_unknown_fields)]
 pub struct AppGrant {
+    #[schema(schema_with = crate::openapi::fields::app_name)]
     pub app_name: String,
+    #[schema(schema_with = crate::openapi::fields::app_scopable_permission)]
     pub permission: Permission,
 }
 
@@ -147,99 +150,10 @@ async fn commit_role_change(
     Ok(body)
 }
 
-/// Per-app grants as stored: `(app, permission)` pairs.
-fn grant_pairs(grants: &[AppGrant]) -> Vec<(String, String)> {
-    grants
-        .iter()
-        .map(|g| (g.app_name.clone(), g.permission.as_str().to_owned()))
-        .collect()
-}
-
 fn system_role() -> AppError {
     AppError::conflict(
         ErrorCode::SystemRole,
         "System roles cannot be renamed, deleted or given other permissions.",
-    )
-}
-
-fn role_name(value: &str) -> AppResult<String> {
-    let v = value.trim();
-    if v.is_empty()
-        || v.len() > 64
-        || !v
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'.' | b'_' | b'-'))
-    {
-        return Err(AppError::validation(
-            "name",
-            "The role name must have 1 to 64 letters, digits, spaces, `.`, `_` or `-`.",
-        ));
-    }
-    Ok(v.to_owned())
-}
-
-fn description(value: Option<&str>) -> AppResult<Option<String>> {
-    match value {
-        Some(d) if d.len() > 500 || d.chars().any(|c| c.is_control() && c != '\n') => {
-            Err(AppError::validation(
-                "description",
-                "The description must be at most 500 characters, without control characters.",
-            ))
-        }
-        other => Ok(other.map(|d| d.trim().to_owned())),
-    }
-}
-
-/// Parses global permission names; unknown ones are a 400 naming the entry.
-fn parse_permissions(names: &[String]) -> AppResult<Vec<Permission>> {
-    let mut out = Vec::new();
-    for (i, name) in names.iter().enumerate() {
-        let p: Permission = name.parse().map_err(|_| {
-            AppError::validation(
-                format!("permissions[{i}]"),
-                format!("`{name}` is not a permission."),
-            )
-        })?;
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn check_grants(grants: &[AppGrant]) -> AppResult<Vec<AppGrant>> {
-    if grants.len() > 500 {
-        return Err(AppError::validation("grants", "Too many grants."));
-    }
-    let mut out = Vec::new();
-    for (i, g) in grants.iter().enumerate() {
-        if let Err(e) = AppName::parse(&g.app_name) {
-            return Err(AppError::validation(
-                format!("grants[{i}].app_name"),
-                format!("{e}."),
-            ));
-        }
-        if !g.permission.is_app_scopable() {
-            return Err(AppError::validation(
-                format!("grants[{i}].permission"),
-                format!("`{}` cannot be granted per app.", g.permission),
-            ));
-        }
-        if !out.contains(g) {
-            out.push(g.clone());
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-fn as_permissions(global: &[Permission], grants: &[AppGrant]) -> Permissions {
-    Permissions::from_names(
-        global.iter().map(|p| p.as_str()),
-        grants
-            .iter()
-            .map(|g| (g.app_name.as_str(), g.permission.as_str())),
     )
 }
 
@@ -248,26 +162,27 @@ fn as_permissions(global: &[Permission], grants: &[AppGrant]) -> Permissions {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Every role", body = Vec<RoleResponse>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks roles.view", body = ErrorBody),
-    ))]
+        (status = 403, description = "Lacks roles.view", body = ErrorBody)))]
 pub async fn list_roles(
     State(state): State<AppState>,
     _user: Require<perm::RolesView>,
-) -> AppResult<JsonResponse<Vec<RoleResponse>>> {
+) -> AppResult<Json<Vec<RoleResponse>>> {
     let models = roles::list(&state.db).await?;
-    Ok(JsonResponse(role_responses(&state.db, models).await?))
+    Ok(Json(role_responses(&state.db, models).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateRoleRequest {
+    #[schema(schema_with = role_name_schema)]
     pub name: String,
+    #[schema(schema_with = description_or_null)]
     pub description: Option<String>,
     #[serde(default)]
     pub requires_2fa: bool,
     /// Global permission names.
     #[serde(default)]
+    #[schema(schema_with = crate::openapi::fields::permission_names)]
     pub permissions: Vec<String>,
     #[serde(default)]
     pub app_grants: Vec<AppGrant>,
@@ -280,20 +195,17 @@ pub struct CreateRoleRequest {
     responses(
         (status = 201, description = "Created", body = RoleResponse),
         (status = 400, description = "Invalid field or unknown permission", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks roles.manage, or grants more than the caller holds", body = ErrorBody),
-        (status = 409, description = "Name taken", body = ErrorBody),
-    ))]
+        (status = 409, description = "Name taken", body = ErrorBody)))]
 pub async fn create_role(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::RolesManage>,
-    Json(req): Json<CreateRoleRequest>,
-) -> AppResult<(StatusCode, JsonResponse<RoleResponse>)> {
+    JsonBody(req): JsonBody<CreateRoleRequest>,
+) -> AppResult<(StatusCode, Json<RoleResponse>)> {
     let name = role_name(&req.name)?;
     let description = description(req.description.as_deref())?.unwrap_or_default();
-    let permissions = parse_permissions(&req.permissions)?;
-    let grants = check_grants(&req.app_grants)?;
-    ensure_can_grant(&actor.permissions, &as_permissions(&permissions, &grants))?;
+    let change = GrantChange::parse(Some(&req.permissions), Some(&req.app_grants))?;
+    change.ensure_actor_holds(&actor.permissions)?;
     let taken = || {
         AppError::conflict(ErrorCode::RoleNameTaken, "A role with that name exists.")
             .with_field("name")
@@ -318,9 +230,8 @@ pub async fn create_role(
             e.into()
         }
     })?;
-    let names: Vec<String> = permissions.iter().map(|p| p.as_str().to_owned()).collect();
-    roles::set_permissions(&txn, role.id, &names).await?;
-    roles::set_app_grants(&txn, role.id, &grant_pairs(&grants)).await?;
+    change.write(&txn, role.id).await?;
+    let (permissions, grants) = (change.permissions, change.grants);
     actor
         .audit()
         .record(
@@ -332,7 +243,7 @@ pub async fn create_role(
         )
         .await?;
     let body = commit_role_change(&state, txn, role).await?;
-    Ok((StatusCode::CREATED, JsonResponse(body)))
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 /// One role.
@@ -341,25 +252,23 @@ pub async fn create_role(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The role", body = RoleResponse),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks roles.view", body = ErrorBody),
-        (status = 404, description = "No such role", body = ErrorBody),
-    ))]
+        (status = 404, description = "No such role", body = ErrorBody)))]
 pub async fn get_role(
     State(state): State<AppState>,
     _user: Require<perm::RolesView>,
     Path(id): Path<i64>,
-) -> AppResult<JsonResponse<RoleResponse>> {
+) -> AppResult<Json<RoleResponse>> {
     let role = find_role(&state.db, id).await?;
-    Ok(JsonResponse(
-        role_responses(&state.db, vec![role]).await?.remove(0),
-    ))
+    Ok(Json(role_responses(&state.db, vec![role]).await?.remove(0)))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateRoleRequest {
+    #[schema(schema_with = role_name_or_null)]
     pub name: Option<String>,
+    #[schema(schema_with = description_or_null)]
     pub description: Option<String>,
     pub requires_2fa: Option<bool>,
 }
@@ -372,17 +281,15 @@ pub struct UpdateRoleRequest {
     responses(
         (status = 200, description = "The changed role", body = RoleResponse),
         (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks roles.manage, or the role holds more than the caller", body = ErrorBody),
         (status = 404, description = "No such role", body = ErrorBody),
-        (status = 409, description = "Renaming a system role, or name taken", body = ErrorBody),
-    ))]
+        (status = 409, description = "Renaming a system role, or name taken", body = ErrorBody)))]
 pub async fn update_role(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::RolesManage>,
     Path(id): Path<i64>,
-    Json(req): Json<UpdateRoleRequest>,
-) -> AppResult<JsonResponse<RoleResponse>> {
+    JsonBody(req): JsonBody<UpdateRoleRequest>,
+) -> AppResult<Json<RoleResponse>> {
     let name = req.name.as_deref().map(role_name).transpose()?;
     let description = description(req.description.as_deref())?;
     let txn = state.db.begin().await?;
@@ -436,7 +343,7 @@ pub async fn update_role(
         )
         .await?;
     let role = find_role(&txn, id).await?;
-    Ok(JsonResponse(commit_role_change(&state, txn, role).await?))
+    Ok(Json(commit_role_change(&state, txn, role).await?))
 }
 
 /// Delete a custom role (its holders lose it).
@@ -445,11 +352,9 @@ pub async fn update_role(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks roles.manage, or the role holds more than the caller", body = ErrorBody),
         (status = 404, description = "No such role", body = ErrorBody),
-        (status = 409, description = "A system role", body = ErrorBody),
-    ))]
+        (status = 409, description = "A system role", body = ErrorBody)))]
 pub async fn delete_role(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::RolesManage>,
@@ -475,103 +380,4 @@ pub async fn delete_role(
     txn.commit().await?;
     state.auth.grants.invalidate();
     Ok(StatusCode::NO_CONTENT)
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetPermissionsRequest {
-    /// Global permission names (replaces the current set).
-    pub permissions: Vec<String>,
-}
-
-/// Replace a custom role's global permissions.
-#[utoipa::path(put, path = "/api/roles/{id}/permissions", tag = "roles",
-    params(("id" = i64, Path, description = "Role id")),
-    request_body = SetPermissionsRequest,
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The changed role", body = RoleResponse),
-        (status = 400, description = "Unknown permission name", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks roles.manage, or the role holds or would hold more than the caller (cannot_grant)", body = ErrorBody),
-        (status = 404, description = "No such role", body = ErrorBody),
-        (status = 409, description = "A system role", body = ErrorBody),
-    ))]
-pub async fn set_role_permissions(
-    State(state): State<AppState>,
-    Require(actor, _): Require<perm::RolesManage>,
-    Path(id): Path<i64>,
-    Json(req): Json<SetPermissionsRequest>,
-) -> AppResult<JsonResponse<RoleResponse>> {
-    let permissions = parse_permissions(&req.permissions)?;
-    let txn = state.db.begin().await?;
-    let role = find_custom_role(&txn, id).await?;
-    // Both what the role holds now (its holders would lose it) and what it would hold.
-    ensure_can_grant(
-        &actor.permissions,
-        &permissions_of_roles(&txn, &[id]).await?,
-    )?;
-    ensure_can_grant(&actor.permissions, &as_permissions(&permissions, &[]))?;
-    let old = roles::permissions(&txn, id).await?;
-    let names: Vec<String> = permissions.iter().map(|p| p.as_str().to_owned()).collect();
-    roles::set_permissions(&txn, id, &names).await?;
-    actor
-        .audit()
-        .record(
-            &txn,
-            AuditAction::RoleUpdated,
-            "role",
-            Some(id.to_string()),
-            json!({ "name": role.name, "permissions": { "old": old, "new": names } }),
-        )
-        .await?;
-    Ok(JsonResponse(commit_role_change(&state, txn, role).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SetAppGrantsRequest {
-    /// Per-app grants (replaces the current set).
-    pub grants: Vec<AppGrant>,
-}
-
-/// Replace a custom role's per-app grants.
-#[utoipa::path(put, path = "/api/roles/{id}/apps", tag = "roles",
-    params(("id" = i64, Path, description = "Role id")),
-    request_body = SetAppGrantsRequest,
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The changed role", body = RoleResponse),
-        (status = 400, description = "Invalid app name, or a permission that cannot be per app", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks roles.manage, or the role holds or would hold more than the caller (cannot_grant)", body = ErrorBody),
-        (status = 404, description = "No such role", body = ErrorBody),
-        (status = 409, description = "A system role", body = ErrorBody),
-    ))]
-pub async fn set_role_apps(
-    State(state): State<AppState>,
-    Require(actor, _): Require<perm::RolesManage>,
-    Path(id): Path<i64>,
-    Json(req): Json<SetAppGrantsRequest>,
-) -> AppResult<JsonResponse<RoleResponse>> {
-    let grants = check_grants(&req.grants)?;
-    let txn = state.db.begin().await?;
-    let role = find_custom_role(&txn, id).await?;
-    ensure_can_grant(
-        &actor.permissions,
-        &permissions_of_roles(&txn, &[id]).await?,
-    )?;
-    ensure_can_grant(&actor.permissions, &as_permissions(&[], &grants))?;
-    roles::set_app_grants(&txn, id, &grant_pairs(&grants)).await?;
-    actor
-        .audit()
-        .record(
-            &txn,
-            AuditAction::RoleUpdated,
-            "role",
-            Some(id.to_string()),
-            json!({ "name": role.name, "app_grants": grants }),
-        )
-        .await?;
-    Ok(JsonResponse(commit_role_change(&state, txn, role).await?))
 }

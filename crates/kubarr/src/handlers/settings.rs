@@ -1,7 +1,7 @@
 //! System settings: typed known keys, validated on write, audited.
 
 use axum::extract::State;
-use axum::Json as JsonResponse;
+use axum::Json;
 use chrono::{DateTime, Utc};
 use kubarr_db::queries::{roles, settings as settings_rows};
 use sea_orm::TransactionTrait;
@@ -12,7 +12,7 @@ use utoipa::ToSchema;
 use crate::audit::AuditAction;
 use crate::auth::{perm, Permissions, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::{Json, Path};
+use crate::extract::{JsonBody, Path};
 use crate::handlers::users::{ensure_can_grant, permissions_of_roles, ADMIN_ROLE};
 use crate::settings::{self, Settings};
 use crate::state::AppState;
@@ -42,7 +42,7 @@ pub async fn registration_role_permissions(
 pub struct SettingResponse {
     pub key: String,
     /// The effective value (the default when never set).
-    #[schema(value_type = Object)]
+    #[schema(schema_with = crate::openapi::fields::setting_value)]
     pub value: Value,
     pub description: String,
     /// When it was last changed (absent for a default).
@@ -77,15 +77,13 @@ async fn responses(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "Every setting", body = Vec<SettingResponse>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks settings.view", body = ErrorBody),
-    ))]
+        (status = 403, description = "Lacks settings.view", body = ErrorBody)))]
 pub async fn list_settings(
     State(state): State<AppState>,
     _user: Require<perm::SettingsView>,
-) -> AppResult<JsonResponse<Vec<SettingResponse>>> {
+) -> AppResult<Json<Vec<SettingResponse>>> {
     let effective = Settings::load(&state.db, &state.config).await?;
-    Ok(JsonResponse(responses(&state.db, &effective, None).await?))
+    Ok(Json(responses(&state.db, &effective, None).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -104,17 +102,15 @@ pub struct UpdateSettingRequest {
     responses(
         (status = 200, description = "The changed setting", body = SettingResponse),
         (status = 400, description = "Wrong type", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks settings.manage", body = ErrorBody),
         (status = 404, description = "Unknown key", body = ErrorBody),
-        (status = 422, description = "Invalid value", body = ErrorBody),
-    ))]
+        (status = 422, description = "Invalid value", body = ErrorBody)))]
 pub async fn update_setting(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::SettingsManage>,
     Path(key): Path<String>,
-    Json(req): Json<UpdateSettingRequest>,
-) -> AppResult<JsonResponse<SettingResponse>> {
+    JsonBody(req): JsonBody<UpdateSettingRequest>,
+) -> AppResult<Json<SettingResponse>> {
     let Some(description) = settings::description(&key) else {
         return Err(AppError::not_found(
             ErrorCode::SettingNotFound,
@@ -171,5 +167,5 @@ pub async fn update_setting(
     let body = responses(&txn, &effective, Some(&key)).await?.remove(0);
     txn.commit().await?;
     state.auth.settings.invalidate();
-    Ok(JsonResponse(body))
+    Ok(Json(body))
 }

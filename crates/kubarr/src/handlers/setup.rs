@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use axum::Json as JsonResponse;
+use axum::Json;
 use kubarr_db::queries::users;
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -13,7 +13,7 @@ use utoipa::ToSchema;
 use crate::audit::{Audit, AuditAction};
 use crate::auth::session::RequestOrigin;
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::Json;
+use crate::extract::JsonBody;
 use crate::handlers::auth::{grant_session, SessionGranted};
 use crate::identity::{self, AccountFields, IdentityError, Membership, NewAccount};
 use crate::state::AppState;
@@ -44,9 +44,9 @@ pub async fn setup_status(
     State(state): State<AppState>,
     origin: RequestOrigin,
     headers: HeaderMap,
-) -> AppResult<JsonResponse<SetupStatus>> {
+) -> AppResult<Json<SetupStatus>> {
     let setup_required = users::count(&state.db).await? == 0;
-    Ok(JsonResponse(SetupStatus {
+    Ok(Json(SetupStatus {
         setup_required,
         setup_token_required: setup_required && needs_token(&origin, &headers),
     }))
@@ -55,8 +55,11 @@ pub async fn setup_status(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetupRequest {
+    #[schema(schema_with = crate::openapi::fields::username)]
     pub username: String,
+    #[schema(schema_with = crate::openapi::fields::email)]
     pub email: String,
+    #[schema(schema_with = crate::openapi::fields::new_password)]
     pub password: String,
     /// The setup token from the server log; required unless the request comes from the server's
     /// own machine (loopback).
@@ -72,13 +75,12 @@ pub struct SetupRequest {
         (status = 201, description = "Administrator created and signed in", body = SessionGranted),
         (status = 400, description = "Invalid field", body = ErrorBody),
         (status = 403, description = "setup_token_required: not from loopback, and no or a wrong setup token", body = ErrorBody),
-        (status = 409, description = "Already set up", body = ErrorBody),
-    ))]
+        (status = 409, description = "Already set up", body = ErrorBody)))]
 pub async fn setup(
     State(state): State<AppState>,
     origin: RequestOrigin,
     headers: HeaderMap,
-    Json(req): Json<SetupRequest>,
+    JsonBody(req): JsonBody<SetupRequest>,
 ) -> AppResult<Response> {
     if users::count(&state.db).await? > 0 {
         return Err(IdentityError::AlreadySetUp.into());
@@ -104,7 +106,7 @@ pub async fn setup(
     let username = account.username().to_owned();
     let txn = state.db.begin().await?;
     let user = identity::create_user(&txn, account, Membership::FirstAdmin, false).await?;
-    let audit = Audit::anonymous(origin.ip).as_user(user.id, username.clone());
+    let audit = Audit::anonymous(origin.ip).by_user(user.id, username.clone());
     audit
         .record(
             &txn,

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json as JsonResponse;
+use axum::Json;
 use chrono::{DateTime, Utc};
 use kubarr_db::entities::{roles as role_entity, users as user_entity};
 use kubarr_db::queries::{roles, sessions, two_factor, users};
@@ -18,8 +18,8 @@ use utoipa::ToSchema;
 use crate::audit::AuditAction;
 use crate::auth::{password, perm, validate, Permissions, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
-use crate::extract::{Json, Path, Query};
-use crate::handlers::pagination::{self, PageParams};
+use crate::extract::{JsonBody, Path, Query};
+use crate::handlers::pagination::{self, Page, PageParams};
 use crate::identity::{self, AccountFields, CheckedAccount, IdentityError, Membership};
 use crate::state::AppState;
 
@@ -41,13 +41,6 @@ pub struct UserResponse {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub last_login_at: Option<DateTime<Utc>>,
-}
-
-/// A page of users.
-#[derive(Serialize, ToSchema)]
-pub struct UserPage {
-    pub items: Vec<UserResponse>,
-    pub next_cursor: Option<String>,
 }
 
 /// Builds the API view of users (one query for roles).
@@ -189,38 +182,30 @@ async fn find_user(db: &impl ConnectionTrait, id: i64) -> AppResult<user_entity:
     params(PageParams),
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "A page of users", body = UserPage),
+        (status = 200, description = "A page of users", body = Page<UserResponse>),
         (status = 400, description = "Bad limit or cursor", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Lacks users.view", body = ErrorBody),
-    ))]
+        (status = 403, description = "Lacks users.view", body = ErrorBody)))]
 pub async fn list_users(
     State(state): State<AppState>,
     _user: Require<perm::UsersView>,
     Query(page): Query<PageParams>,
-) -> AppResult<JsonResponse<UserPage>> {
+) -> AppResult<Json<Page<UserResponse>>> {
     let limit = page.limit()?;
-    let after = page
-        .cursor
-        .as_deref()
-        .map(pagination::decode_id)
-        .transpose()?;
+    let after = page.cursor().map(pagination::decode_id).transpose()?;
     let mut models = users::list(&state.db, after, limit + 1).await?;
-    let next_cursor = if models.len() as u64 > limit {
-        models.truncate(limit as usize);
-        models.last().map(|u| pagination::encode_id(u.id))
-    } else {
-        None
-    };
+    let next_cursor = pagination::truncate(&mut models, limit, |u| pagination::encode_id(u.id));
     let items = user_responses(&state.db, models).await?;
-    Ok(JsonResponse(UserPage { items, next_cursor }))
+    Ok(Json(Page { items, next_cursor }))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUserRequest {
+    #[schema(schema_with = crate::openapi::fields::username)]
     pub username: String,
+    #[schema(schema_with = crate::openapi::fields::email)]
     pub email: String,
+    #[schema(schema_with = crate::openapi::fields::new_password)]
     pub password: String,
     #[serde(default)]
     pub role_ids: Vec<i64>,
@@ -233,16 +218,14 @@ pub struct CreateUserRequest {
     responses(
         (status = 201, description = "Created", body = UserResponse),
         (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks users.manage, or the roles grant more than the caller holds", body = ErrorBody),
         (status = 409, description = "Username or e-mail taken", body = ErrorBody),
-        (status = 422, description = "Unknown role", body = ErrorBody),
-    ))]
+        (status = 422, description = "Unknown role", body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,
-    Json(req): Json<CreateUserRequest>,
-) -> AppResult<(StatusCode, JsonResponse<UserResponse>)> {
+    JsonBody(req): JsonBody<CreateUserRequest>,
+) -> AppResult<(StatusCode, Json<UserResponse>)> {
     let fields = AccountFields {
         username: &req.username,
         email: &req.email,
@@ -280,7 +263,7 @@ pub async fn create_user(
     let body = user_response(&txn, created).await?;
     txn.commit().await?;
     state.auth.sessions_changed();
-    Ok((StatusCode::CREATED, JsonResponse(body)))
+    Ok((StatusCode::CREATED, Json(body)))
 }
 
 /// One user.
@@ -289,22 +272,21 @@ pub async fn create_user(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, description = "The user", body = UserResponse),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks users.view", body = ErrorBody),
-        (status = 404, description = "No such user", body = ErrorBody),
-    ))]
+        (status = 404, description = "No such user", body = ErrorBody)))]
 pub async fn get_user(
     State(state): State<AppState>,
     _user: Require<perm::UsersView>,
     Path(id): Path<i64>,
-) -> AppResult<JsonResponse<UserResponse>> {
+) -> AppResult<Json<UserResponse>> {
     let model = find_user(&state.db, id).await?;
-    Ok(JsonResponse(user_response(&state.db, model).await?))
+    Ok(Json(user_response(&state.db, model).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUserRequest {
+    #[schema(schema_with = crate::openapi::fields::email_or_null)]
     pub email: Option<String>,
     pub is_active: Option<bool>,
     pub is_approved: Option<bool>,
@@ -321,18 +303,16 @@ pub struct UpdateUserRequest {
     responses(
         (status = 200, description = "The changed user", body = UserResponse),
         (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks users.manage, or the change involves permissions the caller does not hold", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "Would remove the last active administrator, or e-mail taken", body = ErrorBody),
-        (status = 422, description = "Unknown role", body = ErrorBody),
-    ))]
+        (status = 422, description = "Unknown role", body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,
     Path(id): Path<i64>,
-    Json(req): Json<UpdateUserRequest>,
-) -> AppResult<JsonResponse<UserResponse>> {
+    JsonBody(req): JsonBody<UpdateUserRequest>,
+) -> AppResult<Json<UserResponse>> {
     let email = req
         .email
         .as_deref()
@@ -414,7 +394,7 @@ pub async fn update_user(
     let body = user_response(&txn, model).await?;
     txn.commit().await?;
     state.auth.sessions_changed();
-    Ok(JsonResponse(body))
+    Ok(Json(body))
 }
 
 /// Delete a user (their sessions end with them).
@@ -423,11 +403,9 @@ pub async fn update_user(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Deleted"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks users.manage, or the user holds permissions the caller does not", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
-        (status = 409, description = "The last active administrator, or the caller themself", body = ErrorBody),
-    ))]
+        (status = 409, description = "The last active administrator, or the caller themself", body = ErrorBody)))]
 pub async fn delete_user(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,
@@ -464,6 +442,7 @@ pub async fn delete_user(
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResetPasswordRequest {
+    #[schema(schema_with = crate::openapi::fields::new_password)]
     pub new_password: String,
 }
 
@@ -475,15 +454,13 @@ pub struct ResetPasswordRequest {
     responses(
         (status = 204, description = "Password set; the user's sessions ended"),
         (status = 400, description = "Password fails the policy", body = ErrorBody),
-        (status = 401, description = "Not signed in", body = ErrorBody),
         (status = 403, description = "Lacks users.reset_password, or the user holds permissions the caller does not", body = ErrorBody),
-        (status = 404, description = "No such user", body = ErrorBody),
-    ))]
+        (status = 404, description = "No such user", body = ErrorBody)))]
 pub async fn reset_user_password(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersResetPassword>,
     Path(id): Path<i64>,
-    Json(req): Json<ResetPasswordRequest>,
+    JsonBody(req): JsonBody<ResetPasswordRequest>,
 ) -> AppResult<StatusCode> {
     let target = find_user(&state.db, id).await?;
     ensure_can_grant(

@@ -1,7 +1,9 @@
-//! App catalog and lifecycle through the API, against the local test cluster and real helm.
+//! App catalog and lifecycle through the API: on the in-process fakes (fast tier), and against
+//! the local test cluster and the real helm (cluster tier, `#[ignore = "cluster tier"]`).
 
 mod catalog;
 mod every_app;
 mod input;
 mod lifecycle;
 mod permissions;
+mod state_machine;

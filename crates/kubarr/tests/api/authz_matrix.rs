@@ -1,28 +1,18 @@
-//! The authorization matrix, generated from the router: every documented route × {anonymous,
-//! viewer, operator, admin, a custom role with per-app grants for `sonarr`} → expected status.
-//! A route without an entry in [`expected`] fails the test, so a new route cannot skip review.
+//! The authorization matrix, generated from the router's route table (`kubarr::router::routes`,
+//! which `kubarr routes` prints): every route × {anonymous, viewer, operator, admin, a custom role
+//! with per-app grants for `sonarr`} → expected status. A route whose handler declares no access
+//! in `kubarr::router::ACCESS`, or without an entry in [`expected`], fails the test, so a new
+//! route cannot skip review.
 //!
-//! To add a route: add an arm to [`expected`] giving who may call it ([`Auth`]), the concrete
-//! request to send, and what an authorized caller gets ([`Outcome`]).
+//! To add a route: declare who may call it in `ACCESS`, and add an arm to [`expected`] giving
+//! the concrete request to send and what an authorized caller gets ([`Outcome`]).
 
 use axum::http::Method;
 use serde_json::{json, Value};
 
-use crate::identity_support::*;
+use kubarr::router::Access;
 
-/// Who may call a route.
-#[derive(Clone, Copy, Debug)]
-pub enum Auth {
-    /// No authentication; everybody gets the same outcome.
-    Public,
-    /// Any signed-in user.
-    SignedIn,
-    /// A global permission (for app-scopable ones, a grant for some app is enough).
-    Perm(&'static str),
-    /// An app-scoped permission for the `{app}` in the path (404 when the caller cannot see the
-    /// app, 403 when they can but lack the permission).
-    AppPerm(&'static str),
-}
+use crate::identity_support::*;
 
 /// What an authorized caller gets.
 #[derive(Clone, Copy, Debug)]
@@ -34,7 +24,6 @@ pub enum Outcome {
 
 /// One row of the matrix.
 pub struct Expectation {
-    pub auth: Auth,
     /// The concrete path to call (placeholders filled).
     pub path: String,
     pub body: Option<Value>,
@@ -50,14 +39,8 @@ pub struct Fixtures {
     pub invite_id: String,
 }
 
-fn e(
-    auth: Auth,
-    path: impl Into<String>,
-    body: Option<Value>,
-    outcome: Outcome,
-) -> Option<Expectation> {
+fn e(path: impl Into<String>, body: Option<Value>, outcome: Outcome) -> Option<Expectation> {
     Some(Expectation {
-        auth,
         path: path.into(),
         body,
         outcome,
@@ -66,17 +49,16 @@ fn e(
 
 /// The table. `None` = no entry (the test fails).
 pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation> {
-    use Auth::*;
     use Outcome::*;
     let m = method.as_str();
     let unique = format!("{:x}", rand_u64());
     match (m, path) {
         // Health and setup.
-        ("GET", "/api/health") => e(Public, path, None, Status(200)),
-        ("GET", "/api/ready") => e(Public, path, None, Passes),
-        ("GET", "/api/setup/status") => e(Public, path, None, Status(200)),
+        ("GET", "/api/health") => e(path, None, Status(200)),
+        ("GET", "/api/openapi.json") => e(path, None, Status(200)),
+        ("GET", "/api/ready") => e(path, None, Passes),
+        ("GET", "/api/setup/status") => e(path, None, Status(200)),
         ("POST", "/api/setup") => e(
-            Public,
             path,
             Some(
                 json!({"username": "second", "email": "s@example.com", "password": "second plover marzipan 41"}),
@@ -85,55 +67,47 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ),
         // Authentication.
         ("POST", "/api/auth/login") => e(
-            Public,
             path,
             Some(json!({"username": "nobody", "password": "wrong-password"})),
             Status(401),
         ),
         ("POST", "/api/auth/2fa/verify") => e(
-            Public,
             path,
             Some(json!({"challenge_id": "kbc_nope", "code": "123456"})),
             Status(401),
         ),
         ("POST", "/api/auth/2fa/recover") => e(
-            Public,
             path,
             Some(json!({"challenge_id": "kbc_nope", "recovery_code": "AAAA-AAAA-AAAA-AAAA"})),
             Status(401),
         ),
         ("POST", "/api/auth/register") => e(
-            Public,
             path,
             Some(
                 json!({"username": format!("r{unique}"), "email": format!("r{unique}@example.com"), "password": "register plover marzipan 42"}),
             ),
             Status(403),
         ),
-        ("POST", "/api/auth/logout") => e(SignedIn, path, None, Status(204)),
-        ("GET", "/api/auth/me") => e(SignedIn, path, None, Status(200)),
-        ("GET", "/api/auth/sessions") => e(SignedIn, path, None, Status(200)),
+        ("POST", "/api/auth/logout") => e(path, None, Status(204)),
+        ("GET", "/api/auth/me") => e(path, None, Status(200)),
+        ("GET", "/api/auth/sessions") => e(path, None, Status(200)),
         ("DELETE", "/api/auth/sessions/{id}") => e(
-            SignedIn,
             format!("/api/auth/sessions/{}", "ab".repeat(32)),
             None,
             Status(404),
         ),
-        ("POST", "/api/users/me/2fa/setup") => e(SignedIn, path, None, Status(200)),
+        ("POST", "/api/users/me/2fa/setup") => e(path, None, Status(200)),
         ("POST", "/api/users/me/2fa/enable") => e(
-            SignedIn,
             path,
             Some(json!({"password": "x", "code": "abc"})),
             Status(409),
         ),
         ("POST", "/api/users/me/2fa/disable") => e(
-            SignedIn,
             path,
             Some(json!({"password": "x", "code": "123456"})),
             Status(409),
         ),
         ("PUT", "/api/users/me/password") => e(
-            SignedIn,
             path,
             Some(
                 json!({"current_password": "wrong-password", "new_password": "another plover marzipan 43"}),
@@ -141,156 +115,91 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
             Status(400),
         ),
         // Users, invites, roles, audit, settings.
-        ("GET", "/api/users") => e(Perm("users.view"), path, None, Status(200)),
+        ("GET", "/api/users") => e(path, None, Status(200)),
         ("POST", "/api/users") => e(
-            Perm("users.manage"),
             path,
             Some(
                 json!({"username": format!("u{unique}"), "email": format!("u{unique}@example.com"), "password": "created plover marzipan 44", "role_ids": []}),
             ),
             Status(201),
         ),
-        ("GET", "/api/users/{id}") => e(
-            Perm("users.view"),
-            format!("/api/users/{}", f.victim_id),
-            None,
-            Status(200),
-        ),
+        ("GET", "/api/users/{id}") => e(format!("/api/users/{}", f.victim_id), None, Status(200)),
         ("PATCH", "/api/users/{id}") => e(
-            Perm("users.manage"),
             format!("/api/users/{}", f.victim_id),
             Some(json!({"email": format!("v{unique}@example.com")})),
             Status(200),
         ),
-        ("DELETE", "/api/users/{id}") => e(
-            Perm("users.manage"),
-            format!("/api/users/{}", f.victim_id),
-            None,
-            Status(204),
-        ),
+        ("DELETE", "/api/users/{id}") => {
+            e(format!("/api/users/{}", f.victim_id), None, Status(204))
+        }
         ("PUT", "/api/users/{id}/password") => e(
-            Perm("users.reset_password"),
             format!("/api/users/{}/password", f.other_user_id),
             Some(json!({"new_password": "reset plover marzipan 45"})),
             Status(204),
         ),
-        ("GET", "/api/invites") => e(Perm("users.manage"), path, None, Status(200)),
-        ("POST", "/api/invites") => e(
-            Perm("users.manage"),
-            path,
-            Some(json!({"expires_in_hours": 1})),
-            Status(201),
-        ),
-        ("DELETE", "/api/invites/{token}") => e(
-            Perm("users.manage"),
-            format!("/api/invites/{}", f.invite_id),
-            None,
-            Status(204),
-        ),
-        ("GET", "/api/permissions") => e(Perm("roles.view"), path, None, Status(200)),
-        ("GET", "/api/roles") => e(Perm("roles.view"), path, None, Status(200)),
+        ("GET", "/api/invites") => e(path, None, Status(200)),
+        ("POST", "/api/invites") => e(path, Some(json!({"expires_in_hours": 1})), Status(201)),
+        ("DELETE", "/api/invites/{token}") => {
+            e(format!("/api/invites/{}", f.invite_id), None, Status(204))
+        }
+        ("GET", "/api/permissions") => e(path, None, Status(200)),
+        ("GET", "/api/roles") => e(path, None, Status(200)),
         ("POST", "/api/roles") => e(
-            Perm("roles.manage"),
             path,
             Some(json!({"name": format!("r{unique}"), "permissions": ["apps.view"]})),
             Status(201),
         ),
         ("GET", "/api/roles/{id}") => e(
-            Perm("roles.view"),
             format!("/api/roles/{}", f.doomed_role_id),
             None,
             Status(200),
         ),
         ("PATCH", "/api/roles/{id}") => e(
-            Perm("roles.manage"),
             format!("/api/roles/{}", f.doomed_role_id),
             Some(json!({"description": "changed"})),
             Status(200),
         ),
         ("DELETE", "/api/roles/{id}") => e(
-            Perm("roles.manage"),
             format!("/api/roles/{}", f.doomed_role_id),
             None,
             Status(204),
         ),
         ("PUT", "/api/roles/{id}/permissions") => e(
-            Perm("roles.manage"),
             format!("/api/roles/{}/permissions", f.custom_role_id),
             Some(json!({"permissions": ["monitoring.view"]})),
             Status(200),
         ),
         ("PUT", "/api/roles/{id}/apps") => e(
-            Perm("roles.manage"),
             format!("/api/roles/{}/apps", f.custom_role_id),
             Some(
                 json!({"grants": [{"app_name": "sonarr", "permission": "apps.view"}, {"app_name": "sonarr", "permission": "apps.restart"}]}),
             ),
             Status(200),
         ),
-        ("GET", "/api/audit") => e(Perm("audit.view"), path, None, Status(200)),
-        ("GET", "/api/settings") => e(Perm("settings.view"), path, None, Status(200)),
+        ("GET", "/api/audit") => e(path, None, Status(200)),
+        ("GET", "/api/settings") => e(path, None, Status(200)),
         ("PUT", "/api/settings/{key}") => e(
-            Perm("settings.manage"),
             "/api/settings/registration_enabled",
             Some(json!({"value": false})),
             Status(200),
         ),
         // Catalog and apps (owned by the app-lifecycle code; outcomes depend on the cluster).
-        ("GET", "/api/apps/catalog") => e(Perm("apps.view"), path, None, Passes),
-        ("GET", "/api/apps/catalog/{app}") => e(
-            AppPerm("apps.view"),
-            "/api/apps/catalog/sonarr",
-            None,
-            Passes,
-        ),
-        ("GET", "/api/apps/catalog/{app}/icon") => {
-            e(Public, "/api/apps/catalog/sonarr/icon", None, Passes)
+        ("GET", "/api/apps/catalog") => e(path, None, Passes),
+        ("GET", "/api/apps/catalog/{app}") => e("/api/apps/catalog/sonarr", None, Passes),
+        ("GET", "/api/apps/catalog/{app}/icon") => e("/api/apps/catalog/sonarr/icon", None, Passes),
+        ("POST", "/api/apps/catalog/reload") => e(path, None, Passes),
+        ("POST", "/api/apps/install") => e(path, Some(json!({"app_name": "sonarr"})), Passes),
+        ("GET", "/api/apps") => e(path, None, Passes),
+        ("GET", "/api/apps/{app}/status") => e("/api/apps/sonarr/status", None, Passes),
+        ("POST", "/api/apps/{app}/upgrade") => {
+            e("/api/apps/sonarr/upgrade", Some(json!({})), Passes)
         }
-        ("POST", "/api/apps/catalog/reload") => e(Perm("apps.install"), path, None, Passes),
-        ("POST", "/api/apps/install") => e(
-            Perm("apps.install"),
-            path,
-            Some(json!({"app_name": "sonarr"})),
-            Passes,
-        ),
-        ("GET", "/api/apps") => e(Perm("apps.view"), path, None, Passes),
-        ("GET", "/api/apps/{app}/status") => e(
-            AppPerm("apps.view"),
-            "/api/apps/sonarr/status",
-            None,
-            Passes,
-        ),
-        ("POST", "/api/apps/{app}/upgrade") => e(
-            AppPerm("apps.upgrade"),
-            "/api/apps/sonarr/upgrade",
-            Some(json!({})),
-            Passes,
-        ),
-        ("POST", "/api/apps/{app}/restart") => e(
-            AppPerm("apps.restart"),
-            "/api/apps/sonarr/restart",
-            None,
-            Passes,
-        ),
-        ("DELETE", "/api/apps/{app}") => {
-            e(AppPerm("apps.delete"), "/api/apps/sonarr", None, Passes)
-        }
-        ("GET", "/api/apps/{app}/pods") => {
-            e(AppPerm("apps.view"), "/api/apps/sonarr/pods", None, Passes)
-        }
-        ("GET", "/api/apps/{app}/events") => e(
-            AppPerm("apps.view"),
-            "/api/apps/sonarr/events",
-            None,
-            Passes,
-        ),
-        ("GET", "/api/apps/{app}/logs") => e(
-            AppPerm("logs.view"),
-            "/api/apps/sonarr/logs?tail_lines=10",
-            None,
-            Passes,
-        ),
-        ("GET", "/api/events/stream") => e(SignedIn, path, None, Passes),
+        ("POST", "/api/apps/{app}/restart") => e("/api/apps/sonarr/restart", None, Passes),
+        ("DELETE", "/api/apps/{app}") => e("/api/apps/sonarr", None, Passes),
+        ("GET", "/api/apps/{app}/pods") => e("/api/apps/sonarr/pods", None, Passes),
+        ("GET", "/api/apps/{app}/events") => e("/api/apps/sonarr/events", None, Passes),
+        ("GET", "/api/apps/{app}/logs") => e("/api/apps/sonarr/logs?tail_lines=10", None, Passes),
+        ("GET", "/api/events/stream") => e(path, None, Passes),
         _ => None,
     }
 }
@@ -311,19 +220,21 @@ struct Caller {
 }
 
 impl Caller {
-    fn allowed(&self, auth: Auth) -> Result<(), u16> {
-        match auth {
-            Auth::Public => Ok(()),
+    fn allowed(&self, access: Access) -> Result<(), u16> {
+        match access {
+            Access::Public => Ok(()),
             _ if self.user_id.is_none() => Err(401),
-            Auth::SignedIn => Ok(()),
-            Auth::Perm(p) => {
+            Access::SignedIn => Ok(()),
+            Access::Global(p) => {
+                let p = p.as_str();
                 if self.global.contains(&p) || self.sonarr.contains(&p) {
                     Ok(())
                 } else {
                     Err(403)
                 }
             }
-            Auth::AppPerm(p) => {
+            Access::PerApp(p) => {
+                let p = p.as_str();
                 let sees = self.global.contains(&"apps.view") || self.sonarr.contains(&"apps.view");
                 if !sees {
                     Err(404)
@@ -446,26 +357,22 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
         },
     ];
 
-    let doc = kubarr::router::openapi();
     let mut missing = Vec::new();
     let mut failures = Vec::new();
     let mut checked = 0;
     let mut ip_counter = 0u32;
-    for (path, item) in &doc.paths.paths {
-        let methods = [
-            (Method::GET, item.get.is_some()),
-            (Method::POST, item.post.is_some()),
-            (Method::PUT, item.put.is_some()),
-            (Method::PATCH, item.patch.is_some()),
-            (Method::DELETE, item.delete.is_some()),
-        ];
-        for (method, present) in methods {
-            if !present {
+    let routes = kubarr::router::routes();
+    assert!(routes.len() >= 45, "only {} routes", routes.len());
+    for route in &routes {
+        let (method, path) = (&route.method, route.path.as_str());
+        {
+            let Some(access) = route.access else {
+                missing.push(format!("{method} {path}: no access declared"));
                 continue;
-            }
+            };
             for caller in &callers {
-                let Some(exp) = expected(&method, path, &fixtures) else {
-                    missing.push(format!("{method} {path}"));
+                let Some(exp) = expected(method, path, &fixtures) else {
+                    missing.push(format!("{method} {path}: no request in the matrix"));
                     break;
                 };
                 ip_counter += 1;
@@ -485,7 +392,7 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
                 let (req, _) = call.build();
                 let res = app.router.clone().oneshot_status(req).await;
                 checked += 1;
-                let verdict = match (caller.allowed(exp.auth), exp.outcome) {
+                let verdict = match (caller.allowed(access), exp.outcome) {
                     (Err(code), _) => {
                         res.0 == code && (code != 404 || res.1.as_deref() == Some("app_not_found"))
                     }
@@ -500,7 +407,7 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
                         caller.name,
                         res.0,
                         res.1,
-                        caller.allowed(exp.auth),
+                        caller.allowed(access),
                         exp.outcome
                     ));
                 }

@@ -184,3 +184,37 @@ fn config_check_lists_every_invalid_key_and_masks_secrets() {
     assert!(!t.contains("a-very-secret-value"), "secret printed:\n{t}");
     assert!(t.contains("********"));
 }
+
+/// `kubarr routes` prints the table the authorization matrix walks: every route with who may
+/// call it, none undeclared.
+#[test]
+fn routes_prints_every_route_with_its_access() {
+    let out = kubarr(&["routes"], &[], None);
+    assert!(out.status.success(), "{}", text(&out));
+    let table = String::from_utf8_lossy(&out.stdout).into_owned();
+    let routes = kubarr::router::routes();
+    assert_eq!(table.lines().count(), routes.len(), "{table}");
+    for r in &routes {
+        let access = r.access.expect("declared").to_string();
+        assert!(
+            table.lines().any(|l| {
+                let cols: Vec<&str> = l.split_whitespace().collect();
+                cols.first() == Some(&r.method.as_str())
+                    && cols.get(1) == Some(&r.path.as_str())
+                    && l.ends_with(&access)
+            }),
+            "{} {} ({access}) missing from:\n{table}",
+            r.method,
+            r.path
+        );
+    }
+    for line in [
+        "GET     /api/health",
+        "/api/users ",
+        "users.view",
+        "apps.delete (for the app)",
+        "signed in",
+    ] {
+        assert!(table.contains(line), "{line:?} missing from:\n{table}");
+    }
+}

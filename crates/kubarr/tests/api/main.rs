@@ -1,7 +1,10 @@
 //! In-process tests of the real router against a fresh database (SQLite, or PostgreSQL when
 //! `KUBARR_TEST_DATABASE_URL` is set). One binary, so there is a single link step.
+//!
+//! The fast tier (the default) needs no cluster: app tests run on the orchestrator's fakes.
+//! Tests marked `#[ignore = "cluster tier"]` drive the local test cluster and the real helm;
+//! run them with `cargo test -p kubarr --test api -- --ignored` (`make test` does).
 
-mod cluster_app;
 mod helpers;
 mod identity_support;
 

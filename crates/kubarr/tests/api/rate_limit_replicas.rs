@@ -1,16 +1,10 @@
 //! Two replicas on one database: two app states and routers, each with its own process memory and
 //! connection pool. The login limits must hold however the attempts are spread over them.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::connect_info::MockConnectInfo;
 use axum::http::Method;
-use kubarr::config::Config;
-use kubarr::secret_key::SecretKey;
-use kubarr::state::AppState;
-use kubarr_db::DbOptions;
 use serde_json::json;
 
 use crate::helpers::{TestApp, TestResponse};
@@ -18,28 +12,9 @@ use crate::identity_support::*;
 
 /// Another replica of `a`: same configuration and database, nothing else shared.
 async fn second_replica(a: &TestApp) -> TestApp {
-    let url = a
-        .database
-        .as_ref()
-        .expect("a owns the database")
-        .url
-        .clone();
-    let data_dir = tempfile::tempdir().unwrap();
-    let mut config = Config::for_tests(&url, data_dir.path().to_path_buf());
-    config.web_dir = data_dir.path().join("web");
-    config.trusted_proxies = a.state.config.trusted_proxies.clone();
-    let secret_key = SecretKey::from_material(config.secret_key.as_ref().unwrap().expose());
-    let db = kubarr_db::connect(&DbOptions::new(&url)).await.unwrap();
-    let state = AppState::new(config, db, secret_key);
-    assert!(!Arc::ptr_eq(&state.auth, &a.state.auth));
-    let router = kubarr::router::build(state.clone())
-        .layer(MockConnectInfo(SocketAddr::from(([127, 0, 0, 1], 40001))));
-    TestApp {
-        router,
-        state,
-        database: None,
-        _data_dir: data_dir,
-    }
+    let b = a.second_replica().await;
+    assert!(!Arc::ptr_eq(&b.state.auth, &a.state.auth));
+    b
 }
 
 async fn replicas() -> (TestApp, TestApp) {

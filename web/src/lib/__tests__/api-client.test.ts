@@ -51,16 +51,15 @@ describe('apiClient with unwrap', () => {
         path: '/api/apps/install',
         reply: { status: 202, body: { state: 'installing' } },
       },
-      { method: 'PUT', path: '/api/settings/x', reply: { status: 204 } },
+      { method: 'PUT', path: '/api/settings/registration_enabled', reply: { status: 204 } },
       { method: 'PATCH', path: '/api/users/1', reply: { status: 200, body: {} } },
       { method: 'DELETE', path: '/api/apps/sonarr', reply: { status: 202, body: {} } },
     ]);
     await unwrap(apiClient.POST('/api/apps/install', { body: { app_name: 'sonarr' } }));
     await expect(
       unwrap(
-        apiClient.PUT('/api/settings/{key}', {
-          params: { path: { key: 'x' } },
-          body: { value: { enabled: true } },
+        apiClient.PUT('/api/settings/registration_enabled', {
+          body: { value: true },
         }),
       ),
     ).resolves.toBeUndefined();

@@ -1,7 +1,27 @@
 //! The second sign-in step: a TOTP code or a recovery code answers the challenge a password
 //! login opened.
 
-use super::*;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::Response;
+use chrono::Utc;
+use kubarr_db::entities::users as user_entity;
+use kubarr_db::queries::{two_factor, users};
+use sea_orm::TransactionTrait;
+use serde::Deserialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use super::{grant_session, SessionGranted};
+use crate::audit::{Audit, AuditAction};
+use crate::auth::purge::MAX_CHALLENGE_ATTEMPTS;
+use crate::auth::rate_limit::Action;
+use crate::auth::session::RequestOrigin;
+use crate::auth::token::{self, TokenKind};
+use crate::auth::totp;
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
+use crate::extract::JsonBody;
+use crate::state::AppState;
 
 fn challenge_failed() -> AppError {
     AppError::unauthorized(
@@ -47,7 +67,7 @@ async fn record_2fa_failure(
         .record_second_factor_failure(&state.db, user.id)
         .await?;
     Audit::anonymous(origin.ip)
-        .as_user(user.id, user.username.clone())
+        .by_user(user.id, user.username.clone())
         .record(
             &state.db,
             AuditAction::LoginFailed,
@@ -73,14 +93,12 @@ pub struct VerifyTwoFactorRequest {
     request_body = VerifyTwoFactorRequest,
     responses(
         (status = 200, description = "A session (token + HttpOnly cookie)", body = SessionGranted),
-        (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Bad, expired or reused code, or dead challenge", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn verify_2fa(
     State(state): State<AppState>,
     origin: RequestOrigin,
-    Json(req): Json<VerifyTwoFactorRequest>,
+    JsonBody(req): JsonBody<VerifyTwoFactorRequest>,
 ) -> AppResult<Response> {
     state
         .auth
@@ -142,14 +160,12 @@ pub struct RecoverTwoFactorRequest {
     request_body = RecoverTwoFactorRequest,
     responses(
         (status = 200, description = "A session (token + HttpOnly cookie)", body = SessionGranted),
-        (status = 400, description = "Malformed body", body = ErrorBody),
         (status = 401, description = "Unknown or used code, or dead challenge", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn recover_2fa(
     State(state): State<AppState>,
     origin: RequestOrigin,
-    Json(req): Json<RecoverTwoFactorRequest>,
+    JsonBody(req): JsonBody<RecoverTwoFactorRequest>,
 ) -> AppResult<Response> {
     state
         .auth
@@ -178,7 +194,7 @@ pub async fn recover_2fa(
     }
     let remaining = two_factor::remaining_recovery_codes(&txn, user.id).await?;
     Audit::anonymous(origin.ip)
-        .as_user(user.id, user.username.clone())
+        .by_user(user.id, user.username.clone())
         .record(
             &txn,
             AuditAction::RecoveryCodeUsed,

@@ -1,15 +1,30 @@
 //! Signed-in state: logout, the caller's identity, and their sessions.
 
-use super::*;
+use std::collections::BTreeMap;
+
+use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use chrono::{DateTime, Utc};
+use kubarr_db::queries::sessions;
+use sea_orm::TransactionTrait;
+use serde::Serialize;
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::AuditAction;
+use crate::auth::session;
+use crate::auth::{CurrentUser, EnrollingUser, Permission};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
+use crate::extract::Path;
+use crate::state::AppState;
 
 /// End the current session and clear the cookie.
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 204, description = "Signed out; the cookie is cleared"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
-    ))]
+        (status = 204, description = "Signed out; the cookie is cleared")))]
 pub async fn logout(
     State(state): State<AppState>,
     EnrollingUser(user): EnrollingUser,
@@ -56,17 +71,15 @@ pub struct MeResponse {
 #[utoipa::path(get, path = "/api/auth/me", tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "The caller", body = MeResponse),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-    ))]
-pub async fn me(EnrollingUser(user): EnrollingUser) -> JsonResponse<MeResponse> {
+        (status = 200, description = "The caller", body = MeResponse)))]
+pub async fn me(EnrollingUser(user): EnrollingUser) -> Json<MeResponse> {
     let app_permissions = user
         .permissions
         .apps()
         .iter()
         .map(|(app, set)| (app.clone(), set.iter().collect()))
         .collect();
-    JsonResponse(MeResponse {
+    Json(MeResponse {
         id: user.id,
         two_factor_enrollment_required: user.must_enrol_2fa(),
         username: user.username,
@@ -96,18 +109,16 @@ pub struct SessionResponse {
 #[utoipa::path(get, path = "/api/auth/sessions", tag = "auth",
     security(("bearer" = []), ("cookie" = [])),
     responses(
-        (status = 200, description = "Live sessions", body = Vec<SessionResponse>),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-    ))]
+        (status = 200, description = "Live sessions", body = Vec<SessionResponse>)))]
 pub async fn list_sessions(
     State(state): State<AppState>,
     user: CurrentUser,
-) -> AppResult<JsonResponse<Vec<SessionResponse>>> {
+) -> AppResult<Json<Vec<SessionResponse>>> {
     let settings = state.auth.settings.get(&state.db, &state.config).await?;
     let now = Utc::now();
     let rows = sessions::list_live_for_user(&state.db, user.id, now, now - settings.idle_timeout())
         .await?;
-    Ok(JsonResponse(
+    Ok(Json(
         rows.into_iter()
             .map(|s| SessionResponse {
                 current: s.id == user.session_id,
@@ -128,10 +139,7 @@ pub async fn list_sessions(
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Revoked"),
-        (status = 401, description = "Not signed in", body = ErrorBody),
-        (status = 403, description = "Cookie without the CSRF header", body = ErrorBody),
-        (status = 404, description = "No such live session of the caller", body = ErrorBody),
-    ))]
+        (status = 404, description = "No such live session of the caller", body = ErrorBody)))]
 pub async fn revoke_session(
     State(state): State<AppState>,
     user: CurrentUser,

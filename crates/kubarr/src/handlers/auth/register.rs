@@ -1,14 +1,34 @@
 //! Self-registration, with an invite or (when enabled) openly.
 
-use super::*;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use chrono::Utc;
+use kubarr_db::queries::{invites, roles};
+use sea_orm::TransactionTrait;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use utoipa::ToSchema;
+
+use crate::audit::{Audit, AuditAction};
+use crate::auth::rate_limit::Action;
+use crate::auth::session::RequestOrigin;
+use crate::auth::token::{self, TokenKind};
+use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
+use crate::extract::JsonBody;
+use crate::identity::{AccountFields, CheckedAccount, Membership};
+use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RegisterRequest {
     /// Required unless open registration is enabled.
     pub invite_token: Option<String>,
+    #[schema(schema_with = crate::openapi::fields::username)]
     pub username: String,
+    #[schema(schema_with = crate::openapi::fields::email)]
     pub email: String,
+    #[schema(schema_with = crate::openapi::fields::new_password)]
     pub password: String,
 }
 
@@ -30,13 +50,12 @@ pub struct RegisterResponse {
         (status = 400, description = "Invalid field, or invalid, used or expired invite", body = ErrorBody),
         (status = 403, description = "Registration needs an invite", body = ErrorBody),
         (status = 409, description = "Username or e-mail taken", body = ErrorBody),
-        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody),
-    ))]
+        (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn register(
     State(state): State<AppState>,
     origin: RequestOrigin,
-    Json(req): Json<RegisterRequest>,
-) -> AppResult<(StatusCode, JsonResponse<RegisterResponse>)> {
+    JsonBody(req): JsonBody<RegisterRequest>,
+) -> AppResult<(StatusCode, Json<RegisterResponse>)> {
     state
         .auth
         .limiter
@@ -112,7 +131,7 @@ pub async fn register(
         }
     }
     Audit::anonymous(origin.ip)
-        .as_user(created.id, username.clone())
+        .by_user(created.id, username.clone())
         .record(
             &txn,
             AuditAction::UserRegistered,
@@ -129,7 +148,7 @@ pub async fn register(
     state.auth.grants.invalidate();
     Ok((
         StatusCode::CREATED,
-        JsonResponse(RegisterResponse {
+        Json(RegisterResponse {
             id: created.id,
             username,
             email,

@@ -2,7 +2,6 @@ use axum::http::{Method, StatusCode};
 
 use kubarr_testbed::unique_suffix;
 
-use crate::cluster_app::ClusterApp;
 use crate::helpers::TestApp;
 
 #[tokio::test]
@@ -85,13 +84,19 @@ async fn catalog_lists_every_shipped_app_with_metadata() {
 #[tokio::test]
 async fn catalog_reload_picks_up_new_charts_and_reports_broken_ones() {
     let name = format!("bazarr-{}", unique_suffix());
-    let t = ClusterApp::new(&[("bazarr", &name)]).await;
-    let res = t.call(Method::GET, "/api/apps/catalog", None).await;
+    let t = TestApp::builder()
+        .charts(&[("bazarr", &name)])
+        .admin()
+        .build()
+        .await;
+    let res = t.admin(Method::GET, "/api/apps/catalog", None).await;
     assert_eq!(res.json().as_array().unwrap().len(), 1);
-    let dir = t.app.state.config.charts_dir.clone();
+    let dir = t.state.config.charts_dir.clone();
     std::fs::create_dir_all(dir.join("broken")).unwrap();
     std::fs::write(dir.join("broken/Chart.yaml"), "name: [").unwrap();
-    let res = t.call(Method::POST, "/api/apps/catalog/reload", None).await;
+    let res = t
+        .admin(Method::POST, "/api/apps/catalog/reload", None)
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert_eq!(res.json()["apps"], 1);
     assert_eq!(res.json()["problems"].as_array().unwrap().len(), 1);

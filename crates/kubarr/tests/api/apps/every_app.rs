@@ -9,7 +9,7 @@ use serde_json::json;
 
 use kubarr_testbed::unique_suffix;
 
-use crate::cluster_app::ClusterApp;
+use crate::helpers::TestApp;
 
 const APPS: &[&str] = &[
     "bazarr",
@@ -29,6 +29,7 @@ const APPS: &[&str] = &[
 ];
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn every_catalog_app_installs_with_its_objects_and_uninstalls() {
     let tag = unique_suffix();
     let names: Vec<(String, String)> = APPS
@@ -39,10 +40,15 @@ async fn every_catalog_app_installs_with_its_objects_and_uninstalls() {
         .iter()
         .map(|(a, b)| (a.as_str(), b.as_str()))
         .collect();
-    let t = ClusterApp::new(&pairs).await;
+    let t = TestApp::builder()
+        .charts(&pairs)
+        .real_cluster()
+        .admin()
+        .build()
+        .await;
     for (_, name) in &names {
         let res = t
-            .call(
+            .admin(
                 Method::POST,
                 "/api/apps/install",
                 Some(json!({"app_name": name})),
@@ -50,7 +56,7 @@ async fn every_catalog_app_installs_with_its_objects_and_uninstalls() {
             .await;
         assert_eq!(res.status, StatusCode::ACCEPTED, "{name}: {}", res.text());
     }
-    let client = t.cluster.client();
+    let client = t.cluster().client();
     for (app, name) in &names {
         let status = t
             .wait_state(name, "installed", Duration::from_secs(300))
@@ -106,11 +112,11 @@ async fn every_catalog_app_installs_with_its_objects_and_uninstalls() {
             .unwrap();
         assert!(!policies.items.is_empty(), "{app}: network policy");
     }
-    let list = t.call(Method::GET, "/api/apps", None).await.json();
+    let list = t.admin(Method::GET, "/api/apps", None).await.json();
     assert_eq!(list.as_array().unwrap().len(), APPS.len());
     for (_, name) in &names {
         let res = t
-            .call(
+            .admin(
                 Method::DELETE,
                 &format!("/api/apps/{name}?delete_data=true"),
                 None,

@@ -13,12 +13,12 @@ use tower::ServiceExt;
 
 use kubarr_testbed::unique_suffix;
 
-use crate::cluster_app::ClusterApp;
+use crate::helpers::TestApp;
 
 const LONG: Duration = Duration::from_secs(180);
 
 /// Reads `app_status` events from an SSE body until `pred` holds.
-async fn wait_event(
+pub async fn wait_event(
     body: &mut Body,
     timeout: Duration,
     mut pred: impl FnMut(&serde_json::Value) -> bool,
@@ -52,17 +52,26 @@ async fn wait_event(
 }
 
 #[tokio::test]
+#[ignore = "cluster tier"]
 async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     let name = format!("sonarr-{}", unique_suffix());
-    let t = ClusterApp::new(&[("sonarr", &name)]).await;
+    let t = TestApp::builder()
+        .charts(&[("sonarr", &name)])
+        .real_cluster()
+        .admin()
+        .build()
+        .await;
     let tc = TestCluster::get();
 
     // Listen on the event stream first, as the dashboard does.
     let req = Request::get("/api/events/stream")
-        .header("authorization", format!("Bearer {}", t.admin_token))
+        .header(
+            "authorization",
+            format!("Bearer {}", t.admin_token.as_deref().unwrap()),
+        )
         .body(Body::empty())
         .unwrap();
-    let res = t.app.router.clone().oneshot(req).await.unwrap();
+    let res = t.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"]
         .to_str()
@@ -72,7 +81,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 
     let started = Instant::now();
     let res = t
-        .call(
+        .admin(
             Method::POST,
             "/api/apps/install",
             Some(json!({"app_name": name})),
@@ -94,17 +103,17 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     assert_eq!(status["message"], "Running");
 
     // Lists and details.
-    let list = t.call(Method::GET, "/api/apps", None).await.json();
+    let list = t.admin(Method::GET, "/api/apps", None).await.json();
     let item = &list.as_array().unwrap()[0];
     assert_eq!(item["name"], name.as_str());
     assert_eq!(item["namespace"], name.as_str());
     assert_eq!(item["version"], "1.0.0");
     assert!(item["total_pods"].as_u64().unwrap() >= 1);
     assert_eq!(item["ready_pods"], item["total_pods"]);
-    let catalog = t.call(Method::GET, "/api/apps/catalog", None).await.json();
+    let catalog = t.admin(Method::GET, "/api/apps/catalog", None).await.json();
     assert_eq!(catalog[0]["installed"], true);
     let pods = t
-        .call(Method::GET, &format!("/api/apps/{name}/pods"), None)
+        .admin(Method::GET, &format!("/api/apps/{name}/pods"), None)
         .await
         .json();
     let pod = pods[0]["name"].as_str().unwrap().to_owned();
@@ -112,7 +121,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     assert_eq!(pods[0]["phase"], "Running");
     assert!(pods[0]["node"].is_string());
     let evs = t
-        .call(Method::GET, &format!("/api/apps/{name}/events"), None)
+        .admin(Method::GET, &format!("/api/apps/{name}/events"), None)
         .await;
     assert_eq!(evs.status, StatusCode::OK);
     assert!(
@@ -126,13 +135,13 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     );
 
     // Status reads come from the watch caches: no API-server request for 1,000 of them.
-    let before = t.cluster.request_count();
+    let before = t.cluster().request_count();
     for _ in 0..1000 {
-        let res = t.call(Method::GET, "/api/apps", None).await;
+        let res = t.admin(Method::GET, "/api/apps", None).await;
         assert_eq!(res.status, StatusCode::OK);
     }
     assert_eq!(
-        t.cluster.request_count(),
+        t.cluster().request_count(),
         before,
         "GET /api/apps made API-server requests"
     );
@@ -142,10 +151,13 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     let req = Request::get(format!(
         "/api/apps/{name}/logs?pod={pod}&follow=true&tail_lines=1"
     ))
-    .header("authorization", format!("Bearer {}", t.admin_token))
+    .header(
+        "authorization",
+        format!("Bearer {}", t.admin_token.as_deref().unwrap()),
+    )
     .body(Body::empty())
     .unwrap();
-    let res = t.app.router.clone().oneshot(req).await.unwrap();
+    let res = t.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.headers()["content-type"]
         .to_str()
@@ -173,7 +185,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     assert!(found, "followed logs never showed the appended line");
     drop(body);
     let res = t
-        .call(
+        .admin(
             Method::GET,
             &format!("/api/apps/{name}/logs?tail_lines=0"),
             None,
@@ -183,7 +195,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     // Only a pod of this app, by a well-formed name: never a name passed on to the API server.
     for pod in ["nope", "..%2F..%2Fetc", "Other-Pod", &format!("{pod}.x")] {
         let res = t
-            .call(
+            .admin(
                 Method::GET,
                 &format!("/api/apps/{name}/logs?pod={pod}"),
                 None,
@@ -196,13 +208,13 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 
     // Restart replaces the pods.
     let res = t
-        .call(Method::POST, &format!("/api/apps/{name}/restart"), None)
+        .admin(Method::POST, &format!("/api/apps/{name}/restart"), None)
         .await;
     assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
     let deadline = Instant::now() + LONG;
     loop {
         let pods = t
-            .call(Method::GET, &format!("/api/apps/{name}/pods"), None)
+            .admin(Method::GET, &format!("/api/apps/{name}/pods"), None)
             .await
             .json();
         let pods = pods.as_array().unwrap();
@@ -223,14 +235,14 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 
     // Upgrade with changed values.
     let res = t
-        .call(
+        .admin(
             Method::POST,
             &format!("/api/apps/{name}/upgrade"),
             Some(json!({"values": {"timezone": "Europe/Amsterdam"}})),
         )
         .await;
     assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
-    let client = t.cluster.client();
+    let client = t.cluster().client();
     let deadline = Instant::now() + LONG;
     loop {
         let d: Deployment = Api::namespaced(client.clone(), &name)
@@ -252,7 +264,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     }
     t.wait_state(&name, "installed", LONG).await;
     let res = t
-        .call(
+        .admin(
             Method::POST,
             &format!("/api/apps/{name}/upgrade"),
             Some(json!({"version": "9.9.9"})),
@@ -268,7 +280,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
         .items;
     let uid = pvcs[0].metadata.uid.clone();
     let res = t
-        .call(Method::DELETE, &format!("/api/apps/{name}"), None)
+        .admin(Method::DELETE, &format!("/api/apps/{name}"), None)
         .await;
     assert_eq!(res.status, StatusCode::ACCEPTED);
     t.wait_state(&name, "not_installed", LONG).await;
@@ -279,7 +291,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
         .items;
     assert_eq!(pvcs.len(), 1, "the data claim is kept");
     let res = t
-        .call(
+        .admin(
             Method::POST,
             "/api/apps/install",
             Some(json!({"app_name": name})),
@@ -296,7 +308,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 
     // Uninstall with data: the namespace is gone.
     let res = t
-        .call(
+        .admin(
             Method::DELETE,
             &format!("/api/apps/{name}?delete_data=true"),
             None,
@@ -312,7 +324,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 
     // Every step is in the audit log with its outcome.
     let rows = kubarr_db::entities::audit_logs::Entity::find()
-        .all(&t.app.state.db)
+        .all(&t.state.db)
         .await
         .unwrap();
     let actions: Vec<String> = rows
@@ -335,14 +347,14 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
 }
 
 /// Opens a followed log as `token`; returns a task that resolves when the body ends.
-async fn follow(t: &ClusterApp, token: &str, app: &str, pod: &str) -> tokio::task::JoinHandle<()> {
+async fn follow(t: &TestApp, token: &str, app: &str, pod: &str) -> tokio::task::JoinHandle<()> {
     let req = Request::get(format!(
         "/api/apps/{app}/logs?pod={pod}&follow=true&tail_lines=1"
     ))
     .header("authorization", format!("Bearer {token}"))
     .body(Body::empty())
     .unwrap();
-    let res = t.app.router.clone().oneshot(req).await.unwrap();
+    let res = t.router.clone().oneshot(req).await.unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     let mut body = res.into_body();
     tokio::spawn(async move { while let Some(Ok(_)) = body.frame().await {} })
@@ -357,9 +369,9 @@ async fn assert_ends(stream: tokio::task::JoinHandle<()>, why: &str) {
 }
 
 /// A followed log stops when its reader loses `logs.view` for the app, and when the session ends.
-async fn follow_ends_with_the_permission_and_the_session(t: &ClusterApp, app: &str, pod: &str) {
+async fn follow_ends_with_the_permission_and_the_session(t: &TestApp, app: &str, pod: &str) {
     let res = t
-        .call(
+        .admin(
             Method::POST,
             "/api/roles",
             Some(json!({"name": format!("logs-{app}"), "app_grants": [
@@ -371,7 +383,7 @@ async fn follow_ends_with_the_permission_and_the_session(t: &ClusterApp, app: &s
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let role = res.json()["id"].as_i64().unwrap();
     let res = t
-        .call(
+        .admin(
             Method::POST,
             "/api/users",
             Some(json!({"username": "reader", "email": "reader@example.test",
@@ -380,11 +392,11 @@ async fn follow_ends_with_the_permission_and_the_session(t: &ClusterApp, app: &s
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let reader = res.json()["id"].as_i64().unwrap();
-    let token = crate::identity_support::session_for(&t.app, reader).await;
+    let token = crate::identity_support::session_for(t, reader).await;
 
     let stream = follow(t, &token, app, pod).await;
     let res = t
-        .call(
+        .admin(
             Method::PUT,
             &format!("/api/roles/{role}/apps"),
             Some(json!({"grants": [{"app_name": app, "permission": "apps.view"}]})),
@@ -394,7 +406,7 @@ async fn follow_ends_with_the_permission_and_the_session(t: &ClusterApp, app: &s
     assert_ends(stream, "the loss of logs.view").await;
 
     let res = t
-        .call(
+        .admin(
             Method::PUT,
             &format!("/api/roles/{role}/apps"),
             Some(json!({"grants": [

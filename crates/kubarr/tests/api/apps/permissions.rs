@@ -5,18 +5,41 @@ use serde_json::json;
 
 use kubarr_testbed::unique_suffix;
 
-use crate::cluster_app::ClusterApp;
+use crate::helpers::TestApp;
+
+/// Builds the app with `sonarr-<tag>` and `radarr-<tag>` on the fakes or on the test cluster.
+async fn two_apps(real: bool) -> (TestApp, String, String) {
+    let tag = unique_suffix();
+    let (a, b) = (format!("sonarr-{tag}"), format!("radarr-{tag}"));
+    let builder = TestApp::builder().charts(&[("sonarr", &a), ("radarr", &b)]);
+    let builder = if real {
+        builder.real_cluster()
+    } else {
+        builder.fake_cluster()
+    };
+    (builder.admin().build().await, a, b)
+}
+
+#[tokio::test]
+async fn per_app_grants_allow_one_app_and_hide_the_others() {
+    let (t, a, b) = two_apps(false).await;
+    per_app_grants(t, a, b).await;
+}
+
+#[tokio::test]
+#[ignore = "cluster tier"]
+async fn per_app_grants_allow_one_app_and_hide_the_others_on_the_cluster() {
+    let (t, a, b) = two_apps(true).await;
+    per_app_grants(t, a, b).await;
+}
 
 /// A user whose role may view and restart app A only: restarts A, gets 404 for B, and sees only
 /// A in every list.
-#[tokio::test]
-async fn per_app_grants_allow_one_app_and_hide_the_others() {
+async fn per_app_grants(t: TestApp, a: String, b: String) {
     let tag = unique_suffix();
-    let (a, b) = (format!("sonarr-{tag}"), format!("radarr-{tag}"));
-    let t = ClusterApp::new(&[("sonarr", &a), ("radarr", &b)]).await;
     for app in [&a, &b] {
         let res = t
-            .call(
+            .admin(
                 Method::POST,
                 "/api/apps/install",
                 Some(json!({"app_name": app})),
@@ -25,7 +48,7 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
         assert_eq!(res.status, StatusCode::ACCEPTED);
     }
     let role = t
-        .call(
+        .admin(
             Method::POST,
             "/api/roles",
             Some(json!({"name": format!("sonarr-keeper-{tag}"), "description": "Restarts Sonarr"})),
@@ -34,7 +57,7 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
     assert_eq!(role.status, StatusCode::CREATED, "{}", role.text());
     let role_id = role.json()["id"].as_i64().unwrap();
     let res = t
-        .call(
+        .admin(
             Method::PUT,
             &format!("/api/roles/{role_id}/apps"),
             Some(json!({"grants": [{"app_name": a, "permission": "apps.view"}, {"app_name": a, "permission": "apps.restart"}]})),
@@ -42,7 +65,7 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
         .await;
     assert!(res.status.is_success(), "{}", res.text());
     let user = t
-        .call(
+        .admin(
             Method::POST,
             "/api/users",
             Some(json!({"username": "keeper", "email": "keeper@example.test", "password": "keeper plover marzipan 61", "role_ids": [role_id]})),
@@ -50,7 +73,6 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
         .await;
     assert_eq!(user.status, StatusCode::CREATED, "{}", user.text());
     let login = t
-        .app
         .request(
             Method::POST,
             "/api/auth/login",
@@ -154,7 +176,7 @@ async fn per_app_grants_allow_one_app_and_hide_the_others() {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
         loop {
             let res = t
-                .call(
+                .admin(
                     Method::DELETE,
                     &format!("/api/apps/{app}?delete_data=true"),
                     None,

@@ -31,7 +31,9 @@ export function AppGrantsDialog({
   const { toast } = useToast();
   const save = useSetRoleAppGrants();
   const [grants, setGrants] = useState<AppGrant[]>(role.app_grants);
-  const scopable = permissions.filter((p) => p.app_scopable);
+  const scopable = permissions.filter(
+    (p): p is PermissionInfo & { name: AppGrant['permission'] } => p.app_scopable,
+  );
   const rows = grantApps(apps, grants);
   const unchanged = sameGrants(grants, role.app_grants);
 

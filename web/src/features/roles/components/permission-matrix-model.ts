@@ -1,7 +1,7 @@
 // The model behind the permission matrix and the per-app grants editor: grouping, drafts of
 // changes per role, and what to save. Pure functions, unit-tested.
 
-import type { AppGrant, PermissionInfo, Role } from '@/api/types';
+import type { AppGrant, Permission, PermissionInfo, Role } from '@/api/types';
 
 const AREA_LABELS: Record<string, string> = {
   apps: 'Apps',
@@ -46,9 +46,9 @@ export function groupPermissions(permissions: PermissionInfo[]): PermissionGroup
 }
 
 /** Edited permission sets by role id; roles not in the draft are unchanged. */
-export type PermissionDraft = Record<number, string[]>;
+export type PermissionDraft = Record<number, Permission[]>;
 
-export function permissionsOf(role: Role, draft: PermissionDraft): string[] {
+export function permissionsOf(role: Role, draft: PermissionDraft): Permission[] {
   return draft[role.id] ?? role.permissions;
 }
 
@@ -69,7 +69,7 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 export function togglePermission(
   draft: PermissionDraft,
   role: Role,
-  permission: string,
+  permission: Permission,
   on: boolean,
 ): PermissionDraft {
   const current = permissionsOf(role, draft);
@@ -86,7 +86,7 @@ export function togglePermission(
 export function changedRoles(
   roles: Role[],
   draft: PermissionDraft,
-): { role: Role; permissions: string[] }[] {
+): { role: Role; permissions: Permission[] }[] {
   return roles
     .filter((role) => role.id in draft && !role.is_system)
     .map((role) => ({ role, permissions: [...permissionsOf(role, draft)].sort() }))

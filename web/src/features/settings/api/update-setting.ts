@@ -5,26 +5,55 @@ import type { Setting, SettingKey, SettingValues } from '@/api/types';
 import { ApiError, apiClient, isApiError, unwrap } from '@/lib/api-client';
 
 /**
- * PUT /api/settings/{key} {value} → the changed setting. 400 for a wrong type, 422 for a value
+ * PUT /api/settings/<key> {value} → the changed setting. 400 for a wrong type, 422 for a value
  * out of range; `error.field` is `value` or `value.<part>`.
  */
 export function updateSetting<K extends SettingKey>(
   key: K,
   value: SettingValues[K],
 ): Promise<Setting> {
-  return unwrap(
-    apiClient.PUT('/api/settings/{key}', {
-      params: { path: { key } },
-      // The document still calls every value an object; each key's real type is SettingValues'.
-      body: { value: value as unknown as Record<string, unknown> },
-    }),
-  );
+  const change = { key, value } as SettingChange;
+  // One path per key, each with that key's value type: the switch pairs them for TypeScript.
+  switch (change.key) {
+    case 'registration_enabled':
+      return unwrap(
+        apiClient.PUT('/api/settings/registration_enabled', { body: { value: change.value } }),
+      );
+    case 'registration_requires_approval':
+      return unwrap(
+        apiClient.PUT('/api/settings/registration_requires_approval', {
+          body: { value: change.value },
+        }),
+      );
+    case 'registration_default_role':
+      return unwrap(
+        apiClient.PUT('/api/settings/registration_default_role', { body: { value: change.value } }),
+      );
+    case 'session_idle_timeout_minutes':
+      return unwrap(
+        apiClient.PUT('/api/settings/session_idle_timeout_minutes', {
+          body: { value: change.value },
+        }),
+      );
+    case 'session_absolute_lifetime_hours':
+      return unwrap(
+        apiClient.PUT('/api/settings/session_absolute_lifetime_hours', {
+          body: { value: change.value },
+        }),
+      );
+    case 'media_storage':
+      return unwrap(
+        apiClient.PUT('/api/settings/media_storage', { body: { value: change.value } }),
+      );
+    case 'public_url':
+      return unwrap(apiClient.PUT('/api/settings/public_url', { body: { value: change.value } }));
+  }
 }
 
-export interface SettingChange {
-  key: SettingKey;
-  value: SettingValues[SettingKey];
-}
+/** One setting's new value (the key decides the value's type). */
+export type SettingChange = {
+  [K in SettingKey]: { key: K; value: SettingValues[K] };
+}[SettingKey];
 
 /** The server refused one setting of a batch: the API error, and which key it was about. */
 export class SettingSaveError extends ApiError {

@@ -46,9 +46,6 @@ error_codes! {
     InvalidLogRequest = "invalid_log_request",
     /// A TOTP or recovery code is wrong (400 when enabling 2FA, 401 at sign-in).
     InvalidCode = "invalid_code",
-    /// A new password fails the policy (common, easy to guess, too short or over 72 bytes); the
-    /// message says why.
-    WeakPassword = "weak_password",
     /// The `pod` of a log request is not one of the app's pods.
     InvalidPod = "invalid_pod",
     // 401: not signed in.
@@ -125,6 +122,9 @@ error_codes! {
     /// 2FA cannot be turned off while a role requires it.
     TwoFactorRequiredByRole = "two_factor_required_by_role",
     // 422: well-formed but semantically invalid.
+    /// A new password fails the policy (common, easy to guess, too short or over 72 bytes); the
+    /// message says why.
+    WeakPassword = "weak_password",
     /// Chart values fail the chart's schema; `field` names the value.
     InvalidValues = "invalid_values",
     /// The requested chart version is not in the catalog.

@@ -125,7 +125,8 @@ impl From<FieldError> for AppError {
 
 impl From<WeakPassword> for AppError {
     fn from(e: WeakPassword) -> Self {
-        Self::bad_request(ErrorCode::WeakPassword, e.message).with_field(e.field)
+        // Well-formed but refused for what it is: 422, as for other semantically invalid values.
+        Self::unprocessable(ErrorCode::WeakPassword, e.message).with_field(e.field)
     }
 }
 

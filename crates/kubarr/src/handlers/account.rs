@@ -270,7 +270,8 @@ pub struct ChangePasswordRequest {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Changed; other sessions ended"),
-        (status = 400, description = "Wrong current password, or the new one fails the policy", body = ErrorBody),
+        (status = 400, description = "Invalid field, or wrong current password", body = ErrorBody),
+        (status = 422, description = "The password fails the policy (`weak_password`)", body = ErrorBody),
         (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]
 pub async fn change_password(
     State(state): State<AppState>,

@@ -45,9 +45,14 @@ pub struct EventInfo {
 
 #[derive(Deserialize, IntoParams)]
 pub struct LogParams {
-    /// Pod name (default: the app's first pod).
+    /// Pod name (default: the app's first pod): one of this app's pods, else 400 `invalid_pod`.
+    #[param(
+        pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$",
+        max_length = 253
+    )]
     pub pod: Option<String>,
     /// Container name (default: the pod's first).
+    #[param(pattern = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", max_length = 63)]
     pub container: Option<String>,
     /// Lines from the end (default 500).
     #[param(minimum = 1, maximum = 10000)]

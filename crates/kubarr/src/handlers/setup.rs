@@ -74,6 +74,7 @@ pub struct SetupRequest {
     responses(
         (status = 201, description = "Administrator created and signed in", body = SessionGranted),
         (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 422, description = "The password fails the policy (`weak_password`)", body = ErrorBody),
         (status = 403, description = "setup_token_required: not from loopback, and no or a wrong setup token", body = ErrorBody),
         (status = 409, description = "Already set up", body = ErrorBody)))]
 pub async fn setup(

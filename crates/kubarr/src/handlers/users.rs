@@ -220,7 +220,7 @@ pub struct CreateUserRequest {
         (status = 400, description = "Invalid field", body = ErrorBody),
         (status = 403, description = "Lacks users.manage, or the roles grant more than the caller holds", body = ErrorBody),
         (status = 409, description = "Username or e-mail taken", body = ErrorBody),
-        (status = 422, description = "Unknown role", body = ErrorBody)))]
+        (status = 422, description = "Unknown role, or the password fails the policy", body = ErrorBody)))]
 pub async fn create_user(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,
@@ -306,7 +306,7 @@ pub struct UpdateUserRequest {
         (status = 403, description = "Lacks users.manage, or the change involves permissions the caller does not hold", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody),
         (status = 409, description = "Would remove the last active administrator, or e-mail taken", body = ErrorBody),
-        (status = 422, description = "Unknown role", body = ErrorBody)))]
+        (status = 422, description = "Unknown role, or the password fails the policy", body = ErrorBody)))]
 pub async fn update_user(
     State(state): State<AppState>,
     Require(actor, _): Require<perm::UsersManage>,
@@ -453,7 +453,8 @@ pub struct ResetPasswordRequest {
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 204, description = "Password set; the user's sessions ended"),
-        (status = 400, description = "Password fails the policy", body = ErrorBody),
+        (status = 400, description = "Invalid field", body = ErrorBody),
+        (status = 422, description = "The password fails the policy (`weak_password`)", body = ErrorBody),
         (status = 403, description = "Lacks users.reset_password, or the user holds permissions the caller does not", body = ErrorBody),
         (status = 404, description = "No such user", body = ErrorBody)))]
 pub async fn reset_user_password(

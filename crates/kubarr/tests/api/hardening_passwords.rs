@@ -8,7 +8,7 @@ use crate::helpers::{TestApp, TestResponse};
 use crate::identity_support::*;
 
 fn assert_weak(res: &TestResponse, field: &str, why: &str) {
-    assert_eq!(res.status, 400, "{}", res.text());
+    assert_eq!(res.status, 422, "{}", res.text());
     assert_eq!(res.error_code(), "weak_password", "{}", res.text());
     let body = res.json();
     assert_eq!(body["error"]["field"], field, "{body}");

@@ -48,6 +48,7 @@ pub struct RegisterResponse {
     responses(
         (status = 201, description = "Account created", body = RegisterResponse),
         (status = 400, description = "Invalid field, or invalid, used or expired invite", body = ErrorBody),
+        (status = 422, description = "The password fails the policy (`weak_password`)", body = ErrorBody),
         (status = 403, description = "Registration needs an invite", body = ErrorBody),
         (status = 409, description = "Username or e-mail taken", body = ErrorBody),
         (status = 429, description = "Too many attempts (Retry-After)", body = ErrorBody)))]

@@ -40,7 +40,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users::list_users, users::create_user))
         .routes(routes!(
             users::get_user,
-            users::update_user,
+            users::update::update_user,
             users::delete_user
         ))
         .routes(routes!(users::reset_user_password))

@@ -195,47 +195,12 @@ pub async fn disable_2fa(
         .check_ip(&state.db, Action::TwoFactor, user.ip)
         .await?;
     limiter.check_account(&state.db, &account, user.ip).await?;
-    if !user.totp_enabled {
-        return Err(AppError::conflict(
-            ErrorCode::TwoFactorNotEnabled,
-            "Two-factor authentication is off.",
-        ));
-    }
-    if user.role_requires_2fa {
-        return Err(AppError::conflict(
-            ErrorCode::TwoFactorRequiredByRole,
-            "One of your roles requires two-factor authentication.",
-        ));
-    }
-    let model = users::find_by_id(&state.db, user.id)
-        .await?
-        .ok_or_else(load_user_error)?;
-    let password_ok = password::verify(&req.password, &model.hashed_password).await?;
-    let secret = model
-        .totp_secret
-        .as_deref()
-        .and_then(|s| state.secret_key.decrypt(s).ok())
-        .and_then(|s| totp::base32_decode(&s))
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored TOTP secret unreadable")))?;
-    let step = totp::verify(
-        &secret,
-        &req.code,
-        totp::step_at(Utc::now().timestamp()),
-        model.totp_last_used_step,
-    );
-    let (true, Some(step)) = (password_ok, step) else {
-        limiter.record_failure(&state.db, &account, user.ip).await?;
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidCredentials,
-            "The password or the code is not correct.",
-        ));
-    };
+    ensure_may_disable_2fa(&user)?;
+    let step = confirm_password_and_code(&state, &user, &req).await?;
     let txn = state.db.begin().await?;
+    // The step is claimed once: the same code cannot also sign in (or disable twice).
     if !users::claim_totp_step(&txn, user.id, step).await? {
-        return Err(AppError::bad_request(
-            ErrorCode::InvalidCredentials,
-            "The password or the code is not correct.",
-        ));
+        return Err(wrong_password_or_code());
     }
     users::set_totp_enabled(&txn, user.id, false).await?;
     two_factor::delete_recovery_codes(&txn, user.id).await?;
@@ -255,6 +220,66 @@ pub async fn disable_2fa(
         tracing::warn!(error = %e, "could not clear the failed attempts after disabling 2FA");
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+fn ensure_may_disable_2fa(user: &CurrentUser) -> AppResult<()> {
+    if !user.totp_enabled {
+        return Err(AppError::conflict(
+            ErrorCode::TwoFactorNotEnabled,
+            "Two-factor authentication is off.",
+        ));
+    }
+    if user.role_requires_2fa {
+        return Err(AppError::conflict(
+            ErrorCode::TwoFactorRequiredByRole,
+            "One of your roles requires two-factor authentication.",
+        ));
+    }
+    Ok(())
+}
+
+fn wrong_password_or_code() -> AppError {
+    AppError::bad_request(
+        ErrorCode::InvalidCredentials,
+        "The password or the code is not correct.",
+    )
+}
+
+/// The TOTP step of `req.code` when both the password and the code are right; a failure counts
+/// against the account and says neither which one was wrong.
+async fn confirm_password_and_code(
+    state: &AppState,
+    user: &CurrentUser,
+    req: &DisableTwoFactorRequest,
+) -> AppResult<i64> {
+    let model = users::find_by_id(&state.db, user.id)
+        .await?
+        .ok_or_else(load_user_error)?;
+    let password_ok = password::verify(&req.password, &model.hashed_password).await?;
+    let secret = model
+        .totp_secret
+        .as_deref()
+        .and_then(|s| state.secret_key.decrypt(s).ok())
+        .and_then(|s| totp::base32_decode(&s))
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored TOTP secret unreadable")))?;
+    let step = totp::verify(
+        &secret,
+        &req.code,
+        totp::step_at(Utc::now().timestamp()),
+        model.totp_last_used_step,
+    );
+    match (password_ok, step) {
+        (true, Some(step)) => Ok(step),
+        _ => {
+            let account = user_key(user.id);
+            state
+                .auth
+                .limiter
+                .record_failure(&state.db, &account, user.ip)
+                .await?;
+            Err(wrong_password_or_code())
+        }
+    }
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -115,6 +115,31 @@ pub async fn login(
     origin: RequestOrigin,
     JsonBody(req): JsonBody<LoginRequest>,
 ) -> AppResult<Response> {
+    let user = check_password(&state, &origin, &req).await?;
+    if user.totp_enabled {
+        let challenge = open_two_factor_challenge(&state, &origin, &user).await?;
+        return Ok((StatusCode::OK, Json(LoginResponse::TwoFactor(challenge))).into_response());
+    }
+    let txn = state.db.begin().await?;
+    grant_session(
+        &state,
+        txn,
+        user,
+        &origin,
+        StatusCode::OK,
+        json!({ "method": "password" }),
+    )
+    .await
+}
+
+/// The first factor: the user named by the login, if the password is theirs and the account may
+/// sign in. Rate limits apply per address and per account (keyed by user id whichever login
+/// named it); every failure is audited and answers the same `invalid_credentials`.
+async fn check_password(
+    state: &AppState,
+    origin: &RequestOrigin,
+    req: &LoginRequest,
+) -> AppResult<user_entity::Model> {
     let limiter = &state.auth.limiter;
     limiter
         .check_ip(&state.db, Action::Login, origin.ip)
@@ -128,7 +153,6 @@ pub async fn login(
         } else {
             users::find_by_login(&state.db, login).await?
         };
-    // The account's delays follow the user, whichever login (username or e-mail, any case) named it.
     let account = match &user {
         Some(u) => user_key(u.id),
         None => account_key(login),
@@ -153,60 +177,58 @@ pub async fn login(
         Some(u) if !u.is_approved => Some("not_approved"),
         Some(_) => None,
     };
-    if let Some(reason) = failure {
-        limiter
-            .record_failure(&state.db, &account, origin.ip)
-            .await?;
-        let mut audit = Audit::anonymous(origin.ip);
-        audit.username = Some(login.chars().filter(|c| !c.is_control()).take(64).collect());
-        audit.user_id = user.as_ref().map(|u| u.id);
-        audit
-            .record(
-                &state.db,
-                AuditAction::LoginFailed,
-                "session",
-                None,
-                json!({ "reason": reason }),
-            )
-            .await?;
-        return Err(invalid_credentials());
-    }
-    let user = user.expect("checked above");
+    let user = match (failure, user) {
+        (None, Some(user)) => user,
+        (failure, user) => {
+            limiter
+                .record_failure(&state.db, &account, origin.ip)
+                .await?;
+            let mut audit = Audit::anonymous(origin.ip);
+            audit.username = Some(login.chars().filter(|c| !c.is_control()).take(64).collect());
+            audit.user_id = user.as_ref().map(|u| u.id);
+            audit
+                .record(
+                    &state.db,
+                    AuditAction::LoginFailed,
+                    "session",
+                    None,
+                    json!({ "reason": failure.unwrap_or("unknown_user") }),
+                )
+                .await?;
+            return Err(invalid_credentials());
+        }
+    };
     limiter
         .record_success(&state.db, &account, origin.ip)
         .await?;
+    Ok(user)
+}
 
-    if user.totp_enabled {
-        let (challenge_id, id_hash) = token::generate(TokenKind::Challenge);
-        let now = Utc::now();
-        let expires_at = now + Duration::minutes(CHALLENGE_TTL_MINUTES);
-        two_factor::create_challenge(
-            &state.db,
-            two_factor::NewChallenge {
-                id: id_hash,
-                user_id: user.id,
-                user_agent: origin.user_agent.clone(),
-                ip_address: origin.ip_text(),
-                now,
-                expires_at,
-            },
-        )
-        .await?;
-        let body = LoginResponse::TwoFactor(TwoFactorChallenge {
-            requires_2fa: true,
-            challenge_id,
+/// The password was right and the user has 2FA: a challenge the second step must answer
+/// within [`CHALLENGE_TTL_MINUTES`].
+async fn open_two_factor_challenge(
+    state: &AppState,
+    origin: &RequestOrigin,
+    user: &user_entity::Model,
+) -> AppResult<TwoFactorChallenge> {
+    let (challenge_id, id_hash) = token::generate(TokenKind::Challenge);
+    let now = Utc::now();
+    let expires_at = now + Duration::minutes(CHALLENGE_TTL_MINUTES);
+    two_factor::create_challenge(
+        &state.db,
+        two_factor::NewChallenge {
+            id: id_hash,
+            user_id: user.id,
+            user_agent: origin.user_agent.clone(),
+            ip_address: origin.ip_text(),
+            now,
             expires_at,
-        });
-        return Ok((StatusCode::OK, Json(body)).into_response());
-    }
-    let txn = state.db.begin().await?;
-    grant_session(
-        &state,
-        txn,
-        user,
-        &origin,
-        StatusCode::OK,
-        json!({ "method": "password" }),
+        },
     )
-    .await
+    .await?;
+    Ok(TwoFactorChallenge {
+        requires_2fa: true,
+        challenge_id,
+        expires_at,
+    })
 }

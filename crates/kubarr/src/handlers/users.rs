@@ -16,12 +16,14 @@ use serde_json::json;
 use utoipa::ToSchema;
 
 use crate::audit::AuditAction;
-use crate::auth::{password, perm, validate, Permissions, Require};
+use crate::auth::{password, perm, Permissions, Require};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::{JsonBody, Path, Query};
 use crate::handlers::pagination::{self, Page, PageParams};
-use crate::identity::{self, AccountFields, CheckedAccount, IdentityError, Membership};
+use crate::identity::{self, AccountFields, CheckedAccount, Membership};
 use crate::state::AppState;
+
+pub(crate) mod update;
 
 /// The name of the system role that holds every permission.
 pub const ADMIN_ROLE: &str = "admin";
@@ -171,7 +173,7 @@ pub async fn ensure_not_last_admin(db: &impl ConnectionTrait, user_id: i64) -> A
     Ok(())
 }
 
-async fn find_user(db: &impl ConnectionTrait, id: i64) -> AppResult<user_entity::Model> {
+pub(crate) async fn find_user(db: &impl ConnectionTrait, id: i64) -> AppResult<user_entity::Model> {
     users::find_by_id(db, id)
         .await?
         .ok_or_else(|| AppError::not_found(ErrorCode::UserNotFound, "There is no such user."))
@@ -281,120 +283,6 @@ pub async fn get_user(
 ) -> AppResult<Json<UserResponse>> {
     let model = find_user(&state.db, id).await?;
     Ok(Json(user_response(&state.db, model).await?))
-}
-
-#[derive(Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct UpdateUserRequest {
-    #[schema(schema_with = crate::openapi::fields::email_or_null)]
-    pub email: Option<String>,
-    pub is_active: Option<bool>,
-    pub is_approved: Option<bool>,
-    /// Replaces the user's roles.
-    pub role_ids: Option<Vec<i64>>,
-}
-
-/// Change a user's e-mail, flags (activate/deactivate, approve/reject) or roles. Deactivating
-/// or un-approving ends the user's sessions.
-#[utoipa::path(patch, path = "/api/users/{id}", tag = "users",
-    params(("id" = i64, Path, description = "User id")),
-    request_body = UpdateUserRequest,
-    security(("bearer" = []), ("cookie" = [])),
-    responses(
-        (status = 200, description = "The changed user", body = UserResponse),
-        (status = 400, description = "Invalid field", body = ErrorBody),
-        (status = 403, description = "Lacks users.manage, or the change involves permissions the caller does not hold", body = ErrorBody),
-        (status = 404, description = "No such user", body = ErrorBody),
-        (status = 409, description = "Would remove the last active administrator, or e-mail taken", body = ErrorBody),
-        (status = 422, description = "Unknown role, or the password fails the policy", body = ErrorBody)))]
-pub async fn update_user(
-    State(state): State<AppState>,
-    Require(actor, _): Require<perm::UsersManage>,
-    Path(id): Path<i64>,
-    JsonBody(req): JsonBody<UpdateUserRequest>,
-) -> AppResult<Json<UserResponse>> {
-    let email = req
-        .email
-        .as_deref()
-        .map(|e| validate::email(e, "email"))
-        .transpose()?;
-    let txn = state.db.begin().await?;
-    lock_admins(&txn).await?;
-    let target = find_user(&txn, id).await?;
-    let target_perms = permissions_of_user(&txn, id).await?;
-    ensure_can_grant(&actor.permissions, &target_perms)?;
-    let mut new_roles = None;
-    if let Some(role_ids) = &req.role_ids {
-        let found = existing_roles(&txn, role_ids, "role_ids").await?;
-        let ids: Vec<i64> = found.iter().map(|r| r.id).collect();
-        ensure_can_grant(&actor.permissions, &permissions_of_roles(&txn, &ids).await?)?;
-        new_roles = Some((ids, found));
-    }
-    if let Some(email) = &email {
-        identity::ensure_free(&txn, None, Some(email), Some(id)).await?;
-    }
-    let loses_admin = req.is_active == Some(false)
-        || req.is_approved == Some(false)
-        || new_roles.as_ref().is_some_and(|(_, found)| {
-            !found
-                .iter()
-                .any(|r| r.name.eq_ignore_ascii_case(ADMIN_ROLE))
-        });
-    if loses_admin {
-        ensure_not_last_admin(&txn, id).await?;
-    }
-    users::update(
-        &txn,
-        id,
-        users::UserChanges {
-            email: email.clone(),
-            is_active: req.is_active,
-            is_approved: req.is_approved,
-        },
-    )
-    .await
-    .map_err(|e| match identity::is_unique_violation(&e) {
-        true => IdentityError::EmailTaken,
-        false => e.into(),
-    })?;
-    let mut details = serde_json::Map::new();
-    if let Some(email) = &email {
-        details.insert("email".into(), json!(email));
-    }
-    if let Some(v) = req.is_active {
-        details.insert("is_active".into(), json!(v));
-    }
-    if let Some(v) = req.is_approved {
-        details.insert("is_approved".into(), json!(v));
-    }
-    if let Some((ids, found)) = &new_roles {
-        users::set_roles(&txn, id, ids).await?;
-        let names: Vec<&str> = found.iter().map(|r| r.name.as_str()).collect();
-        details.insert("roles".into(), json!(names));
-    }
-    let mut revoked = 0;
-    if req.is_active == Some(false) || req.is_approved == Some(false) {
-        revoked = sessions::revoke_all_for_user(&txn, id, None).await?;
-    }
-    details.insert("username".into(), json!(target.username));
-    if revoked > 0 {
-        details.insert("sessions_revoked".into(), json!(revoked));
-    }
-    actor
-        .audit()
-        .record(
-            &txn,
-            AuditAction::UserUpdated,
-            "user",
-            Some(id.to_string()),
-            serde_json::Value::Object(details),
-        )
-        .await?;
-    let model = find_user(&txn, id).await?;
-    let body = user_response(&txn, model).await?;
-    txn.commit().await?;
-    state.auth.sessions_changed();
-    Ok(Json(body))
 }
 
 /// Delete a user (their sessions end with them).

@@ -100,52 +100,8 @@ pub async fn verify_2fa(
     origin: RequestOrigin,
     JsonBody(req): JsonBody<VerifyTwoFactorRequest>,
 ) -> AppResult<Response> {
-    state
-        .auth
-        .limiter
-        .check_ip(&state.db, Action::TwoFactor, origin.ip)
-        .await?;
-    let (challenge, user) = open_challenge(&state, &req.challenge_id).await?;
-    state
-        .auth
-        .limiter
-        .check_second_factor(&state.db, user.id)
-        .await?;
-    let secret = user
-        .totp_secret
-        .as_deref()
-        .and_then(|s| state.secret_key.decrypt(s).ok())
-        .and_then(|s| totp::base32_decode(&s))
-        .ok_or_else(|| AppError::internal(anyhow::anyhow!("stored TOTP secret unreadable")))?;
-    let now_step = totp::step_at(Utc::now().timestamp());
-    let step = totp::verify(&secret, &req.code, now_step, user.totp_last_used_step);
-    let txn = state.db.begin().await?;
-    let accepted = match step {
-        Some(step) => users::claim_totp_step(&txn, user.id, step).await?,
-        None => false,
-    };
-    if !accepted || !two_factor::delete_challenge(&txn, &challenge).await? {
-        txn.rollback().await?;
-        record_2fa_failure(&state, &origin, &user, "invalid_totp_code").await?;
-        return Err(AppError::unauthorized(
-            ErrorCode::InvalidCode,
-            "The code is not valid. Use the current code of your authenticator app.",
-        ));
-    }
-    state
-        .auth
-        .limiter
-        .record_second_factor_success(&txn, user.id)
-        .await?;
-    grant_session(
-        &state,
-        txn,
-        user,
-        &origin,
-        StatusCode::OK,
-        json!({ "method": "totp" }),
-    )
-    .await
+    let factor = SecondFactor::Totp(&req.code);
+    complete_challenge(&state, &origin, &req.challenge_id, factor).await
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -167,54 +123,119 @@ pub async fn recover_2fa(
     origin: RequestOrigin,
     JsonBody(req): JsonBody<RecoverTwoFactorRequest>,
 ) -> AppResult<Response> {
-    state
-        .auth
-        .limiter
+    let factor = SecondFactor::RecoveryCode(&req.recovery_code);
+    complete_challenge(&state, &origin, &req.challenge_id, factor).await
+}
+
+/// What answers a challenge.
+#[derive(Clone, Copy)]
+enum SecondFactor<'a> {
+    Totp(&'a str),
+    RecoveryCode(&'a str),
+}
+
+impl SecondFactor<'_> {
+    /// The `method` of the login's audit row.
+    fn method(self) -> &'static str {
+        match self {
+            Self::Totp(_) => "totp",
+            Self::RecoveryCode(_) => "recovery_code",
+        }
+    }
+
+    fn rejected(self) -> (&'static str, AppError) {
+        match self {
+            Self::Totp(_) => (
+                "invalid_totp_code",
+                AppError::unauthorized(
+                    ErrorCode::InvalidCode,
+                    "The code is not valid. Use the current code of your authenticator app.",
+                ),
+            ),
+            Self::RecoveryCode(_) => (
+                "invalid_recovery_code",
+                AppError::unauthorized(
+                    ErrorCode::InvalidCode,
+                    "The recovery code is not valid or was already used.",
+                ),
+            ),
+        }
+    }
+}
+
+/// The one way a challenge is completed: rate limits, the challenge's attempt count, the
+/// per-account second-factor back-off, the factor consumed (a TOTP step or a recovery code, each
+/// usable once) together with the challenge, and then the session.
+async fn complete_challenge(
+    state: &AppState,
+    origin: &RequestOrigin,
+    challenge_id: &str,
+    factor: SecondFactor<'_>,
+) -> AppResult<Response> {
+    let limiter = &state.auth.limiter;
+    limiter
         .check_ip(&state.db, Action::TwoFactor, origin.ip)
         .await?;
-    let (challenge, user) = open_challenge(&state, &req.challenge_id).await?;
-    state
-        .auth
-        .limiter
-        .check_second_factor(&state.db, user.id)
-        .await?;
-    let txn = state.db.begin().await?;
-    let now = Utc::now();
-    let used = match token::parse_recovery_code(&req.recovery_code) {
-        Some(hash) => two_factor::use_recovery_code(&txn, user.id, &hash, now).await?,
-        None => false,
+    let (challenge, user) = open_challenge(state, challenge_id).await?;
+    limiter.check_second_factor(&state.db, user.id).await?;
+    // Read before the transaction: an unreadable secret is a server fault, not a wrong code.
+    let totp_secret = match factor {
+        SecondFactor::Totp(_) => Some(
+            user.totp_secret
+                .as_deref()
+                .and_then(|s| state.secret_key.decrypt(s).ok())
+                .and_then(|s| totp::base32_decode(&s))
+                .ok_or_else(|| {
+                    AppError::internal(anyhow::anyhow!("stored TOTP secret unreadable"))
+                })?,
+        ),
+        SecondFactor::RecoveryCode(_) => None,
     };
-    if !used || !two_factor::delete_challenge(&txn, &challenge).await? {
+    let txn = state.db.begin().await?;
+    let accepted = match factor {
+        SecondFactor::Totp(code) => {
+            let now_step = totp::step_at(Utc::now().timestamp());
+            let step = totp_secret
+                .as_deref()
+                .and_then(|secret| totp::verify(secret, code, now_step, user.totp_last_used_step));
+            match step {
+                Some(step) => users::claim_totp_step(&txn, user.id, step).await?,
+                None => false,
+            }
+        }
+        SecondFactor::RecoveryCode(code) => match token::parse_recovery_code(code) {
+            Some(hash) => two_factor::use_recovery_code(&txn, user.id, &hash, Utc::now()).await?,
+            None => false,
+        },
+    };
+    // The challenge goes with the factor, so of two concurrent answers only one signs in.
+    if !accepted || !two_factor::delete_challenge(&txn, &challenge).await? {
         txn.rollback().await?;
-        record_2fa_failure(&state, &origin, &user, "invalid_recovery_code").await?;
-        return Err(AppError::unauthorized(
-            ErrorCode::InvalidCode,
-            "The recovery code is not valid or was already used.",
-        ));
+        let (reason, error) = factor.rejected();
+        record_2fa_failure(state, origin, &user, reason).await?;
+        return Err(error);
     }
-    let remaining = two_factor::remaining_recovery_codes(&txn, user.id).await?;
-    Audit::anonymous(origin.ip)
-        .by_user(user.id, user.username.clone())
-        .record(
-            &txn,
-            AuditAction::RecoveryCodeUsed,
-            "user",
-            Some(user.id.to_string()),
-            json!({ "remaining": remaining }),
-        )
-        .await?;
-    state
-        .auth
-        .limiter
-        .record_second_factor_success(&txn, user.id)
-        .await?;
+    if let SecondFactor::RecoveryCode(_) = factor {
+        let remaining = two_factor::remaining_recovery_codes(&txn, user.id).await?;
+        Audit::anonymous(origin.ip)
+            .by_user(user.id, user.username.clone())
+            .record(
+                &txn,
+                AuditAction::RecoveryCodeUsed,
+                "user",
+                Some(user.id.to_string()),
+                json!({ "remaining": remaining }),
+            )
+            .await?;
+    }
+    limiter.record_second_factor_success(&txn, user.id).await?;
     grant_session(
-        &state,
+        state,
         txn,
         user,
-        &origin,
+        origin,
         StatusCode::OK,
-        json!({ "method": "recovery_code" }),
+        json!({ "method": factor.method() }),
     )
     .await
 }

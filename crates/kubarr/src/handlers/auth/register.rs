@@ -4,6 +4,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 use chrono::Utc;
+use kubarr_db::entities::invites as invite_entity;
 use kubarr_db::queries::{invites, roles};
 use sea_orm::TransactionTrait;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,7 @@ use crate::auth::token::{self, TokenKind};
 use crate::error::{AppError, AppResult, ErrorBody, ErrorCode};
 use crate::extract::JsonBody;
 use crate::identity::{AccountFields, CheckedAccount, Membership};
+use crate::settings::Settings;
 use crate::state::AppState;
 
 #[derive(Deserialize, ToSchema)]
@@ -63,50 +65,14 @@ pub async fn register(
         .check_ip(&state.db, Action::Register, origin.ip)
         .await?;
     let settings = state.auth.settings.get(&state.db, &state.config).await?;
-    let bad_invite = || {
-        AppError::bad_request(
-            ErrorCode::InvalidInvite,
-            "The invite is not valid, was used or has expired.",
-        )
-        .with_field("invite_token")
-    };
-    let invite = match req
-        .invite_token
-        .as_deref()
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        Some(t) => {
-            let hash = token::parse(TokenKind::Invite, t).ok_or_else(bad_invite)?;
-            let invite = invites::find(&state.db, &hash)
-                .await?
-                .filter(|i| !i.used && i.expires_at > Utc::now())
-                .ok_or_else(bad_invite)?;
-            Some(invite)
-        }
-        None if settings.registration_enabled => None,
-        None => {
-            return Err(AppError::forbidden(
-                ErrorCode::RegistrationClosed,
-                "Registration needs an invite.",
-            ))
-        }
-    };
+    let invite = redeemable_invite(&state, &settings, req.invite_token.as_deref()).await?;
     let fields = AccountFields {
         username: &req.username,
         email: &req.email,
         password: &req.password,
     };
     let account = CheckedAccount::check(fields, "")?;
-    if let Some(expected) = invite.as_ref().and_then(|i| i.email.as_deref()) {
-        if !expected.eq_ignore_ascii_case(account.email()) {
-            return Err(AppError::unprocessable(
-                ErrorCode::InviteEmailMismatch,
-                "This invite is for another e-mail address.",
-            )
-            .with_field("email"));
-        }
-    }
+    ensure_invite_is_for(invite.as_ref(), account.email())?;
     crate::identity::ensure_free(
         &state.db,
         Some(account.username()),
@@ -128,7 +94,7 @@ pub async fn register(
         // Conditional update: of concurrent redemptions exactly one succeeds.
         if !invites::redeem(&txn, &invite.token, created.id, Utc::now()).await? {
             txn.rollback().await?;
-            return Err(bad_invite());
+            return Err(invalid_invite());
         }
     }
     Audit::anonymous(origin.ip)
@@ -156,4 +122,49 @@ pub async fn register(
             pending_approval,
         }),
     ))
+}
+
+fn invalid_invite() -> AppError {
+    AppError::bad_request(
+        ErrorCode::InvalidInvite,
+        "The invite is not valid, was used or has expired.",
+    )
+    .with_field("invite_token")
+}
+
+/// The invite the request names, if it is unused and unexpired; none when there is no token and
+/// open registration is on; else the request is refused. Redeeming it is the caller's job,
+/// inside the transaction that creates the account.
+async fn redeemable_invite(
+    state: &AppState,
+    settings: &Settings,
+    token: Option<&str>,
+) -> AppResult<Option<invite_entity::Model>> {
+    match token.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => {
+            let hash = token::parse(TokenKind::Invite, t).ok_or_else(invalid_invite)?;
+            let invite = invites::find(&state.db, &hash)
+                .await?
+                .filter(|i| !i.used && i.expires_at > Utc::now())
+                .ok_or_else(invalid_invite)?;
+            Ok(Some(invite))
+        }
+        None if settings.registration_enabled => Ok(None),
+        None => Err(AppError::forbidden(
+            ErrorCode::RegistrationClosed,
+            "Registration needs an invite.",
+        )),
+    }
+}
+
+/// An invite made out to an e-mail address is for that address only.
+fn ensure_invite_is_for(invite: Option<&invite_entity::Model>, email: &str) -> AppResult<()> {
+    match invite.and_then(|i| i.email.as_deref()) {
+        Some(expected) if !expected.eq_ignore_ascii_case(email) => Err(AppError::unprocessable(
+            ErrorCode::InviteEmailMismatch,
+            "This invite is for another e-mail address.",
+        )
+        .with_field("email")),
+        _ => Ok(()),
+    }
 }

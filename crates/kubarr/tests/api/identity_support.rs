@@ -232,6 +232,10 @@ pub struct TotpClock {
     pub last: i64,
 }
 
+/// A code is handed out only if the server will still accept it this long from now (it may be
+/// checked after a bcrypt verification on a loaded machine).
+const TOTP_MARGIN_MS: i64 = 15_000;
+
 impl TotpClock {
     pub fn new(secret: &str) -> Self {
         Self {
@@ -239,15 +243,27 @@ impl TotpClock {
             last: now_step() - 2,
         }
     }
-    /// The code of the next unused step (at most one step ahead of now).
+    /// The code of the next unused step that stays valid for at least [`TOTP_MARGIN_MS`]. The
+    /// server accepts steps now-1..=now+1, so step `s` is good until step `s + 2` begins. When
+    /// every step of the window is used, waits (at most one step) for the clock to move on.
     pub fn next(&mut self) -> String {
-        let step = (self.last + 1).max(now_step() - 1);
-        assert!(
-            step <= now_step() + 1,
-            "ran out of TOTP steps in the window"
-        );
-        self.last = step;
-        totp_code(&self.secret, step)
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(31);
+        loop {
+            let now_ms = chrono::Utc::now().timestamp_millis();
+            let now = now_ms.div_euclid(30_000);
+            // The oldest step that is still accepted `TOTP_MARGIN_MS` from now.
+            let oldest = (now_ms + TOTP_MARGIN_MS).div_euclid(30_000) - 1;
+            let step = (self.last + 1).max(oldest);
+            if step <= now + 1 {
+                self.last = step;
+                return totp_code(&self.secret, step);
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the TOTP window did not move on"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
     }
     /// The code of the last used step (a replay).
     pub fn replay(&self) -> String {

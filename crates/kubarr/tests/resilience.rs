@@ -161,12 +161,31 @@ async fn an_api_server_outage_gives_503s_then_recovers_without_a_restart() {
     // Stop the API server. Whatever happens next, the test bed comes back up when this test
     // ends, so a failure here never leaves later tests without a cluster.
     let _restore = RestartTestBedOnDrop;
+    // SIGKILL, as a crash or a lost node would: on SIGTERM kube-apiserver shuts down gracefully
+    // and keeps open watches served for up to its request timeout (60 s), so the outage would
+    // start at an unknown time. The outage starts once the process is gone.
     let pid = std::fs::read_to_string(state.join("pids/kube-apiserver.pid")).unwrap();
+    let pid = pid.trim().to_owned();
     let status = std::process::Command::new("kill")
-        .arg(pid.trim())
+        .args(["-KILL", &pid])
         .status()
         .unwrap();
     assert!(status.success());
+    let gone_by = Instant::now() + Duration::from_secs(30);
+    // Gone: no such process, or a zombie nobody has reaped yet (it holds no socket).
+    let running = |pid: &str| {
+        std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+            let state = stat.rsplit(')').next().unwrap_or("").trim_start();
+            !state.starts_with('Z')
+        })
+    };
+    while running(&pid) {
+        assert!(
+            Instant::now() < gone_by,
+            "kube-apiserver {pid} outlived SIGKILL"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let outage = Instant::now();
     let ready = server
         .wait(

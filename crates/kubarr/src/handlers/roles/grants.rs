@@ -4,16 +4,17 @@
 
 use axum::extract::State;
 use axum::Json;
+use kubarr_db::entities::roles as role_entity;
 use kubarr_db::queries::roles;
 use kubarr_orchestrator::AppName;
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use sea_orm::{ConnectionTrait, DatabaseTransaction, DbErr, TransactionTrait};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::ToSchema;
 
 use super::{commit_role_change, find_custom_role, AppGrant, RoleResponse};
 use crate::audit::AuditAction;
-use crate::auth::{perm, Permission, Permissions, Require};
+use crate::auth::{perm, CurrentUser, Permission, Permissions, Require};
 use crate::error::{AppError, AppResult, ErrorBody};
 use crate::extract::{JsonBody, Path};
 use crate::handlers::users::{ensure_can_grant, permissions_of_roles};
@@ -138,14 +139,7 @@ pub async fn set_role_permissions(
     JsonBody(req): JsonBody<SetPermissionsRequest>,
 ) -> AppResult<Json<RoleResponse>> {
     let change = GrantChange::parse(Some(&req.permissions), None)?;
-    let txn = state.db.begin().await?;
-    let role = find_custom_role(&txn, id).await?;
-    // What the role holds now too: replacing it takes those rights from its holders.
-    ensure_can_grant(
-        &actor.permissions,
-        &permissions_of_roles(&txn, &[id]).await?,
-    )?;
-    change.ensure_actor_holds(&actor.permissions)?;
+    let (txn, role) = begin_replacement(&state, &actor, id, &change).await?;
     let old = roles::permissions(&txn, id).await?;
     change.write(&txn, id).await?;
     let names = names(change.permissions.as_deref().unwrap_or_default());
@@ -187,14 +181,7 @@ pub async fn set_role_apps(
     JsonBody(req): JsonBody<SetAppGrantsRequest>,
 ) -> AppResult<Json<RoleResponse>> {
     let change = GrantChange::parse(None, Some(&req.grants))?;
-    let txn = state.db.begin().await?;
-    let role = find_custom_role(&txn, id).await?;
-    // What the role holds now too: replacing it takes those rights from its holders.
-    ensure_can_grant(
-        &actor.permissions,
-        &permissions_of_roles(&txn, &[id]).await?,
-    )?;
-    change.ensure_actor_holds(&actor.permissions)?;
+    let (txn, role) = begin_replacement(&state, &actor, id, &change).await?;
     change.write(&txn, id).await?;
     let grants = change.grants.unwrap_or_default();
     actor
@@ -208,4 +195,23 @@ pub async fn set_role_apps(
         )
         .await?;
     Ok(Json(commit_role_change(&state, txn, role).await?))
+}
+
+/// Opens the transaction that replaces custom role `id`'s permissions or grants, once the caller
+/// may: they must hold what the role has now (replacing it takes those rights from its holders)
+/// and what the change gives.
+async fn begin_replacement(
+    state: &AppState,
+    actor: &CurrentUser,
+    id: i64,
+    change: &GrantChange,
+) -> AppResult<(DatabaseTransaction, role_entity::Model)> {
+    let txn = state.db.begin().await?;
+    let role = find_custom_role(&txn, id).await?;
+    ensure_can_grant(
+        &actor.permissions,
+        &permissions_of_roles(&txn, &[id]).await?,
+    )?;
+    change.ensure_actor_holds(&actor.permissions)?;
+    Ok((txn, role))
 }

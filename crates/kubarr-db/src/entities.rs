@@ -1,8 +1,11 @@
 //! SeaORM entities, one module per table. These never leave the server: the API has its own DTOs.
 
+pub mod app_access;
 pub mod app_installations;
+pub mod app_sessions;
 pub mod app_vpn_configs;
 pub mod audit_logs;
+pub mod gateway_tickets;
 pub mod invites;
 pub mod leases;
 pub mod notification_channels;

@@ -3,6 +3,7 @@
 
 pub mod apps;
 pub mod audit;
+pub mod gateway;
 pub mod health;
 pub mod invites;
 pub mod leases;

@@ -12,9 +12,12 @@ use crate::testing::TestDatabase;
 use crate::Backend;
 
 const TABLES: &[&str] = &[
+    "app_access",
     "app_installations",
+    "app_sessions",
     "app_vpn_configs",
     "audit_logs",
+    "gateway_tickets",
     "invites",
     "leases",
     "notification_channels",
@@ -70,6 +73,10 @@ const INDEXES: &[&str] = &[
     "idx_leases_name",
     "idx_rate_limit_counters_key",
     "idx_rate_limit_counters_expires",
+    "idx_gateway_tickets_expires",
+    "idx_app_sessions_session",
+    "idx_app_sessions_expires",
+    "idx_app_access_port",
 ];
 
 async fn names(db: &DatabaseConnection, sqlite: &str, postgres: &str) -> BTreeSet<String> {
@@ -171,12 +178,13 @@ async fn system_roles_are_seeded_with_their_permissions() {
         let db = t.db.clone();
         async move { queries::roles::permissions(&db, id).await.unwrap() }
     };
-    assert_eq!(perms("admin").await.len(), 19);
+    assert_eq!(perms("admin").await.len(), 20);
     assert_eq!(
         perms("operator").await,
         [
             "apps.delete",
             "apps.install",
+            "apps.open",
             "apps.restart",
             "apps.upgrade",
             "apps.view",

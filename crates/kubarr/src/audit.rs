@@ -71,6 +71,8 @@ audit_actions! {
     AppUninstalled = "app_uninstalled",
     AppOperationFailed = "app_operation_failed",
     CatalogReloaded = "catalog_reloaded",
+    AppOpened = "app_opened",
+    AppAccessChanged = "app_access_changed",
 }
 
 impl std::fmt::Display for AuditAction {

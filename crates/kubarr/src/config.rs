@@ -145,6 +145,34 @@ pub struct MediaConfig {
 /// The allowed media root when none is configured.
 pub const DEFAULT_MEDIA_ROOT: &str = "/srv/kubarr";
 
+/// The app gateway: a second listener that serves each installed app on an origin of its own,
+/// behind Kubarr's sign-in. Off while `listen` is unset.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GatewayConfig {
+    /// Where the gateway listens (port mode: the IP; the port here is ignored).
+    pub listen: Option<SocketAddr>,
+    /// Host mode: app `sonarr` is `sonarr.<apps_domain>` (wildcard DNS to the gateway).
+    pub apps_domain: Option<String>,
+    /// Port mode (no apps domain): one port per app from this range, all bound at start.
+    pub port_range: Option<std::ops::RangeInclusive<u16>>,
+    /// Fixed upstream `host:port` per app, replacing the app Service's cluster DNS name
+    /// (development and tests).
+    pub upstreams: std::collections::BTreeMap<String, String>,
+    /// The scheme browsers use to reach the gateway; unset: `https` when the public URL is
+    /// HTTPS, else `http`.
+    pub public_scheme: Option<String>,
+    /// The port browsers use; unset: the port the gateway listens on (none shown for 80/443).
+    pub public_port: Option<u16>,
+    /// Dial only loopback upstreams (tests: nothing outside 127.0.0.0/8 or ::1 may be dialled).
+    pub loopback_only: bool,
+}
+
+impl GatewayConfig {
+    pub fn enabled(&self) -> bool {
+        self.listen.is_some()
+    }
+}
+
 /// The effective configuration.
 #[derive(Clone, Debug, Serialize)]
 pub struct Config {
@@ -170,6 +198,7 @@ pub struct Config {
     /// Peers whose `X-Forwarded-For` is believed.
     pub trusted_proxies: Vec<IpNetwork>,
     pub initial_admin: Option<InitialAdmin>,
+    pub gateway: GatewayConfig,
 }
 
 impl Config {

@@ -7,6 +7,7 @@ pub mod audit_log;
 pub mod auth;
 pub mod catalog;
 pub mod events_stream;
+pub mod gateway;
 pub mod health;
 pub mod invites;
 pub mod pagination;

@@ -9,6 +9,7 @@ pub mod config;
 pub mod coordination;
 pub(crate) mod error;
 pub(crate) mod extract;
+pub mod gateway;
 pub(crate) mod handlers;
 pub(crate) mod identity;
 pub mod listener;

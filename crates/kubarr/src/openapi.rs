@@ -37,6 +37,7 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         (name = "settings", description = "System settings"),
         (name = "catalog", description = "The app catalog"),
         (name = "apps", description = "Installed apps: operations, status, pods, events, logs"),
+        (name = "gateway", description = "Opening apps through Kubarr: launch, access modes, forward-auth"),
     )
 )]
 pub struct ApiDoc;

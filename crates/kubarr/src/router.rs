@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use crate::auth::Permission;
 use crate::handlers::{account, audit_log, auth, invites, roles, settings, setup, users};
-use crate::handlers::{app_resources, apps, catalog, events_stream, health};
+use crate::handlers::{app_resources, apps, catalog, events_stream, gateway, health};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{middleware, spa};
@@ -73,6 +73,16 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(app_resources::list_events))
         .routes(routes!(app_resources::app_logs))
         .routes(routes!(events_stream::event_stream))
+        // The app gateway.
+        .routes(routes!(gateway::launch_app))
+        .routes(routes!(gateway::set_app_access))
+        .routes(routes!(
+            gateway::set_app_credentials,
+            gateway::clear_app_credentials
+        ))
+        .routes(routes!(gateway::list_openable_apps))
+        .routes(routes!(gateway::gateway_overview))
+        .routes(routes!(gateway::forward_auth))
 }
 
 /// Who may call a route.
@@ -158,6 +168,13 @@ pub const ACCESS: &[(&str, Access)] = {
         ("list_events", PerApp(P::AppsView)),
         ("app_logs", PerApp(P::LogsView)),
         ("event_stream", SignedIn),
+        ("launch_app", PerApp(P::AppsOpen)),
+        ("set_app_access", Global(P::SettingsManage)),
+        ("set_app_credentials", Global(P::SettingsManage)),
+        ("clear_app_credentials", Global(P::SettingsManage)),
+        ("list_openable_apps", SignedIn),
+        ("gateway_overview", Global(P::SettingsView)),
+        ("forward_auth", Public),
     ]
 };
 

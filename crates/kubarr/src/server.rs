@@ -68,6 +68,26 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         replica = coordination.replica_id(),
         "Kubarr is listening"
     );
+    let gateway_listeners = crate::gateway::serve::bind(&state).await?;
+    for l in &gateway_listeners {
+        if let Ok(address) = l.listener.local_addr() {
+            if l.port_mode_port.is_none() || address.port() == first_port(&state) {
+                tracing::info!(%address, "the app gateway is listening");
+                // Next to Kubarr's own address, for supervisors and tests (`<file>.gateway`).
+                if let Some(file) = &state.config.listen_address_path {
+                    write_listen_address(&file.with_extension("gateway"), address)?;
+                }
+            }
+        }
+    }
+    let (gateway_stop, gateway_stopped) = tokio::sync::oneshot::channel::<()>();
+    let gateway = tokio::spawn(crate::gateway::serve::run(
+        state.clone(),
+        gateway_listeners,
+        async move {
+            let _ = gateway_stopped.await;
+        },
+    ));
     let app = crate::router::build(state.clone());
     let purge_state = state.clone();
     let purge = coordination.while_leader(move || {
@@ -76,12 +96,24 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     crate::listener::run(listener, app, &state.config.http, shutdown_signal())
         .await
         .context("server error")?;
+    let _ = gateway_stop.send(());
+    let _ = gateway.await;
     purge.abort();
     leases.abort();
     coordination.step_down(&state.db).await;
     state.db.close().await.ok();
     tracing::info!("Kubarr stopped");
     Ok(())
+}
+
+/// The first port of the gateway's range (logged once instead of once per port).
+fn first_port(state: &AppState) -> u16 {
+    state
+        .gateway
+        .config
+        .port_range
+        .as_ref()
+        .map_or(0, |r| *r.start())
 }
 
 /// Writes `address` to `file` atomically (a reader never sees a half-written address).

@@ -17,6 +17,8 @@ pub struct AppState {
     pub auth: Arc<crate::auth::AuthState>,
     /// The app catalog and lifecycle.
     pub apps: Arc<crate::apps::Apps>,
+    /// The app gateway (its state exists even while it is off).
+    pub gateway: Arc<crate::gateway::Gateway>,
 }
 
 impl AppState {
@@ -33,12 +35,14 @@ impl AppState {
         secret_key: SecretKey,
         apps: Arc<crate::apps::Apps>,
     ) -> Self {
+        let gateway = crate::gateway::Gateway::new(config.gateway.clone());
         Self {
             config: Arc::new(config),
             db,
             secret_key,
             auth: Arc::default(),
             apps,
+            gateway,
         }
     }
 }

@@ -37,6 +37,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apps/{app}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Set how the gateway serves an app: `gated` (Kubarr's sign-in and `apps.open`), `native`
+         *     (the app's own login only) or `off`.
+         */
+        put: operations["set_app_access"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/apps/{app}/events": {
         parameters: {
             query?: never;
@@ -48,6 +68,44 @@ export interface paths {
         get: operations["list_events"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{app}/gateway-credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Let the gateway sign in to the app on the user's behalf with HTTP Basic (download clients
+         *     whose web UI or RPC asks for a password), so members never see the app's password.
+         */
+        put: operations["set_app_credentials"];
+        post?: never;
+        /** Stop presenting credentials to the app. */
+        delete: operations["clear_app_credentials"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/apps/{app}/launch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A single-use link that signs the caller in to the app on its own origin. */
+        post: operations["launch_app"];
         delete?: never;
         options?: never;
         head?: never;
@@ -279,6 +337,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/auth/forward": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Forward-auth for Ingress mode (Traefik `ForwardAuth`, ingress-nginx `auth-url`): 200 when
+         *     the app cookie admits the caller to the app the forwarded host names, 401 when signed out,
+         *     403 without the grant.
+         */
+        get: operations["forward_auth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/auth/login": {
         parameters: {
             query?: never;
@@ -399,6 +478,40 @@ export interface paths {
          *     sends an `app_status` event `{name, state, message}` whenever one changes.
          */
         get: operations["event_stream"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gateway": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How the gateway is set up and how it serves each installed app. */
+        get: operations["gateway_overview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/gateway/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The installed apps the caller may open (the Apps home page). */
+        get: operations["list_openable_apps"];
         put?: never;
         post?: never;
         delete?: never;
@@ -928,6 +1041,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /**
+         * @description An app's access mode.
+         * @enum {string}
+         */
+        AccessMode: "gated" | "native" | "off";
+        AccessRequest: {
+            mode: components["schemas"]["AccessMode"];
+        };
+        AccessResponse: {
+            app_name: string;
+            mode: components["schemas"]["AccessMode"];
+        };
+        AppCredentialsRequest: {
+            /** @description Write-only: stored encrypted, sent only to the app, never returned. */
+            password: string;
+            /** @description The app's own user name (e.g. Transmission's RPC user). */
+            username: string;
+        };
         /** @description A permission held for one app only. */
         AppGrant: {
             /** @description An app name: lowercase letters, digits and `-`, starting with a letter, at most 53. */
@@ -936,7 +1067,7 @@ export interface components {
              * @description A permission that can be held for one app.
              * @enum {string}
              */
-            permission: "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view";
+            permission: "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "apps.open" | "logs.view";
         };
         /**
          * @description The operation running on an app.
@@ -1049,7 +1180,7 @@ export interface components {
             description?: string | null;
             /** @description 1 to 64 letters, digits, spaces, `.`, `_` or `-`; no space at either end. */
             name: string;
-            permissions?: ("users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage")[];
+            permissions?: ("users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "apps.open" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage")[];
             requires_2fa?: boolean;
         };
         CreateUserRequest: {
@@ -1087,7 +1218,7 @@ export interface components {
          *     status code says what kind of failure it is; the code says which one.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "server_busy";
+        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy";
         ErrorDetail: {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
             code: components["schemas"]["ErrorCode"];
@@ -1107,6 +1238,26 @@ export interface components {
             reason: string;
             /** @description `Normal` or `Warning`. */
             type: string;
+        };
+        GatewayApp: {
+            access_mode: components["schemas"]["AccessMode"];
+            /** @description Whether the gateway presents credentials of its own to the app (never shown). */
+            credentials_set: boolean;
+            name: string;
+            /** @description The app's origin (port mode: once it has a port). */
+            origin?: string | null;
+        };
+        /** @description The gateway's set-up, for the settings page. */
+        GatewayOverview: {
+            apps: components["schemas"]["GatewayApp"][];
+            apps_domain?: string | null;
+            /** @description What the administrator must add to DNS (host mode), in words. */
+            dns_hint?: string | null;
+            enabled: boolean;
+            /** @description `host` (`<app>.<apps_domain>`), `port` (one port per app) or `off`. */
+            mode: string;
+            /** @description Port mode: `first-last`. */
+            port_range?: string | null;
         };
         HealthResponse: {
             /** @description Always `ok` while the process serves requests. */
@@ -1134,6 +1285,19 @@ export interface components {
             used_at?: string | null;
             /** Format: int64 */
             used_by?: number | null;
+        };
+        LaunchRequest: {
+            /** @description Where to land on the app's origin: a path starting with one `/` (default `/`). */
+            next?: string | null;
+        };
+        LaunchResponse: {
+            /**
+             * Format: date-time
+             * @description The ticket in `url` works once, until then.
+             */
+            expires_at: string;
+            /** @description Open this URL (in a new tab): the app's origin, which redeems the single-use ticket. */
+            url: string;
         };
         /**
          * @description An app's live state.
@@ -1177,6 +1341,15 @@ export interface components {
             /** @description A role requires 2FA and it is not enabled yet: nothing else works until it is. */
             two_factor_enrollment_required: boolean;
             username: string;
+        };
+        /** @description An app a member may open. */
+        OpenableApp: {
+            access_mode: components["schemas"]["AccessMode"];
+            display_name: string;
+            /** @description The catalog icon, when the chart has one. */
+            icon_url?: string | null;
+            name: string;
+            state: components["schemas"]["LiveState"];
         };
         /** @description The answer to an accepted operation. */
         OperationAccepted: {
@@ -1252,7 +1425,7 @@ export interface components {
          * @description A permission, as its dotted name.
          * @enum {string}
          */
-        Permission: "users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage";
+        Permission: "users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "apps.open" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage";
         /** @description A permission and what it allows. */
         PermissionInfo: {
             /** @description Whether a role may hold it for one app only. */
@@ -1361,7 +1534,7 @@ export interface components {
             grants: components["schemas"]["AppGrant"][];
         };
         SetPermissionsRequest: {
-            permissions: ("users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage")[];
+            permissions: ("users.view" | "users.manage" | "users.reset_password" | "roles.view" | "roles.manage" | "apps.view" | "apps.install" | "apps.upgrade" | "apps.restart" | "apps.delete" | "apps.open" | "logs.view" | "monitoring.view" | "settings.view" | "settings.manage" | "audit.view" | "notifications.view" | "notifications.manage" | "vpn.view" | "vpn.manage")[];
         };
         SettingResponse: {
             description: string;
@@ -1606,6 +1779,85 @@ export interface operations {
             };
         };
     };
+    set_app_access: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessResponse"];
+                };
+            };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not installed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_events: {
         parameters: {
             query?: never;
@@ -1653,6 +1905,237 @@ export interface operations {
                 };
             };
             /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_app_credentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppCredentialsRequest"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not installed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_app_credentials: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path names nothing (or nothing the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    launch_app: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": null | components["schemas"]["LaunchRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LaunchResponse"];
+                };
+            };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No `apps.open` for the app, or the request's Origin is not the dashboard's */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description No such app, or not installed */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The app's access mode is off */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `next` is not a path on the app's origin */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The gateway is not configured, or every port is taken */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -2518,6 +3001,51 @@ export interface operations {
             };
         };
     };
+    forward_auth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Allowed; `X-Kubarr-User` names the user */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in to the app */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed to open the app */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     login: {
         parameters: {
             query?: never;
@@ -2916,6 +3444,98 @@ export interface operations {
                 };
             };
             /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    gateway_overview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayOverview"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    list_openable_apps: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenableApp"][];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
             503: {
                 headers: {
                     [name: string]: unknown;
@@ -5407,11 +6027,12 @@ type ReadonlyArray<T> = [
 ] extends [
     unknown[]
 ] ? Readonly<Exclude<T, undefined>> : Readonly<Exclude<T, undefined>[]>;
-export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppGrant"]["permission"]> = ["apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view"];
+export const accessModeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AccessMode"]> = ["gated", "native", "off"];
+export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppGrant"]["permission"]> = ["apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view"];
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
-export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "server_busy"];
+export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
 export const mediaStorageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaStorageKind"]> = ["host_path", "nfs", "existing_claim", "none"];
-export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
-export const setPermissionsRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetPermissionsRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
+export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
+export const setPermissionsRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["SetPermissionsRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];

@@ -295,6 +295,22 @@ pub(crate) async fn live_session(
     Ok(usable.then_some(cached))
 }
 
+/// Records use of a live session, at most once a [`TOUCH_INTERVAL_SECS`], so its idle timeout
+/// counts from the last request (the dashboard's or, through the gateway, an app's).
+pub(crate) async fn touch_if_due(state: &AppState, cached: &SessionRow) -> AppResult<()> {
+    let (session, user) = (&cached.0, &cached.1);
+    let now = Utc::now();
+    if (now - session.last_accessed_at).num_seconds() >= TOUCH_INTERVAL_SECS {
+        let cache = &state.auth.sessions;
+        let generation = cache.generation();
+        kubarr_db::queries::sessions::touch(&state.db, &session.id, now).await?;
+        let mut fresh = (session.clone(), user.clone());
+        fresh.0.last_accessed_at = now;
+        cache.put(session.id.clone(), generation, std::sync::Arc::new(fresh));
+    }
+    Ok(())
+}
+
 /// Resolves the caller (cached per request). Does not apply the 2FA-enrolment rule.
 async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentUser> {
     if let Some(user) = parts.extensions.get::<CurrentUser>() {
@@ -323,16 +339,8 @@ async fn authenticate(parts: &mut Parts, state: &AppState) -> AppResult<CurrentU
         .await?
         .ok_or_else(session_ended)?;
     let (session, user) = (&cached.0, &cached.1);
-    let now = Utc::now();
     let grants = state.auth.grants.get(&state.db, user.id).await?;
-    if (now - session.last_accessed_at).num_seconds() >= TOUCH_INTERVAL_SECS {
-        let cache = &state.auth.sessions;
-        let generation = cache.generation();
-        kubarr_db::queries::sessions::touch(&state.db, &session.id, now).await?;
-        let mut fresh = (session.clone(), user.clone());
-        fresh.0.last_accessed_at = now;
-        cache.put(session_id.clone(), generation, std::sync::Arc::new(fresh));
-    }
+    touch_if_due(state, &cached).await?;
     tracing::Span::current().record("user_id", user.id);
     let origin =
         crate::auth::session::RequestOrigin::from_parts(parts, &state.config.trusted_proxies);

@@ -77,6 +77,7 @@ permissions! {
     AppsUpgrade = "apps.upgrade", true, "Upgrade installed apps and change their values.";
     AppsRestart = "apps.restart", true, "Restart installed apps.";
     AppsDelete = "apps.delete", true, "Uninstall apps.";
+    AppsOpen = "apps.open", true, "Open apps through Kubarr's gateway.";
     LogsView = "logs.view", true, "Read the logs of apps.";
     MonitoringView = "monitoring.view", false, "See monitoring dashboards and metrics.";
     SettingsView = "settings.view", false, "See system settings.";
@@ -199,7 +200,7 @@ mod tests {
 
     #[test]
     fn names_round_trip() {
-        assert_eq!(Permission::ALL.len(), 19);
+        assert_eq!(Permission::ALL.len(), 20);
         for p in Permission::ALL {
             assert_eq!(p.as_str().parse::<Permission>().unwrap(), *p);
             let json = serde_json::to_string(p).unwrap();
@@ -226,6 +227,7 @@ mod tests {
                 "apps.upgrade",
                 "apps.restart",
                 "apps.delete",
+                "apps.open",
                 "logs.view"
             ]
         );

@@ -47,6 +47,9 @@ pub async fn purge_once(state: &AppState) -> Result<Purged, sea_orm::DbErr> {
     // Leases of replicas that stopped: an expired lease already counts as absent, so this only
     // keeps the table small (an hour's grace keeps them visible for debugging).
     kubarr_db::queries::leases::purge_expired(&state.db, now - chrono::Duration::hours(1)).await?;
+    // Expired launch tickets and app sessions (an app session never outlives its dashboard
+    // session, whose deletion also removes it).
+    kubarr_db::queries::gateway::purge(&state.db, now).await?;
     Ok(Purged {
         sessions,
         challenges,

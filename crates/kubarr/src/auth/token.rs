@@ -23,6 +23,10 @@ pub enum TokenKind {
     Invite,
     /// The one-time token that lets `POST /api/setup` in from another machine.
     Setup,
+    /// A single-use launch ticket for an app's gateway origin.
+    Ticket,
+    /// The app cookie on a gateway origin.
+    AppSession,
 }
 
 impl TokenKind {
@@ -32,6 +36,8 @@ impl TokenKind {
             TokenKind::Challenge => "kbc_",
             TokenKind::Invite => "kbi_",
             TokenKind::Setup => "kbt_",
+            TokenKind::Ticket => "kbl_",
+            TokenKind::AppSession => "kba_",
         }
     }
 }

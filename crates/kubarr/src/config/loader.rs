@@ -8,6 +8,7 @@ use std::str::FromStr;
 use super::*;
 
 mod deployment;
+mod gateway;
 use deployment::{app_manager_binding, initial_admin};
 
 /// Environment variables that belong to tools and tests, not to the server.
@@ -53,6 +54,13 @@ const KNOWN_KEYS: &[&str] = &[
     "auth.bcrypt_cost",
     "media.allowed_roots",
     "trusted_proxies",
+    "gateway.listen",
+    "gateway.apps_domain",
+    "gateway.port_range",
+    "gateway.upstreams",
+    "gateway.public_scheme",
+    "gateway.public_port",
+    "gateway.loopback_only",
 ];
 
 /// Why the configuration cannot be used: one line per invalid key.
@@ -452,6 +460,7 @@ fn build(r: &mut Reader) -> Config {
             Err(e) => r.problem("trusted_proxies", e),
         }
     }
+    let gateway = gateway::config(r);
     Config {
         listen,
         listen_address_path,
@@ -469,5 +478,6 @@ fn build(r: &mut Reader) -> Config {
         media,
         trusted_proxies,
         initial_admin,
+        gateway,
     }
 }

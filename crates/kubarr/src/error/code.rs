@@ -62,6 +62,8 @@ error_codes! {
     Forbidden = "forbidden",
     /// A cookie-authenticated write without the `X-Kubarr-Csrf: 1` header.
     CsrfCheckFailed = "csrf_check_failed",
+    /// The request's `Origin` is not the dashboard's.
+    OriginMismatch = "origin_mismatch",
     /// A role of the caller requires 2FA, which is not set up yet.
     TwoFactorEnrollmentRequired = "two_factor_enrollment_required",
     /// Granting or touching permissions the caller does not hold.
@@ -121,6 +123,8 @@ error_codes! {
     TwoFactorNotSetUp = "two_factor_not_set_up",
     /// 2FA cannot be turned off while a role requires it.
     TwoFactorRequiredByRole = "two_factor_required_by_role",
+    /// The app's gateway access mode is `off`.
+    AppAccessOff = "app_access_off",
     // 422: well-formed but semantically invalid.
     /// A new password fails the policy (common, easy to guess, too short or over 72 bytes); the
     /// message says why.
@@ -137,6 +141,8 @@ error_codes! {
     InvalidSetting = "invalid_setting",
     /// The media storage setting cannot be used (outside the allowed roots, or its claim).
     InvalidMediaStorage = "invalid_media_storage",
+    /// `next` is not a path on the app's own origin.
+    InvalidNext = "invalid_next",
     // 429.
     /// Too many attempts; see `Retry-After`.
     RateLimited = "rate_limited",
@@ -152,6 +158,10 @@ error_codes! {
     DatabaseBusy = "database_busy",
     /// The Kubernetes cluster cannot be reached (or none is configured).
     ClusterUnavailable = "cluster_unavailable",
+    /// The app gateway is not configured (`gateway.listen`).
+    GatewayDisabled = "gateway_disabled",
+    /// Port mode: every port of `gateway.port_range` is taken.
+    GatewayPortsExhausted = "gateway_ports_exhausted",
     /// Too much password hashing queued; retry shortly.
     ServerBusy = "server_busy",
 }

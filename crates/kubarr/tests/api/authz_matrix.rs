@@ -200,6 +200,24 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ("GET", "/api/apps/{app}/events") => e("/api/apps/sonarr/events", None, Passes),
         ("GET", "/api/apps/{app}/logs") => e("/api/apps/sonarr/logs?tail_lines=10", None, Passes),
         ("GET", "/api/events/stream") => e(path, None, Passes),
+        // The gateway is off in the matrix: launch answers 503 once authorized.
+        ("POST", "/api/apps/{app}/launch") => e("/api/apps/sonarr/launch", Some(json!({})), Passes),
+        ("PUT", "/api/apps/{app}/access") => e(
+            "/api/apps/sonarr/access",
+            Some(json!({"mode": "gated"})),
+            Passes,
+        ),
+        ("PUT", "/api/apps/{app}/gateway-credentials") => e(
+            "/api/apps/sonarr/gateway-credentials",
+            Some(json!({"username": "u", "password": "p"})),
+            Passes,
+        ),
+        ("DELETE", "/api/apps/{app}/gateway-credentials") => {
+            e("/api/apps/sonarr/gateway-credentials", None, Status(204))
+        }
+        ("GET", "/api/gateway/apps") => e(path, None, Status(200)),
+        ("GET", "/api/gateway") => e(path, None, Status(200)),
+        ("GET", "/api/auth/forward") => e(path, None, Passes),
         _ => None,
     }
 }
@@ -259,6 +277,7 @@ const ALL: &[&str] = &[
     "apps.upgrade",
     "apps.restart",
     "apps.delete",
+    "apps.open",
     "logs.view",
     "monitoring.view",
     "settings.view",
@@ -344,6 +363,7 @@ async fn every_route_enforces_its_permission_for_every_kind_of_caller() {
                 "apps.upgrade",
                 "apps.restart",
                 "apps.delete",
+                "apps.open",
                 "logs.view",
                 "monitoring.view",
             ],

@@ -16,6 +16,7 @@ mod authz_matrix;
 mod canary;
 mod cli;
 mod errors;
+mod gateway;
 mod hardening_grants;
 mod hardening_http;
 mod hardening_passwords;

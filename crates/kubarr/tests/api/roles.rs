@@ -17,7 +17,7 @@ async fn system_roles_are_protected_and_custom_roles_work() {
         .await
         .json();
     let perms = perms.as_array().unwrap();
-    assert_eq!(perms.len(), 19);
+    assert_eq!(perms.len(), 20);
     assert!(perms
         .iter()
         .all(|p| p["description"].as_str().is_some_and(|d| !d.is_empty())));

@@ -32,6 +32,8 @@ export const AUDIT_ACTIONS = [
   'app_uninstalled',
   'app_operation_failed',
   'catalog_reloaded',
+  'app_opened',
+  'app_access_changed',
 ] as const;
 
 /** "two_factor_enabled" → "Two factor enabled". */

@@ -33,7 +33,7 @@ async fn system_roles_are_protected_and_custom_roles_work() {
         .unwrap()
         .clone();
     assert_eq!(admin_role["is_system"], true);
-    assert_eq!(admin_role["permissions"].as_array().unwrap().len(), 19);
+    assert_eq!(admin_role["permissions"].as_array().unwrap().len(), 20);
     assert_eq!(admin_role["user_count"], 1);
     let id = admin_role["id"].as_i64().unwrap();
     let denied = [

@@ -2058,9 +2058,9 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
-                "application/json": null | components["schemas"]["LaunchRequest"];
+                "application/json": components["schemas"]["LaunchRequest"];
             };
         };
         responses: {
@@ -2072,7 +2072,7 @@ export interface operations {
                     "application/json": components["schemas"]["LaunchResponse"];
                 };
             };
-            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
+            /** @description The body is not a JSON object */
             400: {
                 headers: {
                     [name: string]: unknown;

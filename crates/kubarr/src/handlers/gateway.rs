@@ -42,10 +42,11 @@ pub struct LaunchResponse {
 /// A single-use link that signs the caller in to the app on its own origin.
 #[utoipa::path(post, path = "/api/apps/{app}/launch", tag = "gateway",
     params(("app" = String, Path)),
-    request_body(content = Option<LaunchRequest>),
+    request_body = LaunchRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses(
         (status = 200, body = LaunchResponse),
+        (status = 400, description = "The body is not a JSON object", body = crate::error::ErrorBody),
         (status = 403, description = "No `apps.open` for the app, or the request's Origin is not the dashboard's", body = crate::error::ErrorBody),
         (status = 404, description = "No such app, or not installed", body = crate::error::ErrorBody),
         (status = 409, description = "The app's access mode is off", body = crate::error::ErrorBody),
@@ -501,8 +502,15 @@ pub async fn forward_auth(
     State(state): State<AppState>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
+    let signed_out = || {
+        AppError::unauthorized(
+            ErrorCode::Unauthenticated,
+            "Sign in to Kubarr and open this app from there.",
+        )
+    };
+    // Without host mode there is no app host to admit anyone to.
     let Some(domain) = state.gateway.config.apps_domain.clone() else {
-        return Err(gateway_disabled());
+        return Err(signed_out());
     };
     // Traefik sends X-Forwarded-Host; ingress-nginx X-Original-URL (and the Host it proxies).
     let host = headers

@@ -238,17 +238,8 @@ fn credential(parts: &Parts, cookie_name: &str) -> AppResult<Option<Credential>>
         }
         return Ok(Some(Credential::Bearer(token.trim().to_owned())));
     }
-    for value in parts.headers.get_all(header::COOKIE) {
-        let Ok(value) = value.to_str() else { continue };
-        for pair in value.split(';') {
-            if let Some((name, token)) = pair.trim().split_once('=') {
-                if name == cookie_name && !token.is_empty() {
-                    return Ok(Some(Credential::Cookie(token.to_owned())));
-                }
-            }
-        }
-    }
-    Ok(None)
+    Ok(super::session::cookie_value(&parts.headers, cookie_name)
+        .map(|token| Credential::Cookie(token.to_owned())))
 }
 
 fn is_safe_method(method: &Method) -> bool {

@@ -77,6 +77,18 @@ fn forwarded_https(parts: &Parts, trusted: &[IpNetwork]) -> bool {
             })
 }
 
+/// The value of cookie `name` in a request's `Cookie` headers (the first non-empty one).
+pub fn cookie_value<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, value)| *n == name && !value.is_empty())
+        .map(|(_, value)| value)
+}
+
 /// Creates a session row for `user_id`.
 pub async fn issue(
     db: &impl ConnectionTrait,

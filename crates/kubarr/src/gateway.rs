@@ -55,8 +55,9 @@ pub struct Gateway {
     pub(crate) access: access::AccessTable,
     /// App sessions by id, cached briefly.
     pub(crate) app_sessions: GenerationCache<String, kubarr_db::entities::app_sessions::Model>,
-    /// Installed apps' upstream addresses, cached briefly.
-    pub(crate) upstreams: GenerationCache<String, Option<String>>,
+    /// Installed apps' upstream addresses, cached briefly (an app not installed is not cached,
+    /// so a new install is served at once).
+    pub(crate) upstreams: GenerationCache<String, String>,
     /// The port the host-mode listener got (for origins when `public_port` is unset).
     pub(crate) bound_port: OnceLock<u16>,
 }
@@ -86,10 +87,5 @@ impl Gateway {
     /// Every address the gateway dialled (tests check none is outside loopback).
     pub fn dialled(&self) -> Vec<std::net::SocketAddr> {
         self.dialer.dialled()
-    }
-
-    /// Forgets cached upstreams (after an install or uninstall).
-    pub fn apps_changed(&self) {
-        self.upstreams.invalidate();
     }
 }

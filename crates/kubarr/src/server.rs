@@ -69,15 +69,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         "Kubarr is listening"
     );
     let gateway_listeners = crate::gateway::serve::bind(&state).await?;
-    for l in &gateway_listeners {
-        if let Ok(address) = l.listener.local_addr() {
-            if l.port_mode_port.is_none() || address.port() == first_port(&state) {
-                tracing::info!(%address, "the app gateway is listening");
-                // Next to Kubarr's own address, for supervisors and tests (`<file>.gateway`).
-                if let Some(file) = &state.config.listen_address_path {
-                    write_listen_address(&file.with_extension("gateway"), address)?;
-                }
-            }
+    // The first socket stands for the gateway (in port mode, the range's first port).
+    if let Some(address) = gateway_listeners
+        .first()
+        .and_then(|l| l.listener.local_addr().ok())
+    {
+        tracing::info!(%address, "the app gateway is listening");
+        // Next to Kubarr's own address, for supervisors and tests (`<file>.gateway`).
+        if let Some(file) = &state.config.listen_address_path {
+            write_listen_address(&file.with_extension("gateway"), address)?;
         }
     }
     let (gateway_stop, gateway_stopped) = tokio::sync::oneshot::channel::<()>();
@@ -104,16 +104,6 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     state.db.close().await.ok();
     tracing::info!("Kubarr stopped");
     Ok(())
-}
-
-/// The first port of the gateway's range (logged once instead of once per port).
-fn first_port(state: &AppState) -> u16 {
-    state
-        .gateway
-        .config
-        .port_range
-        .as_ref()
-        .map_or(0, |r| *r.start())
 }
 
 /// Writes `address` to `file` atomically (a reader never sees a half-written address).

@@ -3,10 +3,10 @@
 //! Ids are SHA-256 hashes of the secrets the browser holds; the secrets are never stored.
 
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::sea_query::{Expr, OnConflict, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, FromQueryResult,
+    QueryFilter, QueryOrder, Set,
 };
 
 use crate::entities::{app_access, app_sessions, gateway_tickets};
@@ -44,19 +44,21 @@ pub async fn take_ticket(
     app: &str,
     now: DateTime<Utc>,
 ) -> Result<Option<gateway_tickets::Model>, DbErr> {
-    let Some(ticket) = gateway_tickets::Entity::find_by_id(id.to_owned())
-        .one(db)
-        .await?
+    // One `DELETE … RETURNING`: of two redemptions racing (two replicas), only the one whose
+    // delete removed the row gets it back.
+    let stmt = Query::delete()
+        .from_table(gateway_tickets::Entity)
+        .and_where(Expr::col(gateway_tickets::Column::Id).eq(id))
+        .returning_all()
+        .to_owned();
+    let Some(ticket) =
+        gateway_tickets::Model::find_by_statement(db.get_database_backend().build(&stmt))
+            .one(db)
+            .await?
     else {
         return Ok(None);
     };
-    // Two redemptions racing (two replicas): only the one whose delete removed the row wins.
-    let deleted = gateway_tickets::Entity::delete_many()
-        .filter(gateway_tickets::Column::Id.eq(id))
-        .exec(db)
-        .await?
-        .rows_affected;
-    if deleted != 1 || ticket.app_name != app || ticket.expires_at <= now {
+    if ticket.app_name != app || ticket.expires_at <= now {
         return Ok(None);
     }
     Ok(Some(ticket))

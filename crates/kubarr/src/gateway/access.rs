@@ -1,13 +1,15 @@
 //! How the gateway serves each app, set by an administrator per app.
 
-use std::sync::{Arc, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 
 use sea_orm::{ConnectionTrait, DbErr};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use kubarr_db::entities::app_access;
+
+use crate::auth::grants::GenerationCache;
 
 /// An app's access mode.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -54,27 +56,33 @@ impl AccessMode {
 /// another replica show within this time).
 const TTL: Duration = Duration::from_secs(5);
 
-/// The `app_access` rows, cached.
-#[derive(Default)]
-pub struct AccessTable(RwLock<Option<(Instant, Arc<Vec<app_access::Model>>)>>);
+/// The `app_access` rows, cached as one value in the project's [`GenerationCache`]: a load that
+/// raced with a change is never served.
+pub struct AccessTable(GenerationCache<(), Vec<app_access::Model>>);
+
+impl Default for AccessTable {
+    fn default() -> Self {
+        Self(GenerationCache::new(TTL))
+    }
+}
 
 impl AccessTable {
     pub async fn rows(
         &self,
         db: &impl ConnectionTrait,
     ) -> Result<Arc<Vec<app_access::Model>>, DbErr> {
-        if let Some((at, rows)) = &*self.0.read().unwrap_or_else(|e| e.into_inner()) {
-            if at.elapsed() < TTL {
-                return Ok(rows.clone());
-            }
+        if let Some(rows) = self.0.get(&()) {
+            return Ok(rows);
         }
+        let generation = self.0.generation();
         let rows = Arc::new(kubarr_db::queries::gateway::list_access(db).await?);
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), rows.clone()));
+        self.0.put((), generation, rows.clone());
         Ok(rows)
     }
 
+    /// Call after committing a change to modes, ports or app credentials.
     pub fn invalidate(&self) {
-        *self.0.write().unwrap_or_else(|e| e.into_inner()) = None;
+        self.0.invalidate();
     }
 
     /// `app`'s mode.
@@ -82,19 +90,21 @@ impl AccessTable {
         let rows = self.rows(db).await?;
         Ok(mode_in(&rows, app))
     }
+}
 
-    /// The app served on gateway port `port` (port mode).
-    pub async fn app_on_port(
-        &self,
-        db: &impl ConnectionTrait,
-        port: u16,
-    ) -> Result<Option<String>, DbErr> {
-        let rows = self.rows(db).await?;
-        Ok(rows
-            .iter()
-            .find(|r| r.port == Some(i32::from(port)))
-            .map(|r| r.app_name.clone()))
-    }
+/// The app served on gateway port `port` (port mode).
+pub fn app_on_port_in(rows: &[app_access::Model], port: u16) -> Option<&str> {
+    rows.iter()
+        .find(|r| r.port == Some(i32::from(port)))
+        .map(|r| r.app_name.as_str())
+}
+
+/// `app`'s port (port mode), once it has one.
+pub fn port_in(rows: &[app_access::Model], app: &str) -> Option<u16> {
+    rows.iter()
+        .find(|r| r.app_name == app)
+        .and_then(|r| r.port)
+        .and_then(|p| u16::try_from(p).ok())
 }
 
 /// The stored (encrypted) `Authorization` value for `app`, if any.

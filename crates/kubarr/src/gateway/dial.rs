@@ -7,7 +7,7 @@
 
 use std::collections::VecDeque;
 use std::future::Future;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
@@ -17,6 +17,9 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpStream;
 
 use super::CONNECT_TIMEOUT;
+
+/// The IPv6 instance-metadata address some clouds use.
+const METADATA_V6: Ipv6Addr = Ipv6Addr::new(0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254);
 
 /// Why an address may not be dialled; `None` when it may.
 pub fn refusal(ip: IpAddr, loopback_only: bool) -> Option<&'static str> {
@@ -29,14 +32,8 @@ pub fn refusal(ip: IpAddr, loopback_only: bool) -> Option<&'static str> {
     };
     let link_local_or_metadata = match ip {
         IpAddr::V4(v4) => v4.is_link_local(),
-        // fe80::/10, and the IPv6 metadata address some clouds use (fd00:ec2::254).
-        IpAddr::V6(v6) => {
-            (v6.segments()[0] & 0xffc0) == 0xfe80
-                || v6
-                    == "fd00:ec2::254"
-                        .parse::<std::net::Ipv6Addr>()
-                        .expect("valid")
-        }
+        // fe80::/10, and the IPv6 metadata address.
+        IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80 || v6 == METADATA_V6,
     };
     if link_local_or_metadata {
         return Some("link-local and metadata addresses are never dialled");

@@ -21,7 +21,7 @@ use tokio::net::TcpListener;
 use super::headers::Forwarding;
 use super::proxy::{error_page, forward};
 use super::session::{self, Check};
-use super::{routing, tunnel, AccessMode};
+use super::{access, routing, tunnel, AccessMode};
 use crate::audit::AuditAction;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -136,12 +136,10 @@ async fn dispatch(
         .and_then(|h| h.to_str().ok())
         .map(str::to_owned)
         .or_else(|| req.uri().authority().map(|a| a.to_string()));
+    // Modes, ports and app credentials: read once for the whole request.
+    let rows = gateway.access.rows(&state.db).await?;
     let app = match (port_mode_port, &gateway.config.apps_domain) {
-        (Some(port), _) => gateway
-            .access
-            .app_on_port(&state.db, port)
-            .await?
-            .and_then(|a| AppName::parse(&a).ok()),
+        (Some(port), _) => access::app_on_port_in(&rows, port).and_then(|a| AppName::parse(a).ok()),
         (None, Some(domain)) => host
             .as_deref()
             .and_then(|h| routing::app_from_host(domain, h)),
@@ -153,7 +151,7 @@ async fn dispatch(
             "No app is served at this address.",
         ));
     };
-    let mode = gateway.access.mode(&state.db, app.as_str()).await?;
+    let mode = access::mode_in(&rows, app.as_str());
     let Some(upstream) = upstream_of(state, &app).await? else {
         return Ok(error_page(
             StatusCode::NOT_FOUND,
@@ -169,8 +167,13 @@ async fn dispatch(
     let settings = state.auth.settings.get(&state.db, &state.config).await?;
     let proto = routing::scheme(&gateway.config, &settings);
     let https = proto == "https";
+    let client_ip = crate::auth::client_ip::resolve(
+        Some(peer.ip()),
+        req.headers(),
+        &state.config.trusted_proxies,
+    );
     match req.uri().path() {
-        "/_kubarr/auth" => return redeem(state, &app, https, req).await,
+        "/_kubarr/auth" => return redeem(state, &app, https, client_ip, req).await,
         "/_kubarr/sign-out" => {
             session::sign_out(state, app.as_str(), req.headers()).await?;
             let mut r = error_page(StatusCode::OK, "You have signed out of this app.");
@@ -187,10 +190,11 @@ async fn dispatch(
     }
     let revocation = if mode == AccessMode::Gated {
         match session::check(state, app.as_str(), req.headers()).await? {
-            Check::Allowed(_) => {
-                let value = session::read_cookie(req.headers(), app.as_str()).unwrap_or_default();
-                Some(tunnel::revocation(state.clone(), app.to_string(), value))
-            }
+            Check::Allowed(caller) => Some(tunnel::revocation(
+                state.clone(),
+                app.to_string(),
+                caller.cookie_value,
+            )),
             Check::SignedOut => return Ok(signed_out(&settings, &app, &req)),
             Check::Forbidden => {
                 return Ok(refuse(
@@ -204,27 +208,25 @@ async fn dispatch(
     } else {
         None
     };
-    let client_ip = crate::auth::client_ip::resolve(
-        Some(peer.ip()),
-        req.headers(),
-        &state.config.trusted_proxies,
-    );
     let original_host = host.and_then(|h| HeaderValue::from_str(&h).ok());
     let forwarding = Forwarding {
         upstream: &upstream,
         client_ip,
         proto,
         original_host,
-        authorization: upstream_authorization(state, app.as_str()).await?,
+        authorization: upstream_authorization(state, &rows, app.as_str())?,
     };
     Ok(forward(gateway, &upstream, req, forwarding, revocation).await)
 }
 
 /// The `Authorization` the gateway presents to `app` (set by an administrator, stored
 /// encrypted), marked sensitive so no log or debug output shows it.
-async fn upstream_authorization(state: &AppState, app: &str) -> AppResult<Option<HeaderValue>> {
-    let rows = state.gateway.access.rows(&state.db).await?;
-    let Some(stored) = super::access::upstream_auth_in(&rows, app) else {
+fn upstream_authorization(
+    state: &AppState,
+    rows: &[kubarr_db::entities::app_access::Model],
+    app: &str,
+) -> AppResult<Option<HeaderValue>> {
+    let Some(stored) = access::upstream_auth_in(rows, app) else {
         return Ok(None);
     };
     let clear = state
@@ -239,7 +241,13 @@ async fn upstream_authorization(state: &AppState, app: &str) -> AppResult<Option
 }
 
 /// `/_kubarr/auth?ticket=…&next=/…`: trades the ticket for the app cookie, then goes to `next`.
-async fn redeem(state: &AppState, app: &AppName, https: bool, req: Request) -> AppResult<Response> {
+async fn redeem(
+    state: &AppState,
+    app: &AppName,
+    https: bool,
+    client_ip: Option<std::net::IpAddr>,
+    req: Request,
+) -> AppResult<Response> {
     if req.method() != Method::GET {
         return Ok(error_page(
             StatusCode::METHOD_NOT_ALLOWED,
@@ -273,14 +281,7 @@ async fn redeem(state: &AppState, app: &AppName, https: bool, req: Request) -> A
             "This sign-in link has expired or was already used. Open the app again from Kubarr.",
         ));
     };
-    let ip = crate::auth::client_ip::resolve(
-        req.extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip()),
-        req.headers(),
-        &state.config.trusted_proxies,
-    );
-    crate::audit::Audit::anonymous(ip)
+    crate::audit::Audit::anonymous(client_ip)
         .by_user(redeemed.user_id, redeemed.username.clone())
         .record(
             &state.db,
@@ -340,7 +341,7 @@ fn signed_out(settings: &crate::settings::Settings, app: &AppName, req: &Request
             req,
             StatusCode::UNAUTHORIZED,
             "unauthenticated",
-            "Sign in to Kubarr and open this app from there.",
+            session::SIGN_IN_FIRST,
         ),
     }
 }
@@ -371,29 +372,31 @@ pub async fn upstream_of(state: &AppState, app: &AppName) -> AppResult<Option<St
     let cache = &state.gateway.upstreams;
     let key = app.to_string();
     if let Some(hit) = cache.get(&key) {
-        return Ok((*hit).clone());
+        return Ok(Some((*hit).clone()));
     }
     let generation = cache.generation();
-    let row = state.apps.installed(app).await?;
-    let upstream = row.map(|row| {
-        if let Some(fixed) = state.gateway.config.upstreams.get(app.as_str()) {
-            return fixed.clone();
+    let Some(row) = state.apps.installed(app).await? else {
+        return Ok(None);
+    };
+    let upstream = match state.gateway.config.upstreams.get(app.as_str()) {
+        Some(fixed) => fixed.clone(),
+        None => {
+            let port = row
+                .values
+                .pointer("/service/port")
+                .and_then(|p| p.as_u64())
+                .and_then(|p| u16::try_from(p).ok())
+                .or_else(|| {
+                    state
+                        .apps
+                        .catalog()
+                        .get(app.as_str())
+                        .and_then(|c| c.web_port)
+                })
+                .unwrap_or(80);
+            format!("{app}.{}.svc.cluster.local:{port}", row.namespace)
         }
-        let port = row
-            .values
-            .pointer("/service/port")
-            .and_then(|p| p.as_u64())
-            .and_then(|p| u16::try_from(p).ok())
-            .or_else(|| {
-                state
-                    .apps
-                    .catalog()
-                    .get(app.as_str())
-                    .and_then(|c| c.web_port)
-            })
-            .unwrap_or(80);
-        format!("{app}.{}.svc.cluster.local:{port}", row.namespace)
-    });
+    };
     cache.put(key, generation, std::sync::Arc::new(upstream.clone()));
-    Ok(upstream)
+    Ok(Some(upstream))
 }

@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderValue};
 use chrono::{DateTime, Utc};
 use kubarr_db::entities::app_sessions;
 use kubarr_db::queries::gateway::{self as rows, NewGrant};
@@ -20,6 +20,9 @@ use crate::auth::{CurrentUser, Permission};
 use crate::error::AppResult;
 use crate::gateway::AccessMode;
 use crate::state::AppState;
+
+/// What a signed-out caller of a gated app is told (the gateway's 401, forward-auth's 401).
+pub const SIGN_IN_FIRST: &str = "Sign in to Kubarr and open this app from there.";
 
 /// How long a launch ticket may wait to be redeemed.
 pub const TICKET_LIFETIME: chrono::Duration = chrono::Duration::seconds(60);
@@ -70,7 +73,7 @@ pub async fn redeem(state: &AppState, app: &AppName, ticket: &str) -> AppResult<
         return Ok(None);
     };
     let (session, user) = (&live.0, &live.1);
-    if user.id != ticket.user_id || !may_open(state, user.id, app.as_str()).await? {
+    if user.id != ticket.user_id || !opens(state, user, app.as_str()).await? {
         return Ok(None);
     }
     let (cookie_value, app_session_id) = token::generate(TokenKind::AppSession);
@@ -94,16 +97,24 @@ pub async fn redeem(state: &AppState, app: &AppName, ticket: &str) -> AppResult<
     }))
 }
 
-/// Whether the user's grants let them open `app` in its current mode.
-async fn may_open(state: &AppState, user_id: i64, app: &str) -> AppResult<bool> {
-    let grants = state.auth.grants.get(&state.db, user_id).await?;
-    Ok(grants.permissions.has_for_app(Permission::AppsOpen, app))
+/// The one rule for a gated app, at redemption and on every request: the user holds
+/// `apps.open` for it and owes no 2FA enrolment their role requires.
+async fn opens(
+    state: &AppState,
+    user: &kubarr_db::entities::users::Model,
+    app: &str,
+) -> AppResult<bool> {
+    let grants = state.auth.grants.get(&state.db, user.id).await?;
+    let owes_2fa = grants.requires_2fa && !user.totp_enabled;
+    Ok(!owes_2fa && grants.permissions.has_for_app(Permission::AppsOpen, app))
 }
 
 /// Someone signed in on an app's origin.
 #[derive(Clone, Debug)]
 pub struct AppCaller {
     pub username: String,
+    /// The app cookie's value (long-lived traffic re-checks it).
+    pub cookie_value: String,
 }
 
 /// The outcome of checking a request on a gated app's origin.
@@ -121,7 +132,7 @@ pub async fn check(state: &AppState, app: &str, headers: &HeaderMap) -> AppResul
     let Some(value) = read_cookie(headers, app) else {
         return Ok(Check::SignedOut);
     };
-    check_value(state, app, &value).await
+    check_value(state, app, value).await
 }
 
 /// Checks an app cookie's value for `app`.
@@ -142,14 +153,13 @@ pub async fn check_value(state: &AppState, app: &str, value: &str) -> AppResult<
     if user.id != row.user_id {
         return Ok(Check::SignedOut);
     }
-    let grants = state.auth.grants.get(&state.db, user.id).await?;
-    let owes_2fa = grants.requires_2fa && !user.totp_enabled;
-    if owes_2fa || !grants.permissions.has_for_app(Permission::AppsOpen, app) {
+    if !opens(state, user, app).await? {
         return Ok(Check::Forbidden);
     }
     crate::auth::extract::touch_if_due(state, &live).await?;
     Ok(Check::Allowed(AppCaller {
         username: user.username.clone(),
+        cookie_value: value.to_owned(),
     }))
 }
 
@@ -169,8 +179,7 @@ async fn app_session(state: &AppState, id: &str) -> AppResult<Option<Arc<app_ses
 
 /// Ends the app session behind a request's cookie (the app origin's sign-out).
 pub async fn sign_out(state: &AppState, app: &str, headers: &HeaderMap) -> AppResult<()> {
-    if let Some(id) =
-        read_cookie(headers, app).and_then(|v| token::parse(TokenKind::AppSession, &v))
+    if let Some(id) = read_cookie(headers, app).and_then(|v| token::parse(TokenKind::AppSession, v))
     {
         rows::delete_app_session(&state.db, &id).await?;
         state.gateway.app_sessions.invalidate();
@@ -188,16 +197,10 @@ pub fn cookie_name(app: &str, https: bool) -> String {
 }
 
 /// The app cookie's value in a request, under either name.
-pub fn read_cookie(headers: &HeaderMap, app: &str) -> Option<String> {
-    let names = [cookie_name(app, true), cookie_name(app, false)];
-    headers
-        .get_all(header::COOKIE)
+pub fn read_cookie<'h>(headers: &'h HeaderMap, app: &str) -> Option<&'h str> {
+    [cookie_name(app, true), cookie_name(app, false)]
         .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| names.iter().any(|n| n == name))
-        .map(|(_, value)| value.to_owned())
+        .find_map(|name| crate::auth::session::cookie_value(headers, name))
 }
 
 /// `Set-Cookie` for a new app session: this origin only, HttpOnly, `SameSite=Lax` (opening the

@@ -74,15 +74,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(app_resources::app_logs))
         .routes(routes!(events_stream::event_stream))
         // The app gateway.
-        .routes(routes!(gateway::launch_app))
-        .routes(routes!(gateway::set_app_access))
+        .routes(routes!(gateway::launch::launch_app))
+        .routes(routes!(gateway::launch::list_openable_apps))
+        .routes(routes!(gateway::settings::gateway_overview))
+        .routes(routes!(gateway::settings::set_app_access))
         .routes(routes!(
-            gateway::set_app_credentials,
-            gateway::clear_app_credentials
+            gateway::settings::set_app_credentials,
+            gateway::settings::clear_app_credentials
         ))
-        .routes(routes!(gateway::list_openable_apps))
-        .routes(routes!(gateway::gateway_overview))
-        .routes(routes!(gateway::forward_auth))
+        .routes(routes!(gateway::forward::forward_auth))
 }
 
 /// Who may call a route.

@@ -3,8 +3,10 @@
 //! Host mode routes by the `Host` header (`sonarr.apps.home.example[:port]` → `sonarr`); port
 //! mode by the local port the request arrived on. The dashboard's own host is never an app.
 
+use axum::http::{header, HeaderMap};
 use kubarr_orchestrator::AppName;
 
+use super::Gateway;
 use crate::config::GatewayConfig;
 use crate::settings::Settings;
 
@@ -66,13 +68,82 @@ pub fn is_relative_path(next: &str) -> bool {
         && !next.chars().any(|c| c.is_control() || c.is_whitespace())
 }
 
-/// The dashboard's origin: the public URL's, else the one the request names in port mode (the
-/// dashboard listens on the same host).
+/// The scheme and authority of the public URL (`https`, `kubarr.home.example:8443`).
+pub fn public_authority(settings: &Settings) -> Option<(&str, &str)> {
+    let (scheme, rest) = settings.public_url.as_deref()?.split_once("://")?;
+    Some((scheme, rest.split('/').next()?))
+}
+
+/// The dashboard's base URL for links from an app origin (the public URL, when set).
 pub fn dashboard_url(settings: &Settings) -> Option<String> {
     settings
         .public_url
         .as_deref()
         .map(|u| u.trim_end_matches('/').to_owned())
+}
+
+/// The dashboard's origin: the public URL's, else the one this request named.
+pub fn dashboard_origin(settings: &Settings, headers: &HeaderMap, https: bool) -> Option<String> {
+    let (scheme, authority) = match public_authority(settings) {
+        Some(pair) => pair,
+        None => (
+            if https { "https" } else { "http" },
+            headers.get(header::HOST)?.to_str().ok()?,
+        ),
+    };
+    Some(format!(
+        "{}://{}",
+        scheme.to_ascii_lowercase(),
+        authority.to_ascii_lowercase()
+    ))
+}
+
+/// Where browsers reach the gateway's apps, for one request's settings and `Host`.
+pub struct AppOrigins {
+    scheme: &'static str,
+    /// Host mode: the apps domain and the public port.
+    domain: Option<(String, u16)>,
+    /// Port mode: the host of the dashboard (the apps share it, on ports of their own).
+    host: String,
+}
+
+impl AppOrigins {
+    pub fn new(gateway: &Gateway, settings: &Settings, headers: &HeaderMap) -> Self {
+        let config = &gateway.config;
+        let scheme = scheme(config, settings);
+        let domain = config.apps_domain.clone().map(|d| {
+            let port = config
+                .public_port
+                .or_else(|| gateway.bound_port.get().copied())
+                .or_else(|| config.listen.map(|l| l.port()).filter(|p| *p != 0))
+                .unwrap_or(if scheme == "https" { 443 } else { 80 });
+            (d, port)
+        });
+        let host = public_authority(settings)
+            .map(|(_, authority)| authority)
+            .or_else(|| headers.get(header::HOST).and_then(|h| h.to_str().ok()))
+            .and_then(strip_port)
+            .unwrap_or("localhost")
+            .to_owned();
+        Self {
+            scheme,
+            domain,
+            host,
+        }
+    }
+
+    /// `app`'s origin: `<app>.<domain>` in host mode; in port mode, the dashboard's host on
+    /// the app's `port` (`None` until it has one).
+    pub fn of(&self, app: &str, port: Option<u16>) -> Option<String> {
+        match &self.domain {
+            Some((domain, public_port)) => Some(origin(
+                self.scheme,
+                &format!("{app}.{domain}"),
+                *public_port,
+            )),
+            None => port.map(|p| origin(self.scheme, &self.host, p)),
+        }
+    }
 }
 
 #[cfg(test)]

@@ -197,6 +197,12 @@ pub fn assert_only_loopback_dialled(g: &Gateway) {
     );
 }
 
+/// The ticket in a launch URL.
+pub fn ticket_in(url: &str) -> &str {
+    let query = url.split_once("ticket=").expect("a ticket in the URL").1;
+    query.split('&').next().unwrap()
+}
+
 pub fn json_of(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON: {text}"))
 }

@@ -5,7 +5,7 @@ use axum::http::Method;
 use serde_json::json;
 
 use super::stub::Stub;
-use super::{assert_only_loopback_dialled, json_of, Gateway};
+use super::{assert_only_loopback_dialled, json_of, ticket_in, Gateway};
 use crate::identity_support::{create_user, Api};
 
 #[tokio::test]
@@ -24,13 +24,7 @@ async fn a_member_opens_a_granted_app_by_single_use_ticket() {
         url.starts_with(&format!("{origin}/_kubarr/auth?ticket=kbl_")),
         "{url}"
     );
-    let ticket = url
-        .split("ticket=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap();
+    let ticket = ticket_in(&url);
     assert!(
         ticket.len() >= 4 + 43,
         "a ticket carries at least 128 random bits"
@@ -143,14 +137,7 @@ async fn redemption_refuses_foreign_next_and_tickets_of_other_apps() {
         .as_str()
         .unwrap()
         .to_owned();
-    let ticket = url
-        .split("ticket=")
-        .nth(1)
-        .unwrap()
-        .split('&')
-        .next()
-        .unwrap()
-        .to_owned();
+    let ticket = ticket_in(&url).to_owned();
     let browser = g.browser(&["stub", "stub2"]);
 
     for next in ["%2F%2Fevil.example", "https%3A%2F%2Fevil.example%2F"] {

@@ -274,9 +274,18 @@ def check_objects(c, label, docs, ctx, values):
              and psc.get("runAsGroup") == values["pgid"], f"{label}: non-root app must run as PUID:PGID")
     for ic in pod.get("initContainers") or []:
         isc = ic.get("securityContext") or {}
-        c.ok(isc.get("runAsNonRoot") is True and isc.get("allowPrivilegeEscalation") is False
-             and "ALL" in (isc.get("capabilities") or {}).get("drop", []) and not (isc.get("capabilities") or {}).get("add"),
-             f"{label}: init container {ic.get('name')} is not restricted")
+        caps = isc.get("capabilities") or {}
+        if ic.get("name") == "seed-config":
+            # Writes one file onto a config volume that may still belong to root, then hands it to
+            # PUID:PGID: root with only those rights (a subset of what the app's own init gets).
+            c.ok(spec["s6"] and isc.get("allowPrivilegeEscalation") is False and "ALL" in caps.get("drop", [])
+                 and set(caps.get("add") or []) <= {"CHOWN", "DAC_OVERRIDE", "FOWNER"}
+                 and isc.get("readOnlyRootFilesystem") is True,
+                 f"{label}: seed-config may add only CHOWN, DAC_OVERRIDE and FOWNER, on a read-only root")
+        else:
+            c.ok(isc.get("runAsNonRoot") is True and isc.get("allowPrivilegeEscalation") is False
+                 and "ALL" in caps.get("drop", []) and not caps.get("add"),
+                 f"{label}: init container {ic.get('name')} is not restricted")
         c.ok(ic.get("resources", {}).get("limits"), f"{label}: init container {ic.get('name')} has no limits")
 
     # Volumes: the shared media volume mounted whole at /data, the config PVC at configPath.
@@ -293,11 +302,13 @@ def check_objects(c, label, docs, ctx, values):
         if claim:
             c.ok(mv.get("persistentVolumeClaim", {}).get("claimName") == claim,
                  f"{label}: /data must mount the media claim {claim}")
-            c.ok([ic["name"] for ic in pod.get("initContainers") or []] == ["media-layout"],
+            c.ok([ic["name"] for ic in pod.get("initContainers") or [] if ic["name"] != "seed-config"] == ["media-layout"],
                  f"{label}: the media layout init container must run with a media claim")
         else:
             c.ok("emptyDir" in mv, f"{label}: without a media claim /data must be an emptyDir")
-            c.ok(not pod.get("initContainers"), f"{label}: no media layout without a media claim")
+            c.ok(not [ic for ic in pod.get("initContainers") or [] if ic["name"] != "seed-config"],
+                 f"{label}: no media layout without a media claim")
+    check_credentials(c, label, pod, ctx, values)
     # Pod Security baseline in every app namespace: no host paths, host namespaces or privilege.
     c.ok(not [v for v in pod.get("volumes") or [] if "hostPath" in v], f"{label}: a hostPath volume")
     c.ok(not (pod.get("hostNetwork") or pod.get("hostPID") or pod.get("hostIPC")), f"{label}: a host namespace")
@@ -395,6 +406,79 @@ def deep_merge(base, over):
     return out
 
 
+CREDENTIAL_KEYS = {"api-key", "username", "password", "password-pbkdf2"}
+
+
+def credential_refs(containers):
+    """(container, env name, Secret key) of every env read from Kubarr's credentials Secret."""
+    refs = []
+    for ct in containers:
+        for e in ct.get("env") or []:
+            ref = (e.get("valueFrom") or {}).get("secretKeyRef") or {}
+            if ref.get("name") == "kubarr-credentials":
+                refs.append((ct["name"], e["name"], ref.get("key")))
+    return refs
+
+
+def check_credentials(c, label, pod, ctx, values):
+    """The generated credentials reach the app only by reference, and only when Kubarr names
+    the Secret: then every key the chart declares is read, and nothing undeclared."""
+    ann = ctx["meta"].get("annotations") or {}
+    declared = {k.strip() for k in str(ann.get("kubarr.io/credentials", "")).split(",") if k.strip()}
+    containers = (pod.get("initContainers") or []) + pod["containers"]
+    refs = credential_refs(containers)
+    env = {e["name"]: e.get("value") for e in pod["containers"][0].get("env") or []}
+    secret = ((values.get("kubarr") or {}).get("credentials") or {}).get("secretName")
+    if not secret:
+        c.ok(not refs, f"{label}: credentials referenced although Kubarr named no Secret")
+        c.ok(not [ct for ct in containers if ct["name"] == "seed-config"], f"{label}: seed-config without credentials")
+        c.ok(not [n for n in env if n.endswith("__AUTH__METHOD")], f"{label}: an auth method without Kubarr")
+        return
+    read = {k for _, _, k in refs}
+    # The gateway presents the account of a Basic-auth app itself; every other key the chart
+    # declares must reach the app.
+    by_gateway = {"username", "password"} if ann.get("kubarr.io/gateway-auth") == "basic" else set()
+    c.ok(read <= declared and declared - read <= by_gateway,
+         f"{label}: the Secret keys read ({sorted(read)}) do not match kubarr.io/credentials ({sorted(declared)})")
+    if ann.get("kubarr.io/gateway-auth") == "external":
+        methods = [v for n, v in env.items() if n.endswith("__AUTH__METHOD")]
+        c.ok(methods == ["External"], f"{label}: an app that trusts the gateway must run with __AUTH__METHOD=External")
+
+
+def run_seed_config(c, docs, ctx):
+    """Runs the rendered seed-config script for real (sh, a scratch directory as the config
+    volume, made-up Secret values): it writes the file once with the values in place, and leaves
+    a file that exists alone."""
+    pod = by_kind(docs)["Deployment"][0]["spec"]["template"]["spec"]
+    seeds = [ic for ic in pod.get("initContainers") or [] if ic["name"] == "seed-config"]
+    if not seeds:
+        return
+    seed = seeds[0]
+    script = seed["command"][2]
+    config_path = seed["volumeMounts"][0]["mountPath"]
+    with tempfile.TemporaryDirectory() as root:
+        # The script's only absolute paths are under the config mount; chown is the app's init's job.
+        local = script.replace(config_path + "/", root + "/").replace("chown -R", "true")
+        env = {"PATH": os.environ["PATH"]}
+        for e in seed.get("env") or []:
+            key = e["valueFrom"]["secretKeyRef"]["key"]
+            env[e["name"]] = f"value-of-{key}-with-$dollar-and-\\backslash"
+        first = subprocess.run(["/bin/sh", "-c", local], env=env, capture_output=True, text=True)
+        written = [os.path.join(dp, f) for dp, _, fs in os.walk(root) for f in fs]
+        if not c.ok(first.returncode == 0 and len(written) == 1, f"seed-config: {first.stderr.strip()} {written}"):
+            return
+        with open(written[0]) as f:
+            text = f.read()
+        for e in seed.get("env") or []:
+            c.ok(env[e["name"]] in text, f"seed-config: {e['name']} not written as given")
+        c.ok("${" not in text, "seed-config: a variable left unexpanded")
+        with open(written[0], "w") as f:
+            f.write("edited by the user\n")
+        again = subprocess.run(["/bin/sh", "-c", local], env=env, capture_output=True, text=True)
+        with open(written[0]) as f:
+            c.ok(again.returncode == 0 and f.read() == "edited by the user\n", "seed-config: rewrote an existing file")
+
+
 def render(c, chart_dir, label, extra_args):
     rc, out, err = helm("template", c.name, chart_dir, "--namespace", c.name, *extra_args)
     if not c.ok(rc == 0, f"{label}: helm template failed: {err.strip()}"):
@@ -441,6 +525,12 @@ def check_chart(name, catalog_meta):
     c.ok(str(ann.get("kubarr.io/web-port")) == str(spec["port"]),
          f"annotation kubarr.io/web-port {ann.get('kubarr.io/web-port')} != app port {spec['port']}")
     c.ok("kubarr.io/peers" in ann, "annotation kubarr.io/peers missing")
+    creds = {k.strip() for k in str(ann.get("kubarr.io/credentials", "")).split(",") if k.strip()}
+    c.ok(creds <= CREDENTIAL_KEYS, f"annotation kubarr.io/credentials: unknown keys {sorted(creds - CREDENTIAL_KEYS)}")
+    auth = ann.get("kubarr.io/gateway-auth")
+    c.ok(auth in (None, "external", "basic"), "annotation kubarr.io/gateway-auth must be external or basic")
+    c.ok(auth != "basic" or {"username", "password"} <= creds, "kubarr.io/gateway-auth basic needs username and password credentials")
+    c.ok("kubarr.io/retired" not in ann or str(ann["kubarr.io/retired"]).strip(), "annotation kubarr.io/retired must say why")
     peers = [p.strip() for p in str(ann.get("kubarr.io/peers", "")).split(",") if p.strip()]
     for p in peers:
         c.ok(p in catalog_meta and p != name, f"peer {p} is not another catalog app")
@@ -496,6 +586,8 @@ def check_chart(name, catalog_meta):
         ("no media claim", {"kubarr": {"media": {"claimName": ""}}}),
         ("no storage class", {"persistence": {"config": {"storageClass": "-"}}}),
         ("no peers reach", {"networkPolicy": {"allowIngressFromNamespaces": ["a", "b"]}}),
+        ("credentials", {"kubarr": {"credentials": {"secretName": "kubarr-credentials"},
+                                    "media": {"claimName": "kubarr-media-feedf00d"}}}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         for label, over in variants:
@@ -505,6 +597,8 @@ def check_chart(name, catalog_meta):
             docs = render(c, d, label, ["-f", f])
             if docs is not None:
                 check_objects(c, label, docs, base, deep_merge(values, over))
+                if label == "credentials":
+                    run_seed_config(c, docs, ctx=base)
 
     # The schema rejects what a user may not set.
     rejects = [
@@ -522,6 +616,7 @@ def check_chart(name, catalog_meta):
         ("puid 0", ["--set", "puid=0"], "puid"),
         ("port out of range", ["--set", "service.port=70000"], "port"),
         ("bad namespace", ["--set", "kubarr.namespace=Not_A_Namespace"], "namespace"),
+        ("bad credentials secret", ["--set", "kubarr.credentials.secretName=Not_A_Secret"], "secretName"),
         ("bad cidr", ["--set", "networkPolicy.allowIngressFromCIDRs[0]=everyone"], "allowIngressFromCIDRs"),
         ("bad image tag", ["--set-string", "image.tag=bad tag"], "tag"),
         ("global value", ["--set", "global.x=1"], "global"),

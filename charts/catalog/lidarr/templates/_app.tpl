@@ -10,4 +10,9 @@ configPath: /config
 s6: true
 probe:
   http: "/ping"
+# With Kubarr: the API key it generated, and sign-in left to Kubarr's gateway (External).
+credentialEnv:
+  LIDARR__AUTH__APIKEY: api-key
+gatewayEnv:
+  LIDARR__AUTH__METHOD: External
 {{- end -}}

@@ -14,4 +14,19 @@ probe:
 env:
   WEBUI_PORT: "8080"
   TORRENTING_PORT: "6881"
+# With Kubarr: the web UI account it generated, seeded before the first start (qBittorrent keeps
+# only the PBKDF2 form of the password); the gateway presents it as HTTP Basic (qBittorrent ≥ 5.2).
+seedConfig:
+  path: /config/qBittorrent/qBittorrent.conf
+  env:
+    KUBARR_USERNAME: username
+    KUBARR_PASSWORD_PBKDF2: password-pbkdf2
+  content: |
+    [LegalNotice]
+    Accepted=true
+
+    [Preferences]
+    WebUI\Port=8080
+    WebUI\Username=${KUBARR_USERNAME}
+    WebUI\Password_PBKDF2="${KUBARR_PASSWORD_PBKDF2}"
 {{- end -}}

@@ -10,4 +10,9 @@ configPath: /config
 s6: true
 probe:
   http: "/ping"
+# With Kubarr: the API key it generated, and sign-in left to Kubarr's gateway (External).
+credentialEnv:
+  READARR__AUTH__APIKEY: api-key
+gatewayEnv:
+  READARR__AUTH__METHOD: External
 {{- end -}}

@@ -11,4 +11,9 @@ s6: true
 # TCP: the web UI and RPC answer 401/409 once a password or whitelist is set.
 probe:
   tcp: true
+# With Kubarr: the RPC account it generated (the image turns USER/PASS into rpc-authentication);
+# the gateway presents it as HTTP Basic, so nobody types it.
+credentialEnv:
+  USER: username
+  PASS: password
 {{- end -}}

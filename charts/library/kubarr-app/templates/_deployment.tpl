@@ -13,6 +13,7 @@ run as PUID:PGID from the start (runAsNonRoot).
 {{- define "kubarr-app.deployment" -}}
 {{- $spec := include "kubarr-app.spec" . | fromYaml -}}
 {{- $v := .Values -}}
+{{- $credentials := include "kubarr-app.credentialsSecret" . -}}
 {{- $puid := int64 $v.puid -}}
 {{- $pgid := int64 $v.pgid -}}
 {{- if or (lt $puid 1000) (lt $pgid 1000) -}}
@@ -54,8 +55,13 @@ spec:
         fsGroup: {{ $pgid }}
         fsGroupChangePolicy: OnRootMismatch
         {{- end }}
-      {{- if include "kubarr-app.mediaClaim" . }}
+      {{- if or (include "kubarr-app.mediaClaim" .) (and $credentials $spec.seedConfig) }}
       initContainers:
+      {{- end }}
+      {{- if and $credentials $spec.seedConfig }}
+        {{- include "kubarr-app.seedConfig" . | nindent 8 }}
+      {{- end }}
+      {{- if include "kubarr-app.mediaClaim" . }}
         # Creates the shared /data layout as PUID:PGID. Never fails the pod: a
         # share that PUID cannot write is reported in this container's log.
         - name: media-layout
@@ -112,6 +118,19 @@ spec:
             {{- range $name, $value := $spec.env }}
             - name: {{ $name }}
               value: {{ $value | toString | quote }}
+            {{- end }}
+            {{- if $credentials }}
+            {{- range $name, $value := $spec.gatewayEnv }}
+            - name: {{ $name }}
+              value: {{ $value | toString | quote }}
+            {{- end }}
+            {{- range $name, $key := $spec.credentialEnv }}
+            - name: {{ $name }}
+              valueFrom:
+                secretKeyRef:
+                  name: {{ $credentials }}
+                  key: {{ $key }}
+            {{- end }}
             {{- end }}
             {{- range $name, $_ := $spec.secretEnv }}
             - name: {{ $name }}

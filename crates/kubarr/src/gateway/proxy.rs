@@ -32,7 +32,7 @@ pub async fn forward(
     upstream: &str,
     mut req: Request<Body>,
     forwarding: Forwarding<'_>,
-    revocation: Option<Revocation>,
+    revocation: Revocation,
 ) -> Response<Body> {
     let upgrade = wants_upgrade(&req).then(|| {
         let protocol = req.headers().get(header::UPGRADE).cloned();
@@ -97,11 +97,7 @@ pub async fn forward(
     }
     let (mut parts, body) = response.into_parts();
     headers::to_browser(&mut parts.headers, upstream);
-    let body = match revocation {
-        Some(r) => Body::new(tunnel::until_revoked(body, r)),
-        None => Body::new(body),
-    };
-    Response::from_parts(parts, body)
+    Response::from_parts(parts, Body::new(tunnel::until_revoked(body, revocation)))
 }
 
 /// A small HTML page for gateway errors (the browser shows it on the app's origin).

@@ -190,11 +190,12 @@ async fn dispatch(
     }
     let revocation = if mode == AccessMode::Gated {
         match session::check(state, app.as_str(), req.headers()).await? {
-            Check::Allowed(caller) => Some(tunnel::revocation(
+            Check::Allowed(caller) => tunnel::revocation(
                 state.clone(),
                 app.to_string(),
-                caller.cookie_value,
-            )),
+                mode,
+                Some(caller.cookie_value),
+            ),
             Check::SignedOut => return Ok(signed_out(&settings, &app, &req)),
             Check::Forbidden => {
                 return Ok(refuse(
@@ -206,7 +207,7 @@ async fn dispatch(
             }
         }
     } else {
-        None
+        tunnel::revocation(state.clone(), app.to_string(), mode, None)
     };
     let original_host = host.and_then(|h| HeaderValue::from_str(&h).ok());
     let forwarding = Forwarding {

@@ -3,8 +3,9 @@
 //! A request is checked when it starts; a WebSocket or a long download can outlive that. Each
 //! carries a [`Revocation`]: a future that re-checks the app session whenever this process
 //! invalidates its session or grants cache (logout, revocation, deactivation, role change) and
-//! every [`RECHECK`](crate::auth::live::RECHECK) besides, and resolves once access is gone. The
-//! tunnel or body is then cut.
+//! every [`RECHECK`](crate::auth::live::RECHECK) besides, and resolves once access is gone (the
+//! session ended, the grant went, or the app's access mode no longer admits it). The tunnel or
+//! body is then cut.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -16,13 +17,21 @@ use hyper::upgrade::OnUpgrade;
 use hyper_util::rt::TokioIo;
 
 use crate::gateway::session::{check_value, Check};
+use crate::gateway::AccessMode;
 use crate::state::AppState;
 
 /// Resolves when the access that let a request in has ended.
 pub type Revocation = Pin<Box<dyn Future<Output = ()> + Send>>;
 
-/// The revocation of the app session `cookie_value` for `app`.
-pub fn revocation(state: AppState, app: String, cookie_value: String) -> Revocation {
+/// The revocation of traffic admitted to `app` in `mode`: with an app session (`gated`), when
+/// that session ends; in any mode, when an administrator turns the app off, and for traffic let
+/// in by `native` mode, when the app goes back to Kubarr's sign-in.
+pub fn revocation(
+    state: AppState,
+    app: String,
+    admitted: AccessMode,
+    cookie_value: Option<String>,
+) -> Revocation {
     Box::pin(async move {
         let mut sessions = state.auth.sessions.subscribe();
         let mut grants = state.auth.grants.subscribe();
@@ -32,9 +41,9 @@ pub fn revocation(state: AppState, app: String, cookie_value: String) -> Revocat
                 _ = grants.changed() => {}
                 _ = tokio::time::sleep(crate::auth::live::RECHECK) => {}
             }
-            match check_value(&state, &app, &cookie_value).await {
-                Ok(Check::Allowed(_)) => {}
-                Ok(_) => return,
+            match still_admitted(&state, &app, admitted, cookie_value.as_deref()).await {
+                Ok(true) => {}
+                Ok(false) => return,
                 Err(e) => {
                     // Fail closed: the client reconnects and is checked afresh.
                     tracing::warn!(error = %e, "could not re-check an app session");
@@ -45,9 +54,28 @@ pub fn revocation(state: AppState, app: String, cookie_value: String) -> Revocat
     })
 }
 
+async fn still_admitted(
+    state: &AppState,
+    app: &str,
+    admitted: AccessMode,
+    cookie_value: Option<&str>,
+) -> crate::error::AppResult<bool> {
+    let mode = state.gateway.access.mode(&state.db, app).await?;
+    if mode == AccessMode::Off || (admitted == AccessMode::Native && mode != AccessMode::Native) {
+        return Ok(false);
+    }
+    match cookie_value {
+        Some(value) => Ok(matches!(
+            check_value(state, app, value).await?,
+            Check::Allowed(_)
+        )),
+        None => Ok(true),
+    }
+}
+
 /// Copies bytes both ways between the two upgraded connections until one closes or access
 /// ends.
-pub async fn run(client: OnUpgrade, upstream: OnUpgrade, revocation: Option<Revocation>) {
+pub async fn run(client: OnUpgrade, upstream: OnUpgrade, revocation: Revocation) {
     let (client, upstream) = match tokio::try_join!(client, upstream) {
         Ok(pair) => pair,
         Err(e) => {
@@ -57,19 +85,13 @@ pub async fn run(client: OnUpgrade, upstream: OnUpgrade, revocation: Option<Revo
     };
     let mut client = TokioIo::new(client);
     let mut upstream = TokioIo::new(upstream);
-    let revoked = async {
-        match revocation {
-            Some(r) => r.await,
-            None => std::future::pending().await,
-        }
-    };
     tokio::select! {
         result = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {
             if let Err(e) = result {
                 tracing::debug!(error = %e, "a tunnel through the gateway ended with an error");
             }
         }
-        () = revoked => tracing::info!("access ended: closing a tunnel through the gateway"),
+        () = revocation => tracing::info!("access ended: closing a tunnel through the gateway"),
     }
 }
 

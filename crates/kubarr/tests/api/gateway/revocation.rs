@@ -136,3 +136,36 @@ async fn deactivation_and_session_revocation_end_app_sessions() {
         .contains("Max-Age=0"));
     assert_eq!(status(&g, &cookie).await, 401);
 }
+
+#[tokio::test]
+async fn turning_an_app_off_or_back_to_sign_in_ends_open_websockets() {
+    let stub = Stub::start().await;
+    let g = Gateway::start(&[("stub", stub.upstream())]).await;
+    let member = g.member_for("erin", "stub").await;
+    let cookie = app_cookie(&g, &member.token, "stub").await;
+    let set = |mode: &'static str| {
+        g.t.admin(
+            Method::PUT,
+            "/api/apps/stub/access",
+            Some(json!({"mode": mode})),
+        )
+    };
+
+    // Gated traffic ends when the app is turned off.
+    let mut ws = open_websocket(&g, &cookie).await;
+    assert_eq!(set("off").await.status, 200);
+    let started = tokio::time::Instant::now();
+    closes_within(&mut ws).await;
+    assert!(started.elapsed() <= WITHIN);
+
+    // Traffic let in by native mode (no Kubarr sign-in) ends when the app needs it again.
+    assert_eq!(set("native").await.status, 200);
+    let mut ws = open_websocket(&g, "").await;
+    ws.write_all(b"ping").await.unwrap();
+    let mut back = [0u8; 4];
+    ws.read_exact(&mut back).await.unwrap();
+    assert_eq!(set("gated").await.status, 200);
+    let started = tokio::time::Instant::now();
+    closes_within(&mut ws).await;
+    assert!(started.elapsed() <= WITHIN);
+}

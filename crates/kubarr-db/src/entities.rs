@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table. These never leave the server: the API has its own DTOs.
 
 pub mod app_access;
+pub mod app_credentials;
 pub mod app_installations;
 pub mod app_sessions;
 pub mod app_vpn_configs;

@@ -1,6 +1,7 @@
 //! Query functions, one module per area. Each takes any connection or transaction
 //! (`&impl ConnectionTrait`) so callers can compose them inside one transaction.
 
+pub mod app_credentials;
 pub mod apps;
 pub mod audit;
 pub mod gateway;

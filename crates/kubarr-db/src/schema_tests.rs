@@ -13,6 +13,7 @@ use crate::Backend;
 
 const TABLES: &[&str] = &[
     "app_access",
+    "app_credentials",
     "app_installations",
     "app_sessions",
     "app_vpn_configs",

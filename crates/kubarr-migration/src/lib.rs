@@ -16,6 +16,7 @@ mod m20261125_000005_create_app_installations;
 mod m20261125_000006_seed_system_roles;
 mod m20261125_000007_create_coordination;
 mod m20261202_000008_create_gateway;
+mod m20261202_000009_create_app_credentials;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000006_seed_system_roles::Migration),
             Box::new(m20261125_000007_create_coordination::Migration),
             Box::new(m20261202_000008_create_gateway::Migration),
+            Box::new(m20261202_000009_create_app_credentials::Migration),
         ]
     }
 }

@@ -18,6 +18,7 @@ use tokio::sync::broadcast;
 
 use crate::app_name::AppName;
 use crate::cluster::{Cluster, LogOptions, MediaBacking, PodSecurity};
+use crate::credentials::SecretData;
 use crate::error::Result;
 use crate::helm::{DeployOptions, Helm, Release};
 use crate::watch::{AppObjects, WatchCaches};
@@ -61,6 +62,9 @@ pub trait ClusterOps: Send + Sync {
 
     /// Removes the app's media claims and volumes other than the claim `keep` (the data stays).
     async fn remove_old_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()>;
+
+    /// Writes the app's credentials Secret with exactly `data`.
+    async fn ensure_credentials_secret(&self, app: &AppName, data: &SecretData) -> Result<()>;
 
     /// Removes the app's media volumes (cluster-wide objects) other than the one bound to
     /// `keep`; with `None`, all of them.
@@ -170,6 +174,10 @@ impl ClusterOps for Cluster {
 
     async fn remove_old_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
         Cluster::remove_old_media_volumes(self, app, keep).await
+    }
+
+    async fn ensure_credentials_secret(&self, app: &AppName, data: &SecretData) -> Result<()> {
+        Cluster::ensure_credentials_secret(self, app, data).await
     }
 
     async fn remove_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {

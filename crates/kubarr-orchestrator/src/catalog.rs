@@ -10,6 +10,7 @@ use serde::Deserialize;
 
 use crate::app_name::AppName;
 use crate::cluster::PodSecurity;
+use crate::credentials::{self, CredentialKey, GatewayAuth};
 use crate::values::ValuesSchema;
 
 /// Categories the UI groups apps by.
@@ -44,6 +45,12 @@ pub struct CatalogEntry {
     /// The Pod Security level its namespace enforces: `baseline` unless the chart's
     /// `kubarr.io/pod-security` annotation asks for more (shown in the catalog).
     pub pod_security: PodSecurity,
+    /// Why the app is retired (`kubarr.io/retired`): it stays installable, the catalog says so.
+    pub retired: Option<String>,
+    /// Credentials Kubarr generates for the app (`kubarr.io/credentials`).
+    pub credentials: Vec<CredentialKey>,
+    /// How the app is signed in to through the gateway (`kubarr.io/gateway-auth`).
+    pub gateway_auth: Option<GatewayAuth>,
 }
 
 #[derive(Clone, Debug)]
@@ -197,8 +204,28 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
             format!("kubarr.io/pod-security `{level}` is not baseline, restricted or privileged")
         })?,
     };
+    let credentials = match annotation("kubarr.io/credentials") {
+        Some(keys) => credentials::parse_keys(&keys)?,
+        None => Vec::new(),
+    };
+    let gateway_auth = match annotation("kubarr.io/gateway-auth") {
+        None => None,
+        Some(a) => Some(
+            GatewayAuth::parse(&a)
+                .ok_or_else(|| format!("kubarr.io/gateway-auth `{a}` is not external or basic"))?,
+        ),
+    };
+    if gateway_auth == Some(GatewayAuth::Basic)
+        && !(credentials.contains(&CredentialKey::Username)
+            && credentials.contains(&CredentialKey::Password))
+    {
+        return Err("kubarr.io/gateway-auth basic needs username and password credentials".into());
+    }
     let icon = chart.icon.as_deref().and_then(|i| icon_in(dir, i));
     Ok(CatalogEntry {
+        retired: annotation("kubarr.io/retired"),
+        credentials,
+        gateway_auth,
         display_name: annotation("kubarr.io/display-name").unwrap_or_else(|| chart.name.clone()),
         description: chart.description.unwrap_or_default(),
         category,
@@ -277,6 +304,21 @@ mod tests {
         assert_eq!(sonarr.icon.as_ref().unwrap().content_type, "image/svg+xml");
         assert!(sonarr.schema.is_some());
         assert_eq!(sonarr.default_values["service"]["port"], 8989);
+        // Credentials: the Servarr apps get an API key and trust the gateway; the download
+        // clients the gateway signs in to get an account.
+        assert_eq!(sonarr.credentials, vec![CredentialKey::ApiKey]);
+        assert_eq!(sonarr.gateway_auth, Some(GatewayAuth::External));
+        let transmission = catalog.get("transmission").unwrap();
+        assert_eq!(transmission.gateway_auth, Some(GatewayAuth::Basic));
+        assert!(transmission.credentials.contains(&CredentialKey::Password));
+        assert!(catalog.get("jellyfin").unwrap().credentials.is_empty());
+        assert!(catalog
+            .get("readarr")
+            .unwrap()
+            .retired
+            .as_deref()
+            .is_some_and(|why| why.contains("archived")));
+        assert!(sonarr.retired.is_none());
         // Every shipped app runs at the baseline Pod Security level.
         assert!(catalog
             .entries()

@@ -27,6 +27,7 @@ use kube::{Client, Config};
 use serde_json::json;
 
 mod access;
+mod credentials;
 mod media;
 
 pub use access::{AppManager, APP_MANAGER_BINDING};

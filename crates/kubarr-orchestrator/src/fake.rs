@@ -80,6 +80,10 @@ struct State {
     pod_security: BTreeMap<String, crate::cluster::PodSecurity>,
     /// Media claims (each bound to its own volume) per app namespace.
     media_claims: BTreeMap<String, Vec<String>>,
+    /// The credentials Secret's data per app namespace.
+    credentials: BTreeMap<String, BTreeMap<String, String>>,
+    /// The values of each release's last deploy (what helm would store).
+    values: BTreeMap<String, Value>,
 }
 
 /// Holds helm calls while it lives (see [`FakeKube::hold_helm`]).
@@ -170,6 +174,16 @@ impl FakeKube {
             .unwrap_or_default()
     }
 
+    /// The values the app's release was last deployed with.
+    pub fn deployed_values(&self, app: &str) -> Option<Value> {
+        self.state().values.get(app).cloned()
+    }
+
+    /// The data of the app's credentials Secret, if Kubarr wrote one.
+    pub fn credentials_secret(&self, app: &str) -> Option<BTreeMap<String, String>> {
+        self.state().credentials.get(app).cloned()
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         self.world.state.lock().expect("fake cluster lock")
     }
@@ -255,6 +269,7 @@ impl HelmRunner for FakeKube {
             app_version,
         };
         state.releases.insert(app.to_string(), release.clone());
+        state.values.insert(app.to_string(), values.clone());
         let ready = !state.unready.iter().any(|a| a == app.as_str());
         state.objects.insert(app.to_string(), workloads(app, ready));
         state.events.entry(app.to_string()).or_default().insert(

@@ -2,6 +2,7 @@
 //!
 //! - [`catalog`]: the app catalog parsed from the charts' `Chart.yaml`, values and schema.
 //! - [`helm`]: runs the real `helm` binary (timeouts, kill on cancel, JSON output, values files).
+//! - [`credentials`]: the credentials Kubarr generates for an app, and the Secret holding them.
 //! - [`cluster`]: namespaces, restarts, pods, logs and events through kube-rs.
 //! - [`watch`]: watch caches (reflectors) that answer status questions without API calls.
 //! - [`backend`]: the three behind small traits, bundled as a `Backend`; [`fake`](mod@fake)
@@ -13,6 +14,7 @@ pub mod app_name;
 pub mod backend;
 pub mod catalog;
 pub mod cluster;
+pub mod credentials;
 pub mod error;
 #[cfg(feature = "testing")]
 pub mod fake;

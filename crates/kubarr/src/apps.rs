@@ -1,6 +1,7 @@
 //! The app lifecycle service: catalog, operations as background jobs, live status from the watch
 //! caches, and status change events. No HTTP types here; handlers call into it.
 
+pub mod credentials;
 mod error;
 mod jobs;
 pub mod media;
@@ -65,6 +66,8 @@ pub struct Apps {
     media_roots: std::sync::OnceLock<media::MediaRoots>,
     /// Names of apps whose operation state changed (feeds the status events).
     op_changes: broadcast::Sender<String>,
+    /// Seals the credentials Kubarr generates for apps (set with the server state).
+    secret_key: std::sync::OnceLock<crate::secret_key::SecretKey>,
 }
 
 impl Apps {
@@ -131,6 +134,12 @@ impl Apps {
         })
     }
 
+    /// Gives the service the server's key (done by [`crate::state::AppState::from_parts`]);
+    /// ignored once set.
+    pub fn set_secret_key(&self, key: crate::secret_key::SecretKey) {
+        let _ = self.secret_key.set(key);
+    }
+
     /// Sets the media roots of a service built with [`new`](Self::new) (tests); ignored once set.
     pub fn set_media_roots(&self, roots: media::MediaRoots) {
         let _ = self.media_roots.set(roots);
@@ -173,6 +182,7 @@ impl Apps {
             own_namespace: std::sync::OnceLock::new(),
             media_roots: std::sync::OnceLock::new(),
             op_changes,
+            secret_key: std::sync::OnceLock::new(),
         });
         apps.spawn_status_events();
         apps.spawn_peer_changes();

@@ -1136,6 +1136,10 @@ export interface components {
             peers: string[];
             /** @description The Pod Security level its namespace enforces (`baseline`; more only when its chart says so). */
             pod_security: string;
+            /** @description Set when the app is retired (its project ended): why. It stays installable. */
+            retired?: string | null;
+            /** @description The app has no login of its own behind Kubarr: the gateway's sign-in is its only guard. */
+            trusts_gateway: boolean;
             /** @description Chart version. */
             version: string;
             /** Format: int32 */
@@ -1218,7 +1222,7 @@ export interface components {
          *     status code says what kind of failure it is; the code says which one.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy";
+        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "app_needs_gateway_sign_in" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy";
         ErrorDetail: {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
             code: components["schemas"]["ErrorCode"];
@@ -1840,6 +1844,15 @@ export interface operations {
             };
             /** @description The body is over the size limit */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description `native` for an app that trusts the gateway's sign-in */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6031,7 +6044,7 @@ export const accessModeValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppGrant"]["permission"]> = ["apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view"];
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
 export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "app_needs_gateway_sign_in", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
 export const mediaStorageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaStorageKind"]> = ["host_path", "nfs", "existing_claim", "none"];
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];

@@ -229,3 +229,40 @@ pub async fn set_upstream_auth(
     .await
     .map(|_| ())
 }
+
+/// Sets the `Authorization` value the gateway sends `app` unless one is set already (an
+/// administrator's choice wins over Kubarr's generated credentials).
+pub async fn set_upstream_auth_if_unset(
+    db: &impl ConnectionTrait,
+    app: &str,
+    default_mode: &str,
+    encrypted: String,
+    now: DateTime<Utc>,
+) -> Result<bool, DbErr> {
+    let inserted = app_access::Entity::insert(app_access::ActiveModel {
+        app_name: Set(app.to_owned()),
+        mode: Set(default_mode.to_owned()),
+        port: Set(None),
+        upstream_auth: Set(Some(encrypted.clone())),
+        updated_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(app_access::Column::AppName)
+            .do_nothing()
+            .to_owned(),
+    )
+    .do_nothing()
+    .exec(db)
+    .await?;
+    if matches!(inserted, sea_orm::TryInsertResult::Inserted(_)) {
+        return Ok(true);
+    }
+    let updated = app_access::Entity::update_many()
+        .col_expr(app_access::Column::UpstreamAuth, Expr::value(encrypted))
+        .col_expr(app_access::Column::UpdatedAt, Expr::value(now))
+        .filter(app_access::Column::AppName.eq(app))
+        .filter(app_access::Column::UpstreamAuth.is_null())
+        .exec(db)
+        .await?;
+    Ok(updated.rows_affected > 0)
+}

@@ -15,6 +15,7 @@ use super::FakeKube;
 use crate::app_name::AppName;
 use crate::backend::{ClusterOps, LogStream, WorkloadCache};
 use crate::cluster::{LogOptions, MediaBacking, PodSecurity};
+use crate::credentials::SecretData;
 use crate::error::{Error, Result};
 use crate::watch::AppObjects;
 use crate::APP_LABEL;
@@ -58,6 +59,18 @@ impl ClusterOps for FakeCluster {
         self.remove_media_volumes(app, keep).await
     }
 
+    async fn ensure_credentials_secret(&self, app: &AppName, data: &SecretData) -> Result<()> {
+        self.0.call()?;
+        let mut state = self.0.state();
+        FakeKube::require_managed(&state, app)?;
+        let data = data
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), v.clone()))
+            .collect();
+        state.credentials.insert(app.to_string(), data);
+        Ok(())
+    }
+
     async fn remove_media_volumes(&self, app: &AppName, keep: Option<&str>) -> Result<()> {
         self.0.call()?;
         let mut state = self.0.state();
@@ -86,6 +99,7 @@ impl ClusterOps for FakeCluster {
         }
         // Everything in the namespace goes with it, helm's release records included.
         state.namespaces.remove(app.as_str());
+        state.credentials.remove(app.as_str());
         state.releases.remove(app.as_str());
         state.objects.remove(app.as_str());
         state.events.remove(app.as_str());

@@ -35,6 +35,9 @@ pub struct QbittorrentConfig {
     pub username: String,
     /// `Some`: seeded as `WebUI\Password_PBKDF2`; `None`: no hash, so 4.5.2's default applies.
     pub password: Option<String>,
+    /// A `WebUI\Password_PBKDF2` value made elsewhere, seeded as is (instead of hashing
+    /// `password`, which should then be the password it was made from).
+    pub password_pbkdf2: Option<String>,
     /// Failed logins before the address is banned (qBittorrent's default is 5).
     pub max_auth_fail_count: u32,
     /// Extra `key=value` lines for the `[Preferences]` section (e.g. `WebUI\ReverseProxySupportEnabled=true`).
@@ -46,6 +49,7 @@ impl Default for QbittorrentConfig {
         Self {
             username: DEFAULT_USERNAME.to_string(),
             password: None,
+            password_pbkdf2: None,
             max_auth_fail_count: 5,
             extra_preferences: Vec::new(),
         }
@@ -92,10 +96,12 @@ impl Qbittorrent {
         let conf_dir = dir.path().join("qBittorrent/config");
         std::fs::create_dir_all(&conf_dir)?;
         std::fs::create_dir_all(dir.path().join("downloads"))?;
-        let hash = config
-            .password
-            .as_deref()
-            .map(|p| password_pbkdf2(p, &random_salt()));
+        let hash = config.password_pbkdf2.clone().or_else(|| {
+            config
+                .password
+                .as_deref()
+                .map(|p| password_pbkdf2(p, &random_salt()))
+        });
         std::fs::write(
             conf_dir.join("qBittorrent.conf"),
             profile(dir.path(), port, torrent_port, config, hash.as_deref()),

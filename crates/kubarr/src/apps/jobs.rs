@@ -4,13 +4,16 @@
 use std::sync::Arc;
 
 use kubarr_db::queries::apps::{self as rows, Finish, InstallState};
+use kubarr_orchestrator::catalog::CatalogEntry;
 use kubarr_orchestrator::cluster::MediaBacking;
+use kubarr_orchestrator::credentials::CREDENTIALS_SECRET;
 use kubarr_orchestrator::helm::DeployOptions;
 use kubarr_orchestrator::values::merge;
 use kubarr_orchestrator::AppName;
 use sea_orm::TransactionTrait;
 use serde_json::{json, Value};
 
+use super::credentials;
 use super::operations::Operation;
 use super::Apps;
 use crate::audit::{Audit, AuditAction};
@@ -82,6 +85,13 @@ impl Apps {
                 let media =
                     json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
                 let values = merge(&job.values, &media);
+                let values = match self.deliver_credentials(&entry).await? {
+                    Some(secret) => merge(
+                        &values,
+                        &json!({"kubarr": {"credentials": {"secretName": secret}}}),
+                    ),
+                    None => values,
+                };
                 let opts = DeployOptions {
                     wait: self.timeouts.deploy,
                     atomic: true,
@@ -120,10 +130,46 @@ impl Apps {
                         .await?;
                     // The volume objects only: the shared media itself is never deleted.
                     kube.cluster.remove_media_volumes(app, None).await?;
+                    // A reinstall starts from empty data, so with new credentials.
+                    if let Some(key) = self.secret_key.get() {
+                        credentials::forget(&self.db, key, app.as_str())
+                            .await
+                            .map_err(|e| kubarr_orchestrator::Error::Config(e.to_string()))?;
+                    }
                 }
                 Ok(finish_installed("Uninstalled"))
             }
         }
+    }
+
+    /// Writes the app's credentials Secret when its chart asks for credentials (generating them
+    /// on first use) and offers them to the gateway; returns the Secret's name for the chart.
+    async fn deliver_credentials(
+        &self,
+        entry: &CatalogEntry,
+    ) -> Result<Option<&'static str>, kubarr_orchestrator::Error> {
+        if entry.credentials.is_empty() {
+            return Ok(None);
+        }
+        let (Some(kube), Some(key)) = (self.kube.as_ref(), self.secret_key.get()) else {
+            return Err(kubarr_orchestrator::Error::Config(
+                "app credentials need the server's key".into(),
+            ));
+        };
+        let failed = |e: &dyn std::fmt::Display| {
+            kubarr_orchestrator::Error::Config(format!("app credentials: {e}"))
+        };
+        let app = &entry.name;
+        let credentials = credentials::ensure(&self.db, key, app.as_str())
+            .await
+            .map_err(|e| failed(&e))?;
+        kube.cluster
+            .ensure_credentials_secret(app, &credentials.secret_data(&entry.credentials))
+            .await?;
+        credentials::offer_to_gateway(&self.db, key, entry, &credentials)
+            .await
+            .map_err(|e| failed(&e))?;
+        Ok(Some(CREDENTIALS_SECRET))
     }
 
     async fn record_outcome(

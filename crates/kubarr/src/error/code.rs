@@ -143,6 +143,8 @@ error_codes! {
     InvalidMediaStorage = "invalid_media_storage",
     /// `next` is not a path on the app's own origin.
     InvalidNext = "invalid_next",
+    /// The app leaves sign-in to Kubarr's gateway, so it cannot be served with its own login.
+    AppNeedsGatewaySignIn = "app_needs_gateway_sign_in",
     // 429.
     /// Too many attempts; see `Retry-After`.
     RateLimited = "rate_limited",

@@ -15,6 +15,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::extract::Path;
 use crate::state::AppState;
 use kubarr_orchestrator::catalog::CatalogEntry;
+use kubarr_orchestrator::credentials::GatewayAuth;
 use kubarr_orchestrator::AppName;
 
 /// One catalog app.
@@ -36,6 +37,10 @@ pub struct CatalogItem {
     pub pod_security: String,
     /// Whether Kubarr has installed it.
     pub installed: bool,
+    /// Set when the app is retired (its project ended): why. It stays installable.
+    pub retired: Option<String>,
+    /// The app has no login of its own behind Kubarr: the gateway's sign-in is its only guard.
+    pub trusts_gateway: bool,
 }
 
 /// One catalog app with what the install form needs.
@@ -75,6 +80,8 @@ fn item(entry: &CatalogEntry, installed: bool) -> CatalogItem {
         peers: entry.peers.clone(),
         pod_security: entry.pod_security.as_str().to_owned(),
         installed,
+        retired: entry.retired.clone(),
+        trusts_gateway: entry.gateway_auth == Some(GatewayAuth::External),
     }
 }
 

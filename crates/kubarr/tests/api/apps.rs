@@ -2,6 +2,7 @@
 //! the local test cluster and the real helm (cluster tier, `#[ignore = "cluster tier"]`).
 
 mod catalog;
+mod credentials;
 mod every_app;
 mod input;
 mod lifecycle;

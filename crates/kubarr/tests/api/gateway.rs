@@ -4,6 +4,7 @@
 //! fakes; the gateway reaches them through `gateway.upstreams`, and `gateway.loopback_only`
 //! makes any other address undiallable.
 
+mod credentials;
 mod flow;
 mod ports;
 mod real_parts;
@@ -159,7 +160,11 @@ impl Gateway {
 /// Which catalog chart an app of the tests is an instance of.
 fn chart_of(app: &str) -> &str {
     match app {
-        "stub" | "stub2" => "sonarr",
+        // Charts that ask for no credentials: the stub stands in for an app with its own login.
+        "stub" | "stub2" => "jackett",
+        // A Basic-auth app (Kubarr generates its account) and one that trusts the gateway.
+        "basicstub" => "transmission",
+        "externalstub" => "sonarr",
         other => other,
     }
 }
@@ -205,4 +210,24 @@ pub fn ticket_in(url: &str) -> &str {
 
 pub fn json_of(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|_| panic!("not JSON: {text}"))
+}
+
+/// Polls `probe` until it answers `Some` (the access table is cached for seconds, so a change
+/// made by a background job shows within that bound), or fails after 15 s.
+pub async fn wait_for<T, F, Fut>(mut probe: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    loop {
+        if let Some(v) = probe().await {
+            return v;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "condition not met within 15 s"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
 
+use kubarr_orchestrator::credentials::GatewayAuth;
 use kubarr_orchestrator::AppName;
 
 use crate::audit::AuditAction;
 use crate::auth::extract::no_such_app;
 use crate::auth::{perm, CurrentUser, Require};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 use crate::extract::{JsonBody, Path};
 use crate::gateway::routing::AppOrigins;
 use crate::gateway::{access, AccessMode};
@@ -112,7 +113,8 @@ pub struct AccessResponse {
     request_body = AccessRequest,
     security(("bearer" = []), ("cookie" = [])),
     responses((status = 200, body = AccessResponse),
-        (status = 404, description = "Not installed", body = crate::error::ErrorBody)))]
+        (status = 404, description = "Not installed", body = crate::error::ErrorBody),
+        (status = 422, description = "`native` for an app that trusts the gateway's sign-in", body = crate::error::ErrorBody)))]
 pub async fn set_app_access(
     State(state): State<AppState>,
     user: Require<perm::SettingsManage>,
@@ -122,6 +124,18 @@ pub async fn set_app_access(
     let app = AppName::parse(&app).map_err(|_| no_such_app())?;
     if state.apps.installed(&app).await?.is_none() {
         return Err(no_such_app());
+    }
+    let trusts_gateway = state
+        .apps
+        .catalog()
+        .get(app.as_str())
+        .is_some_and(|e| e.gateway_auth == Some(GatewayAuth::External));
+    if req.mode == AccessMode::Native && trusts_gateway {
+        return Err(AppError::unprocessable(
+            ErrorCode::AppNeedsGatewaySignIn,
+            "this app has no login of its own while Kubarr signs people in to it, so native mode would leave it open to anyone; keep it gated or turn it off",
+        )
+        .with_field("mode"));
     }
     let previous = state.gateway.access.mode(&state.db, app.as_str()).await?;
     let txn = state.db.begin().await?;

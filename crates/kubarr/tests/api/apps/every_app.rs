@@ -72,6 +72,7 @@ async fn every_catalog_app_installs_with_its_objects_and_uninstalls() {
             .await
             .unwrap();
         let spec = d.spec.unwrap().template.spec.unwrap();
+        super::credentials::assert_credentials_on_cluster(&client, app, name, &spec).await;
         let c = &spec.containers[0];
         assert!(
             c.readiness_probe.is_some() && c.liveness_probe.is_some(),

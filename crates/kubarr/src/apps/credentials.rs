@@ -1,0 +1,230 @@
+//! The credentials Kubarr generates for an app whose chart asks for them
+//! (`kubarr.io/credentials`): made once from the OS's CSPRNG, kept sealed with the server's key
+//! (`app_credentials`), and delivered only as the app namespace's credentials Secret before each
+//! deploy. An app the gateway signs in to with HTTP Basic (`kubarr.io/gateway-auth: basic`) also
+//! gets them as its gateway credentials, unless an administrator set others.
+
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use chrono::Utc;
+use kubarr_orchestrator::catalog::CatalogEntry;
+use kubarr_orchestrator::credentials::{CredentialKey, GatewayAuth, SecretData};
+use rand::distributions::{Alphanumeric, DistString};
+use rand::rngs::OsRng;
+use rand::RngCore;
+use sea_orm::ConnectionTrait;
+use serde::{Deserialize, Serialize};
+use sha2::Sha512;
+
+use crate::gateway::AccessMode;
+use crate::secret_key::SecretKey;
+
+/// The account name Kubarr gives the apps it creates an account in.
+pub const ACCOUNT_NAME: &str = "kubarr";
+/// qBittorrent's PBKDF2 work factor and salt length (what it writes itself).
+const QBITTORRENT_ITERATIONS: u32 = 100_000;
+const QBITTORRENT_SALT_LEN: usize = 16;
+
+/// One app's generated credentials. `Debug` shows no value.
+#[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct AppCredentials {
+    pub api_key: String,
+    pub username: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for AppCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AppCredentials(********)")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    #[error(transparent)]
+    Db(#[from] sea_orm::DbErr),
+    #[error("the stored credentials of {0} cannot be opened with this server's key")]
+    Unsealable(String),
+}
+
+impl AppCredentials {
+    /// Fresh credentials: a 128-bit hex API key and a 32-character password.
+    pub fn generate() -> Self {
+        let mut key = [0u8; 16];
+        OsRng.fill_bytes(&mut key);
+        Self {
+            api_key: hex::encode(key),
+            username: ACCOUNT_NAME.to_owned(),
+            password: Alphanumeric.sample_string(&mut OsRng, 32),
+        }
+    }
+
+    /// The Secret's data: exactly the keys the chart asked for.
+    pub fn secret_data(&self, keys: &[CredentialKey]) -> SecretData {
+        keys.iter()
+            .map(|key| {
+                let value = match key {
+                    CredentialKey::ApiKey => self.api_key.clone(),
+                    CredentialKey::Username => self.username.clone(),
+                    CredentialKey::Password => self.password.clone(),
+                    CredentialKey::PasswordPbkdf2 => {
+                        let mut salt = [0u8; QBITTORRENT_SALT_LEN];
+                        OsRng.fill_bytes(&mut salt);
+                        qbittorrent_pbkdf2(&self.password, &salt)
+                    }
+                };
+                (key.as_str(), value)
+            })
+            .collect()
+    }
+
+    /// The HTTP Basic `Authorization` value for the generated account.
+    pub fn basic_authorization(&self) -> String {
+        format!(
+            "Basic {}",
+            B64.encode(format!("{}:{}", self.username, self.password))
+        )
+    }
+}
+
+/// The password as qBittorrent stores it in `WebUI\Password_PBKDF2`:
+/// `@ByteArray(<base64 salt>:<base64 PBKDF2-HMAC-SHA512 key>)`.
+pub fn qbittorrent_pbkdf2(password: &str, salt: &[u8]) -> String {
+    let mut key = [0u8; 64];
+    pbkdf2::pbkdf2_hmac::<Sha512>(password.as_bytes(), salt, QBITTORRENT_ITERATIONS, &mut key);
+    format!("@ByteArray({}:{})", B64.encode(salt), B64.encode(key))
+}
+
+/// The app's credentials: the stored ones, or new ones stored now (the first writer wins).
+pub async fn ensure(
+    db: &impl ConnectionTrait,
+    key: &SecretKey,
+    app: &str,
+) -> Result<AppCredentials, CredentialsError> {
+    use kubarr_db::queries::app_credentials as rows;
+    let sealed = match rows::find(db, app).await? {
+        Some(sealed) => sealed,
+        None => {
+            let fresh =
+                serde_json::to_string(&AppCredentials::generate()).expect("credentials serialise");
+            rows::keep_first(db, app, key.encrypt(&fresh), Utc::now()).await?
+        }
+    };
+    let clear = key
+        .decrypt(&sealed)
+        .map_err(|_| CredentialsError::Unsealable(app.to_owned()))?;
+    serde_json::from_str(&clear).map_err(|_| CredentialsError::Unsealable(app.to_owned()))
+}
+
+/// Makes the generated account the gateway's credentials for a Basic-auth app, unless an
+/// administrator set some. Returns whether it changed anything.
+pub async fn offer_to_gateway(
+    db: &impl ConnectionTrait,
+    key: &SecretKey,
+    entry: &CatalogEntry,
+    credentials: &AppCredentials,
+) -> Result<bool, sea_orm::DbErr> {
+    if entry.gateway_auth != Some(GatewayAuth::Basic) {
+        return Ok(false);
+    }
+    let app = entry.name.as_str();
+    kubarr_db::queries::gateway::set_upstream_auth_if_unset(
+        db,
+        app,
+        AccessMode::default_for(app).as_str(),
+        key.encrypt(&credentials.basic_authorization()),
+        Utc::now(),
+    )
+    .await
+}
+
+/// Forgets the app's credentials (its data was deleted), and takes them back from the gateway
+/// if they are what it presents (an administrator's own credentials stay).
+pub async fn forget(
+    db: &impl ConnectionTrait,
+    key: &SecretKey,
+    app: &str,
+) -> Result<(), sea_orm::DbErr> {
+    use kubarr_db::queries::{app_credentials as rows, gateway};
+    let Some(sealed) = rows::find(db, app).await? else {
+        return Ok(());
+    };
+    let generated = key
+        .decrypt(&sealed)
+        .ok()
+        .and_then(|clear| serde_json::from_str::<AppCredentials>(&clear).ok())
+        .map(|c| c.basic_authorization());
+    let presented = gateway::list_access(db)
+        .await?
+        .into_iter()
+        .find(|row| row.app_name == app)
+        .and_then(|row| row.upstream_auth)
+        .and_then(|stored| key.decrypt(&stored).ok());
+    if generated.is_some() && generated == presented {
+        let mode = AccessMode::default_for(app).as_str();
+        gateway::set_upstream_auth(db, app, mode, None, Utc::now()).await?;
+    }
+    rows::delete(db, app).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_values_have_the_apps_formats_and_differ_each_time() {
+        let a = AppCredentials::generate();
+        let b = AppCredentials::generate();
+        assert_eq!(a.api_key.len(), 32);
+        assert!(a
+            .api_key
+            .bytes()
+            .all(|c| c.is_ascii_digit() || (b'a'..=b'f').contains(&c)));
+        assert_eq!(a.password.len(), 32);
+        assert!(a.password.bytes().all(|c| c.is_ascii_alphanumeric()));
+        assert_ne!(a.api_key, b.api_key);
+        assert_ne!(a.password, b.password);
+        assert_eq!(format!("{a:?}"), "AppCredentials(********)");
+    }
+
+    #[test]
+    fn the_secret_holds_exactly_the_keys_asked_for() {
+        let c = AppCredentials::generate();
+        let data = c.secret_data(&[CredentialKey::ApiKey]);
+        assert_eq!(data.keys().copied().collect::<Vec<_>>(), vec!["api-key"]);
+        assert_eq!(data["api-key"], c.api_key);
+        let data = c.secret_data(&[
+            CredentialKey::Username,
+            CredentialKey::Password,
+            CredentialKey::PasswordPbkdf2,
+        ]);
+        assert_eq!(data["username"], "kubarr");
+        assert!(data["password-pbkdf2"].starts_with("@ByteArray("));
+        assert!(!data["password-pbkdf2"].contains(&c.password));
+    }
+
+    #[test]
+    fn the_pbkdf2_form_is_salt_and_key_in_base64() {
+        let form = qbittorrent_pbkdf2("adminadmin", &[7u8; 16]);
+        let inner = form
+            .strip_prefix("@ByteArray(")
+            .and_then(|s| s.strip_suffix(')'))
+            .unwrap();
+        let (salt, key) = inner.split_once(':').unwrap();
+        assert_eq!(B64.decode(salt).unwrap(), vec![7u8; 16]);
+        assert_eq!(B64.decode(key).unwrap().len(), 64);
+        // Deterministic for one salt, different for another.
+        assert_eq!(form, qbittorrent_pbkdf2("adminadmin", &[7u8; 16]));
+        assert_ne!(form, qbittorrent_pbkdf2("adminadmin", &[8u8; 16]));
+    }
+
+    #[test]
+    fn basic_authorization_encodes_the_account() {
+        let c = AppCredentials {
+            api_key: String::new(),
+            username: "kubarr".into(),
+            password: "p4ss".into(),
+        };
+        assert_eq!(c.basic_authorization(), "Basic a3ViYXJyOnA0c3M=");
+    }
+}

@@ -2,12 +2,9 @@ import { useLocation } from 'react-router';
 
 import { PageHeader } from '@/components/page-header';
 import { AppsHome } from '@/features/gateway/components/apps-home';
+import type { AppsHomeState } from '@/features/gateway/utils/app-hand-off';
 
-/** What another page may hand over when it sends the user here (a failed app launch). */
-export interface AppsHomeState {
-  launchError?: string;
-}
-
+/** The error another page handed over when it sent the user here (a failed app launch). */
 function launchError(state: unknown): string | null {
   if (typeof state !== 'object' || state === null) return null;
   const value = (state as AppsHomeState).launchError;

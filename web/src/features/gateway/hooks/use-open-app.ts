@@ -1,5 +1,6 @@
 import { useToast } from '@/components/ui/toast';
 import { errorMessage } from '@/lib/api-client';
+import { leaveTo, openBlankTab } from '@/lib/navigation';
 
 import { useLaunchApp } from '../api/launch-app';
 
@@ -21,15 +22,13 @@ export function useOpenApp() {
   const { toast } = useToast();
 
   const openApp = (app: string, { next, label }: OpenAppOptions = {}) => {
-    const tab = window.open('about:blank', '_blank');
-    // The app's page must not be able to steer this one (reverse tabnabbing).
-    if (tab) tab.opener = null;
+    const tab = openBlankTab();
     launch.mutate(
       { app, next },
       {
         onSuccess: ({ url }) => {
           if (tab && !tab.closed) tab.location.href = url;
-          else window.location.assign(url);
+          else leaveTo(url);
         },
         onError: (error) => {
           tab?.close();

@@ -47,6 +47,7 @@ test.afterEach(async ({ adminApi }) => {
 
 test('a member opens the one app they were given through the gateway, and no other', async ({
   adminApi,
+  adminPage,
   browser,
   kubarr,
   pageErrors,
@@ -61,6 +62,50 @@ test('a member opens the one app they were given through the gateway, and no oth
     grants: [{ app_name: APP, permission: 'apps.open' }],
   });
   await createUser(adminApi, { ...MEMBER, role: ROLE });
+
+  await test.step('the administrator sees the gateway in the settings and sets app credentials', async () => {
+    const page = adminPage;
+    await page.goto('/settings');
+    const section = page.getByRole('region', { name: 'App gateway' });
+    await expect(section.getByText(E2E_APPS_DOMAIN, { exact: true })).toBeVisible();
+    await expect(section.getByText(`*.${E2E_APPS_DOMAIN}`, { exact: true })).toBeVisible();
+    await expect(section.getByTestId('dns-hint')).toContainText(`*.${E2E_APPS_DOMAIN}`);
+    const row = section.getByRole('row', { name: new RegExp(`^${APP}`) });
+    await expect(row.getByText(new RegExp(`^http://${APP}\\.`))).toBeVisible();
+    await expect(row.getByLabel(`Access to ${APP}`)).toHaveValue('gated');
+
+    // Access mode: saved on change (and put back, so the member's list stays theirs).
+    const deniedRow = section.getByRole('row', { name: new RegExp(`^${DENIED}`) });
+    const denied = deniedRow.getByLabel(`Access to ${DENIED}`);
+    await denied.selectOption('off');
+    await expect(deniedRow.getByText('Not reachable through the gateway.')).toBeVisible();
+    const savedMode = async () => {
+      const overview = (await (await adminApi.get('/api/gateway')).json()) as {
+        apps: { name: string; access_mode: string }[];
+      };
+      return overview.apps.find((app) => app.name === DENIED)?.access_mode;
+    };
+    await expect.poll(savedMode).toBe('off');
+    await denied.selectOption('gated');
+    await expect.poll(savedMode).toBe('gated');
+    await expect(denied).toBeEnabled();
+
+    // Write-only credentials: typed once, then only "Set" is shown.
+    const status = section.getByTestId(`credentials-${APP}`);
+    await expect(status).toHaveText('Not set');
+    await section.getByRole('button', { name: `Set credentials for ${APP}` }).click();
+    const form = section.getByRole('form', { name: `Credentials for ${APP}` });
+    await form.getByLabel(/^App user name/).fill('admin');
+    await form.getByLabel(/^App password/).fill('e2e-app-password');
+    await form.getByRole('button', { name: 'Save credentials' }).click();
+    await expect(status).toHaveText('Set');
+    await expect(form).toHaveCount(0);
+    expect(await page.content()).not.toContain('e2e-app-password');
+    await section.scrollIntoViewIfNeeded();
+    await shot(page, 'settings-gateway', { fullPage: false });
+    await section.getByRole('button', { name: `Clear credentials for ${APP}` }).click();
+    await expect(status).toHaveText('Not set');
+  });
 
   const context = await browser.newContext({ baseURL: kubarr.baseUrl });
   context.on('page', (p) => {

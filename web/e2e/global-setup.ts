@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { ADMIN, E2E_APPS } from './lib/accounts';
+import { ADMIN, E2E_APPS, E2E_APPS_DOMAIN } from './lib/accounts';
 import { apiContext, listApps, uninstallApp } from './lib/api';
 import { exportCluster, removeAppFromCluster, testCluster } from './lib/cluster';
 import {
@@ -17,6 +17,7 @@ import {
   STATE_DIR,
   WEB_DIR,
 } from './lib/paths';
+import { QBITTORRENT_BIN, startQbittorrent, type RunningQbittorrent } from './lib/qbittorrent';
 import { startServer } from './lib/server';
 
 const log = (message: string) => {
@@ -43,9 +44,30 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // An earlier run that was killed may have left an app behind; its install would conflict.
   await Promise.all(Object.values(E2E_APPS).map((app) => removeAppFromCluster(cluster, app)));
 
+  // The app gateway on (host mode, a port the kernel picks), its one fixed upstream a real
+  // qBittorrent on loopback; the gateway dials nothing but loopback.
+  let qbittorrent: RunningQbittorrent | null = null;
+  const gatewayEnv: Record<string, string> = {
+    KUBARR_GATEWAY__LISTEN: '127.0.0.1:0',
+    KUBARR_GATEWAY__APPS_DOMAIN: E2E_APPS_DOMAIN,
+    KUBARR_GATEWAY__LOOPBACK_ONLY: 'true',
+  };
+  if (existsSync(QBITTORRENT_BIN)) {
+    qbittorrent = await startQbittorrent(path.join(ARTIFACTS_DIR, 'qbittorrent.log'));
+    gatewayEnv.KUBARR_GATEWAY__UPSTREAMS = `${E2E_APPS.gateway}=127.0.0.1:${qbittorrent.port}`;
+    process.env.KUBARR_E2E_QBITTORRENT_URL = qbittorrent.url;
+    log(`qBittorrent: ${qbittorrent.url}`);
+  } else {
+    log(`${QBITTORRENT_BIN} not found: the gateway journey will be skipped`);
+  }
+
   const server = await startServer({
     cluster,
     logFile: path.join(ARTIFACTS_DIR, 'server.log'),
+    extraEnv: gatewayEnv,
+  }).catch(async (error: unknown) => {
+    await qbittorrent?.stop();
+    throw error;
   });
   process.env.KUBARR_E2E_BASE_URL = server.baseUrl;
   log(`server: ${server.baseUrl} (address from ${server.addressFrom}; data ${server.dataDir})`);
@@ -54,6 +76,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const setup = await anonymous.post('/api/setup', { data: ADMIN });
   if (setup.status() !== 201) {
     await server.stop();
+    await qbittorrent?.stop();
     throw new Error(`POST /api/setup: HTTP ${setup.status()} ${await setup.text()}`);
   }
   // The response set the session cookie: that is the administrator's session from now on.
@@ -76,6 +99,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       log(`teardown through the API failed: ${String(error)}`);
     }
     await server.stop();
+    await qbittorrent?.stop();
     await Promise.all(Object.values(E2E_APPS).map((app) => removeAppFromCluster(cluster, app)));
   };
 }

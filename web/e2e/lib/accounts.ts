@@ -19,4 +19,14 @@ export const E2E_APPS = {
   pages: 'lidarr',
   viewer: 'readarr',
   uninstall: 'bazarr',
+  /** Opened through the gateway (its upstream is the suite's real qBittorrent). */
+  gateway: 'qbittorrent',
+  /** Installed next to it, for a member who may not open it. */
+  gatewayDenied: 'deluge',
 } as const;
+
+/**
+ * The gateway's apps domain (host mode): `*.localhost` resolves to loopback in Chromium by
+ * itself, so an app's origin is `http://<app>.apps.localhost:<gateway port>` without any DNS.
+ */
+export const E2E_APPS_DOMAIN = 'apps.localhost';

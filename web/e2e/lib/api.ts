@@ -105,3 +105,26 @@ export async function findUser(api: APIRequestContext, username: string): Promis
   );
   return page.items.find((user) => user.username === username) ?? null;
 }
+
+/** A role with `permissions` globally and `grants` for single apps; its id. */
+export async function createRole(
+  api: APIRequestContext,
+  role: { name: string; permissions: string[]; grants: { app_name: string; permission: string }[] },
+): Promise<number> {
+  const data = { name: role.name, permissions: role.permissions, app_grants: role.grants };
+  const created = await json<Role>(
+    await api.post('/api/roles', { data }),
+    `create role ${role.name}`,
+  );
+  return created.id;
+}
+
+export async function deleteRole(api: APIRequestContext, name: string): Promise<void> {
+  const roles = await json<Role[]>(await api.get('/api/roles'), 'GET /api/roles');
+  const role = roles.find((candidate) => candidate.name === name);
+  if (!role) return;
+  const response = await api.delete(`/api/roles/${role.id}`);
+  if (!response.ok() && response.status() !== 404) {
+    throw new Error(`delete role ${name}: HTTP ${response.status()} ${await response.text()}`);
+  }
+}

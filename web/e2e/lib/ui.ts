@@ -18,8 +18,11 @@ export async function signIn(
     totpSecret,
     afterStep = -1,
     atCodePrompt,
+    landsOn = 'Dashboard',
   }: {
     totpSecret?: string;
+    /** The heading of the page the account lands on (members without apps.view: Apps). */
+    landsOn?: string;
     /** The last time step whose code was used: a code is accepted once. */
     afterStep?: number;
     /** Runs while the 2FA prompt is on screen (a screenshot, say). */
@@ -32,7 +35,7 @@ export async function signIn(
   await page.getByLabel('Password').fill(account.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   if (!totpSecret) {
-    await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+    await expect(page.getByRole('heading', { name: landsOn, exact: true })).toBeVisible();
     return null;
   }
   const codeField = page.getByLabel('Authentication code');
@@ -45,7 +48,7 @@ export async function signIn(
   const step = timeStep();
   await codeField.fill(totp(totpSecret, step));
   await page.getByRole('button', { name: 'Verify' }).click();
-  await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: landsOn, exact: true })).toBeVisible();
   return step;
 }
 

@@ -24,4 +24,8 @@ export const queryKeys = {
   audit: ['audit'] as const,
   auditList: (filters: AuditFilters) => ['audit', 'list', filters] as const,
   settings: ['settings'] as const,
+  gateway: ['gateway'] as const,
+  gatewayOverview: ['gateway', 'overview'] as const,
+  /** Under apps: an install, uninstall or access change refreshes the Apps home too. */
+  openableApps: ['apps', 'openable'] as const,
 };

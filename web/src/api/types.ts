@@ -115,6 +115,25 @@ export type PodInfo = Schemas['PodInfo'];
 /** GET /api/apps/{app}/events item (newest first) */
 export type KubeEvent = Schemas['EventInfo'];
 
+// ---- gateway -------------------------------------------------------------------------------------
+
+/** How the gateway serves an app: Kubarr's sign-in (`gated`), the app's own (`native`), or `off`. */
+export type AccessMode = Schemas['AccessMode'];
+
+/** GET /api/gateway/apps item: an installed app the caller may open (the Apps home page). */
+export type OpenableApp = Schemas['OpenableApp'];
+
+/** POST /api/apps/{app}/launch */
+export type LaunchRequest = Schemas['LaunchRequest'];
+export type LaunchResponse = Schemas['LaunchResponse'];
+
+/** GET /api/gateway: the gateway's set-up and each installed app's access (settings page). */
+export type GatewayOverview = Schemas['GatewayOverview'];
+export type GatewayAppAccess = Schemas['GatewayApp'];
+
+/** PUT /api/apps/{app}/gateway-credentials (write-only: never returned). */
+export type AppCredentialsRequest = Schemas['AppCredentialsRequest'];
+
 // ---- pagination ----------------------------------------------------------------------------------
 
 // Lists that can grow: `?limit=&cursor=` → `{items, next_cursor}`.

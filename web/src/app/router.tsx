@@ -39,6 +39,7 @@ const pages: RouteObject[] = [
         errorElement: <RouteError />,
         children: [
           { index: true, ...page(() => import('./routes/dashboard')) },
+          { path: paths.appsHome.path, ...page(() => import('./routes/apps-home')) },
           { path: paths.catalog.path, ...page(() => import('./routes/catalog')) },
           { path: paths.app.path, ...page(() => import('./routes/app-detail')) },
           { path: paths.users.path, ...page(() => import('./routes/users')) },

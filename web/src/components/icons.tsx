@@ -29,6 +29,15 @@ export const HomeIcon = (p: P) => (
   </Icon>
 );
 
+export const AppsIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="4" y="4" width="6" height="6" rx="1.5" />
+    <rect x="14" y="4" width="6" height="6" rx="1.5" />
+    <rect x="4" y="14" width="6" height="6" rx="1.5" />
+    <rect x="14" y="14" width="6" height="6" rx="1.5" />
+  </Icon>
+);
+
 export const CatalogIcon = (p: P) => (
   <Icon {...p}>
     <rect x="3.5" y="3.5" width="7" height="7" rx="1.5" />

@@ -14,6 +14,8 @@ export const paths = {
       invite ? `/register?invite=${encodeURIComponent(invite)}` : '/register',
   },
   dashboard: { path: '/', getHref: () => '/' },
+  /** The apps the user may open (every member's home; the landing page without apps.view). */
+  appsHome: { path: '/apps', getHref: () => '/apps' },
   catalog: { path: '/catalog', getHref: () => '/catalog' },
   app: {
     path: '/apps/:name',

@@ -34,14 +34,25 @@ describe('AppLayout', () => {
     renderLayout(
       makeUser({ roles: ['viewer'], permissions: ['apps.view', 'logs.view', 'monitoring.view'] }),
     );
-    expect(navLinks()).toEqual(['Dashboard', 'Catalog']);
+    expect(navLinks()).toEqual(['Dashboard', 'Apps', 'Catalog']);
+  });
+
+  it('shows a household member who may only open apps just the Apps page', () => {
+    renderLayout(
+      makeUser({
+        roles: ['member'],
+        permissions: [],
+        app_permissions: { qbittorrent: ['apps.open'] },
+      }),
+    );
+    expect(navLinks()).toEqual(['Apps']);
   });
 
   it('shows the catalog to a user with a per-app grant only', () => {
     renderLayout(
       makeUser({ roles: ['custom'], permissions: [], app_permissions: { sonarr: ['apps.view'] } }),
     );
-    expect(navLinks()).toEqual(['Dashboard', 'Catalog']);
+    expect(navLinks()).toEqual(['Dashboard', 'Apps', 'Catalog']);
   });
 
   it('shows an admin every section', () => {
@@ -59,6 +70,7 @@ describe('AppLayout', () => {
     );
     expect(navLinks()).toEqual([
       'Dashboard',
+      'Apps',
       'Catalog',
       'Users',
       'Invites',

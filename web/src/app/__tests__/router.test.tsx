@@ -217,4 +217,71 @@ describe('routes', () => {
     expect(qbittorrent?.querySelector('img')).toBeNull();
     expect(qbittorrent?.querySelector('[data-testid="app-icon-initial"]')).toHaveTextContent('q');
   });
+  it('lands a member who may only open apps on the Apps home, with just their apps', async () => {
+    const { router, calls } = renderApp('/', [
+      {
+        path: '/api/auth/me',
+        reply: {
+          body: makeUser({
+            roles: ['household'],
+            permissions: [],
+            app_permissions: { qbittorrent: ['apps.open'] },
+          }),
+        },
+      },
+      {
+        path: '/api/gateway/apps',
+        reply: {
+          body: [
+            {
+              name: 'qbittorrent',
+              display_name: 'qBittorrent',
+              icon_url: null,
+              state: 'installed',
+              access_mode: 'gated',
+            },
+          ],
+        },
+      },
+    ]);
+    expect(await screen.findByRole('button', { name: 'Open qBittorrent' })).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe('/apps');
+    expect(screen.getByRole('heading', { name: 'Apps', level: 1 })).toBeInTheDocument();
+    // Nothing a member cannot see was asked for.
+    expect(calls.some((c) => c.path === '/api/apps')).toBe(false);
+  });
+
+  it('offers Open on the dashboard only for the apps the user may open', async () => {
+    const app = (name: string) => ({
+      name,
+      state: 'installed',
+      message: 'Running',
+      namespace: name,
+      ready_pods: 1,
+      total_pods: 1,
+      stale: false,
+    });
+    renderApp('/', [
+      { path: '/api/auth/me', reply: { body: makeUser({ permissions: ['apps.view'] }) } },
+      { path: '/api/apps', reply: { body: [app('sonarr'), app('qbittorrent')] } },
+      { path: '/api/apps/catalog', reply: { body: [] } },
+      {
+        path: '/api/gateway/apps',
+        reply: {
+          body: [
+            {
+              name: 'qbittorrent',
+              display_name: 'qBittorrent',
+              icon_url: null,
+              state: 'installed',
+              access_mode: 'gated',
+            },
+          ],
+        },
+      },
+    ]);
+    expect(await screen.findByRole('button', { name: 'Open qbittorrent' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Details of sonarr' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Open sonarr' })).not.toBeInTheDocument();
+  });
 });

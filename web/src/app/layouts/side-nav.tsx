@@ -3,6 +3,7 @@ import { NavLink } from 'react-router';
 
 import type { CurrentUser } from '@/api/types';
 import {
+  AppsIcon,
   AuditIcon,
   CatalogIcon,
   HomeIcon,
@@ -24,7 +25,14 @@ interface NavItem {
 
 /** Sections shown only to users whose permissions allow them. */
 export const NAV_ITEMS: NavItem[] = [
-  { label: 'Dashboard', to: paths.dashboard.getHref(), icon: HomeIcon, visible: () => true },
+  {
+    label: 'Dashboard',
+    to: paths.dashboard.getHref(),
+    icon: HomeIcon,
+    visible: (u) => canForAnyApp(u, 'apps.view'),
+  },
+  // Every member's page: the apps they may open through the gateway.
+  { label: 'Apps', to: paths.appsHome.getHref(), icon: AppsIcon, visible: () => true },
   {
     label: 'Catalog',
     to: paths.catalog.getHref(),

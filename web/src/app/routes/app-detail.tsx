@@ -4,6 +4,8 @@ import { AppDetail } from '@/features/apps/components/app-detail';
 import { AppIcon } from '@/components/app-icon';
 import { useCatalog } from '@/features/catalog/api/get-catalog';
 import { useCatalogApp } from '@/features/catalog/api/get-catalog-app';
+import { useOpenableApps } from '@/features/gateway/api/get-openable-apps';
+import { OpenAppButton } from '@/features/gateway/components/open-app-button';
 import { RequirePermission, useAuthorization } from '@/lib/auth';
 
 export default function AppDetailRoute() {
@@ -15,6 +17,8 @@ export default function AppDetailRoute() {
   const entry = useCatalog({ enabled: canForAnyApp('apps.view') }).data?.find(
     (candidate) => candidate.name === name,
   );
+  // Open, when this user may open the app through the gateway.
+  const openable = useOpenableApps().data?.find((candidate) => candidate.name === name);
   return (
     <>
       <title>{`${name} · Kubarr`}</title>
@@ -24,6 +28,7 @@ export default function AppDetailRoute() {
           name={name}
           icon={<AppIcon src={entry?.icon_url} label={name} className="size-12" />}
           catalog={{ data: catalog.data, isPending: catalog.isPending, error: catalog.error }}
+          actions={openable && <OpenAppButton app={openable.name} label={openable.display_name} />}
         />
       </RequirePermission>
     </>

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
 import type { CatalogEntry, InstalledApp } from '@/api/types';
@@ -22,11 +23,14 @@ export function AppCard({
   app,
   catalog,
   canViewLogs,
+  action,
 }: {
   app: InstalledApp;
   /** The app's catalog entry; until it is known (or when it is gone) the card uses the name. */
   catalog: AppCatalogInfo | undefined;
   canViewLogs: boolean;
+  /** A control at the card's foot (the page passes Open when the app may be opened). */
+  action?: ReactNode;
 }) {
   const podsHealthy = app.total_pods > 0 && app.ready_pods === app.total_pods;
   const title = catalog?.display_name ?? app.name;
@@ -80,7 +84,7 @@ export function AppCard({
           </dd>
         </div>
       </dl>
-      <div className="mt-auto flex gap-4 pt-4">
+      <div className="mt-auto flex items-center gap-4 pt-4">
         <Link
           to={paths.app.getHref(app.name)}
           className={linkClass}
@@ -97,6 +101,7 @@ export function AppCard({
             Logs
           </Link>
         )}
+        {action && <div className="ml-auto">{action}</div>}
       </div>
     </li>
   );

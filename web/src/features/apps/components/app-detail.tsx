@@ -45,9 +45,12 @@ export function AppDetail({
   name,
   icon,
   catalog,
+  actions,
 }: {
   name: string;
   icon?: ReactNode;
+  /** Controls placed before the app's own actions (the page passes Open when it may be opened). */
+  actions?: ReactNode;
   /** The app's catalog entry, for the upgrade form. */
   catalog: CatalogSource;
 }) {
@@ -120,8 +123,9 @@ export function AppDetail({
             </p>
           </div>
         </div>
-        {(mayUpgrade || mayRestart || mayDelete) && (
+        {(Boolean(actions) || mayUpgrade || mayRestart || mayDelete) && (
           <div className="flex flex-wrap gap-2" role="group" aria-label="App actions">
+            {actions}
             {mayUpgrade && (
               <Button
                 variant="secondary"

@@ -1,5 +1,7 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 
+import type { InstalledApp } from '@/api/types';
 import { Alert } from '@/components/ui/alert';
 import { buttonClasses } from '@/components/ui/button';
 import { EmptyState } from '@/components/ui/empty-state';
@@ -18,9 +20,12 @@ const grid = 'grid gap-4 sm:grid-cols-2 xl:grid-cols-3';
  */
 export function AppsDashboard({
   catalog = new Map(),
+  appAction,
 }: {
   /** Catalog entries by app name (the page passes them in: features do not import each other). */
   catalog?: ReadonlyMap<string, AppCatalogInfo>;
+  /** A control for an app's card (e.g. Open), given the app and the title its card shows. */
+  appAction?: (app: InstalledApp, title: string) => ReactNode;
 }) {
   const apps = useApps();
   const { can, canForAnyApp } = useAuthorization();
@@ -69,6 +74,7 @@ export function AppsDashboard({
           app={app}
           catalog={catalog.get(app.name)}
           canViewLogs={can('logs.view', app.name)}
+          action={appAction?.(app, catalog.get(app.name)?.display_name ?? app.name)}
         />
       ))}
     </ul>

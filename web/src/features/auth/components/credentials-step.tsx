@@ -5,6 +5,7 @@ import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
 
 export interface CredentialsStepProps {
+  heading?: string | undefined;
   username: string;
   onUsernameChange: (value: string) => void;
   password: string;
@@ -17,6 +18,7 @@ export interface CredentialsStepProps {
 
 /** The first sign-in step: username or email, and password. */
 export function CredentialsStep({
+  heading = 'Sign in to Kubarr',
   username,
   onUsernameChange,
   password,
@@ -28,7 +30,7 @@ export function CredentialsStep({
 }: CredentialsStepProps) {
   return (
     <form onSubmit={onSubmit} noValidate className="space-y-5" aria-label="Sign in">
-      <h1 className="text-xl font-semibold">Sign in to Kubarr</h1>
+      <h1 className="text-xl font-semibold">{heading}</h1>
       {messages}
       <Field label="Username or email" required>
         {(control) => (

@@ -30,7 +30,15 @@ const EXPIRED = 'Your sign-in expired. Enter your password again.';
  * This component holds the flow; the steps are `CredentialsStep` and `SecondFactorStep`, the
  * wording of failures is `describeLoginFailure`'s.
  */
-export function LoginForm() {
+export function LoginForm({
+  heading,
+  onSignedIn,
+}: {
+  /** The first step's heading (default "Sign in to Kubarr"). */
+  heading?: string;
+  /** Where to go once signed in, instead of `?redirect=` (e.g. back to an app). */
+  onSignedIn?: () => void;
+} = {}) {
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const queryClient = useQueryClient();
@@ -53,6 +61,10 @@ export function LoginForm() {
   const finish = () => {
     // A new session: nothing cached for the anonymous visitor may leak into it.
     queryClient.clear();
+    if (onSignedIn) {
+      onSignedIn();
+      return;
+    }
     void navigate(safeRedirect(searchParams.get('redirect')), { replace: true });
   };
 
@@ -159,6 +171,7 @@ export function LoginForm() {
 
   return (
     <CredentialsStep
+      heading={heading}
       username={username}
       onUsernameChange={setUsername}
       password={password}

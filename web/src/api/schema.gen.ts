@@ -1250,6 +1250,8 @@ export interface components {
             name: string;
             /** @description The app's origin (port mode: once it has a port). */
             origin?: string | null;
+            /** @description The app has no login of its own behind Kubarr, so `native` mode is not offered. */
+            trusts_gateway: boolean;
         };
         /** @description The gateway's set-up, for the settings page. */
         GatewayOverview: {

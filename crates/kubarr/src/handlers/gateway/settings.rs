@@ -44,6 +44,8 @@ pub struct GatewayApp {
     pub credentials_set: bool,
     /// The app's origin (port mode: once it has a port).
     pub origin: Option<String>,
+    /// The app has no login of its own behind Kubarr, so `native` mode is not offered.
+    pub trusts_gateway: bool,
 }
 
 /// How the gateway is set up and how it serves each installed app.
@@ -69,6 +71,7 @@ pub async fn gateway_overview(
             .flatten();
         apps.push(GatewayApp {
             credentials_set: access::upstream_auth_in(&rows, &name).is_some(),
+            trusts_gateway: trusts_gateway(&state, &name),
             name,
             access_mode: mode,
             origin,
@@ -92,6 +95,15 @@ pub async fn gateway_overview(
             .map(|r| format!("{}-{}", r.start(), r.end())),
         apps,
     }))
+}
+
+/// Whether `app`'s chart leaves sign-in to the gateway (`kubarr.io/gateway-auth: external`).
+fn trusts_gateway(state: &AppState, app: &str) -> bool {
+    state
+        .apps
+        .catalog()
+        .get(app)
+        .is_some_and(|e| e.gateway_auth == Some(GatewayAuth::External))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -125,12 +137,7 @@ pub async fn set_app_access(
     if state.apps.installed(&app).await?.is_none() {
         return Err(no_such_app());
     }
-    let trusts_gateway = state
-        .apps
-        .catalog()
-        .get(app.as_str())
-        .is_some_and(|e| e.gateway_auth == Some(GatewayAuth::External));
-    if req.mode == AccessMode::Native && trusts_gateway {
+    if req.mode == AccessMode::Native && trusts_gateway(&state, app.as_str()) {
         return Err(AppError::unprocessable(
             ErrorCode::AppNeedsGatewaySignIn,
             "this app has no login of its own while Kubarr signs people in to it, so native mode would leave it open to anyone; keep it gated or turn it off",

@@ -154,6 +154,14 @@ function CatalogCard({
             {entry.app_version ? `v${entry.app_version}` : `chart ${entry.version}`}
           </p>
         </div>
+        {entry.retired && !installed && (
+          <span
+            className="rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-800 dark:bg-amber-950 dark:text-amber-300"
+            title={entry.retired}
+          >
+            Retired
+          </span>
+        )}
         {installed &&
           (state ? (
             <StatusBadge state={state} />

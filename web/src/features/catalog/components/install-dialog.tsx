@@ -80,6 +80,11 @@ export function InstallDialog({ app, onClose }: { app: CatalogEntry; onClose: ()
       }
     >
       <div className="space-y-4">
+        {app.retired && (
+          <Alert tone="warning" title={`${app.display_name} is retired`}>
+            {app.retired}
+          </Alert>
+        )}
         {formError && <Alert title="The app was not installed">{formError}</Alert>}
         {detail.isPending && <PageSpinner label={`Loading the settings of ${app.display_name}`} />}
         {detail.isError && (

@@ -94,13 +94,15 @@ function AccessSelect({ app, readOnly }: { app: GatewayAppAccess; readOnly: bool
         }}
       >
         {ACCESS_MODES.map((m) => (
-          <option key={m.mode} value={m.mode}>
+          <option key={m.mode} value={m.mode} disabled={m.mode === 'native' && app.trusts_gateway}>
             {m.label}
           </option>
         ))}
       </Select>
       <p id={`${id}-hint`} className="text-xs text-zinc-500 dark:text-zinc-400">
         {accessModeInfo(shown).explanation}
+        {app.trusts_gateway &&
+          ' This app signs people in through Kubarr only, so it has no native mode.'}
       </p>
       {error && <FieldError id={`${id}-error`}>{error}</FieldError>}
     </div>

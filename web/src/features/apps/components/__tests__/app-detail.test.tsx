@@ -31,6 +31,7 @@ const catalogDetail: CatalogAppDetail = {
   installed: true,
   peers: [],
   pod_security: 'baseline',
+  trusts_gateway: false,
   values_schema: {
     type: 'object',
     properties: {

@@ -19,6 +19,7 @@ const sonarr: CatalogEntry = {
   installed: false,
   peers: [],
   pod_security: 'baseline',
+  trusts_gateway: false,
 };
 
 const detail: CatalogAppDetail = {
@@ -56,6 +57,17 @@ describe('InstallDialog', () => {
     expect(post?.body).toEqual({ app_name: 'sonarr', values: { persistence: { size: '10Gi' } } });
     expect(post?.headers.get('X-Kubarr-Csrf')).toBe('1');
     expect(await screen.findByText('Installing Sonarr')).toBeInTheDocument();
+  });
+
+  it('says why a retired app is retired, and still installs it', async () => {
+    mockFetch([{ path: '/api/apps/catalog/sonarr', reply: { body: detail } }]);
+    const retired = { ...sonarr, retired: 'Its upstream project was archived; it gets no fixes.' };
+    renderWithProviders(<InstallDialog app={retired} onClose={vi.fn()} />);
+    expect(await screen.findByRole('alert')).toHaveTextContent(
+      'Sonarr is retiredIts upstream project was archived; it gets no fixes.',
+    );
+    expect(await screen.findByLabelText('Size')).toHaveValue('10Gi');
+    expect(screen.getByRole('button', { name: 'Install' })).toBeEnabled();
   });
 
   it('shows a 422 that names a value next to that field', async () => {

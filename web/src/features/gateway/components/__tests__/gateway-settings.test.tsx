@@ -23,12 +23,21 @@ function overview(credentialsSet = false): GatewayOverview {
         access_mode: 'gated',
         credentials_set: credentialsSet,
         origin: 'https://qbittorrent.apps.home.example',
+        trusts_gateway: false,
+      },
+      {
+        name: 'sonarr',
+        access_mode: 'gated',
+        credentials_set: false,
+        origin: 'https://sonarr.apps.home.example',
+        trusts_gateway: true,
       },
       {
         name: 'jellyfin',
         access_mode: 'native',
         credentials_set: false,
         origin: 'https://jellyfin.apps.home.example',
+        trusts_gateway: false,
       },
     ],
   };
@@ -45,6 +54,17 @@ describe('GatewaySettings', () => {
     expect(screen.getByText('*.apps.home.example')).toBeInTheDocument();
     expect(screen.getByText('https://qbittorrent.apps.home.example')).toBeInTheDocument();
     expect(screen.getByLabelText('Access to jellyfin')).toHaveValue('native');
+  });
+
+  it('offers no native mode for an app that signs people in through Kubarr only', async () => {
+    mockFetch([{ path: '/api/gateway', reply: { body: overview() } }]);
+    renderWithProviders(<GatewaySettings readOnly={false} />, { user: admin });
+    const select = await screen.findByLabelText('Access to sonarr');
+    expect(within(select).getByRole('option', { name: 'Native' })).toBeDisabled();
+    expect(within(select).getByRole('option', { name: 'Off' })).toBeEnabled();
+    expect(screen.getByText(/signs people in through Kubarr only/)).toBeInTheDocument();
+    const other = screen.getByLabelText('Access to qbittorrent');
+    expect(within(other).getByRole('option', { name: 'Native' })).toBeEnabled();
   });
 
   it('changes an app’s access mode and explains the choice', async () => {

@@ -36,6 +36,7 @@ impl AppState {
         apps: Arc<crate::apps::Apps>,
     ) -> Self {
         let gateway = crate::gateway::Gateway::new(config.gateway.clone());
+        apps.set_gateway(config.gateway.clone());
         Self {
             config: Arc::new(config),
             db,

@@ -81,7 +81,13 @@ impl Apps {
                 };
                 let media =
                     json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
-                let values = merge(&job.values, &media);
+                let mut values = merge(&job.values, &media);
+                let ingress = self.ingress_values(app).await.map_err(|e| {
+                    kubarr_orchestrator::Error::Config(format!("reading the public URL: {e}"))
+                })?;
+                if let Some(ingress) = ingress {
+                    values = merge(&values, &ingress);
+                }
                 let opts = DeployOptions {
                     wait: self.timeouts.deploy,
                     atomic: true,

@@ -5,6 +5,7 @@
 //! makes any other address undiallable.
 
 mod flow;
+mod ingress;
 mod ports;
 mod real_parts;
 mod revocation;

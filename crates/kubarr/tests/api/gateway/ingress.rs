@@ -533,6 +533,13 @@ mod cluster {
         t.cleanup().await;
     }
 
+    /// An object's annotations but Helm's own (`meta.helm.sh/*`).
+    fn ours(ing: &Ingress) -> std::collections::BTreeMap<String, String> {
+        let mut all = ing.metadata.annotations.clone().unwrap_or_default();
+        all.retain(|k, _| !k.starts_with("meta.helm.sh/"));
+        all
+    }
+
     /// The one rule of an Ingress: (host, path, backend service, port name or number), its
     /// class and TLS hosts/secret.
     fn shape(ing: &Ingress) -> (String, String, String, String, Option<String>, String) {
@@ -588,8 +595,10 @@ mod cluster {
             )
         );
         let middleware = format!("{name}-kubarr-auth");
+        let ann = ours(&ing);
+        assert_eq!(ann.len(), 1, "{ann:?}");
         assert_eq!(
-            ing.metadata.annotations.unwrap()["traefik.ingress.kubernetes.io/router.middlewares"],
+            ann["traefik.ingress.kubernetes.io/router.middlewares"],
             format!("{name}-{middleware}@kubernetescrd")
         );
         let gvk = GroupVersionKind::gvk("traefik.io", "v1alpha1", "Middleware");
@@ -629,7 +638,7 @@ mod cluster {
                 format!("[{host:?}]:apps-tls"),
             )
         );
-        let ann = ing.metadata.annotations.unwrap();
+        let ann = ours(&ing);
         let want = [
             ("nginx.ingress.kubernetes.io/auth-url", AUTH_URL.to_owned()),
             ("nginx.ingress.kubernetes.io/auth-method", "GET".into()),
@@ -652,12 +661,7 @@ mod cluster {
         }
         let gateway_svc = format!("{name}-kubarr-gateway");
         let auth = ingresses.get(&format!("{name}-kubarr")).await.unwrap();
-        assert!(auth
-            .metadata
-            .annotations
-            .clone()
-            .unwrap_or_default()
-            .is_empty());
+        assert!(ours(&auth).is_empty(), "{:?}", ours(&auth));
         assert_eq!(
             shape(&auth),
             (

@@ -13,6 +13,9 @@
 //!   `X-Forwarded-Proto`. Only the status counts: 401 makes nginx send the browser to
 //!   `auth-signin`, and `/_kubarr/` paths reach the gateway listener through an Ingress of their
 //!   own.
+//!
+//! Only the configured controller's headers are believed: each sets its own and passes the
+//! client's others on.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
@@ -20,6 +23,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::auth::client_ip::ClientIp;
 use crate::auth::Permission;
+use crate::config::IngressController;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::gateway::session::{self, Check};
 use crate::gateway::{routing, serve, AccessMode};
@@ -45,7 +49,8 @@ pub async fn forward_auth(
     let Some(domain) = state.gateway.config.apps_domain.clone() else {
         return Err(signed_out());
     };
-    let Some(original) = Original::from_headers(&headers) else {
+    let controller = state.gateway.config.ingress.as_ref().map(|i| i.controller);
+    let Some(original) = Original::from_headers(&headers, controller) else {
         return Err(signed_out());
     };
     let Some(app) = routing::app_from_host(&domain, &original.host) else {
@@ -112,16 +117,35 @@ struct Original {
 }
 
 impl Original {
-    /// ingress-nginx when `X-Original-URL` is present, else Traefik's `X-Forwarded-*`; `None`
-    /// when neither names a host.
-    fn from_headers(headers: &HeaderMap) -> Option<Self> {
+    /// Read in the shape of the configured controller only: each controller sets its own
+    /// headers but passes the client's others on, so Traefik lets a client's `X-Original-URL`
+    /// through and ingress-nginx a client's `X-Forwarded-Host` — believing the other shape would
+    /// let a request for one app be judged as one for another. Without Ingress mode configured
+    /// (a controller wired up by hand), the shape is the one present, and a request carrying
+    /// both is refused. `None` when no host is named.
+    fn from_headers(headers: &HeaderMap, controller: Option<IngressController>) -> Option<Self> {
         let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
         let method = |name: &str| {
             text(name)
                 .and_then(|m| Method::from_bytes(m.trim().as_bytes()).ok())
                 .unwrap_or(Method::GET)
         };
-        if let Some(url) = text("x-original-url") {
+        let nginx = match controller {
+            Some(IngressController::Nginx) => true,
+            Some(IngressController::Traefik) => false,
+            None => {
+                let traefik = ["x-forwarded-host", "x-forwarded-uri"]
+                    .iter()
+                    .any(|h| headers.contains_key(*h));
+                let nginx = headers.contains_key("x-original-url");
+                if traefik && nginx {
+                    return None;
+                }
+                nginx
+            }
+        };
+        if nginx {
+            let url = text("x-original-url")?;
             let (scheme, rest) = url.trim().split_once("://")?;
             let (host, path) = match rest.find('/') {
                 Some(i) => rest.split_at(i),

@@ -29,20 +29,28 @@ fn ingress(controller: IngressController) -> IngressConfig {
 /// Host mode with Ingress mode on `controller`, `app` installed on the fakes, the public URL
 /// `http://kubarr.test`. (Only the API is served: the forward endpoint needs no listener.)
 async fn start(app: &str, controller: IngressController) -> TestApp {
+    start_apps(&[app], Some(controller)).await
+}
+
+/// [`start`] for several apps, and with Ingress mode possibly unconfigured.
+async fn start_apps(apps: &[&str], controller: Option<IngressController>) -> TestApp {
+    let charts: Vec<(&str, &str)> = apps.iter().map(|a| ("sonarr", *a)).collect();
     let t = TestApp::builder()
-        .charts(&[("sonarr", app)])
+        .charts(&charts)
         .fake_cluster()
         .admin()
         .config(move |c| {
             c.gateway.listen = Some(SocketAddr::from(([127, 0, 0, 1], 0)));
             c.gateway.apps_domain = Some(DOMAIN.into());
             c.gateway.loopback_only = true;
-            c.gateway.ingress = Some(ingress(controller));
+            c.gateway.ingress = controller.map(ingress);
         })
         .build()
         .await;
     set_public_url(&t, "http://kubarr.test").await;
-    install(&t, app).await;
+    for app in apps {
+        install(&t, app).await;
+    }
     t
 }
 
@@ -297,6 +305,76 @@ async fn nginx_shaped_requests_answer_200_401_403() {
     assert!(res.status.is_success(), "{}", res.text());
     let r = nginx(&t, &url, Some(&cookie)).await;
     assert_eq!(r.status, 403, "{}", r.text());
+}
+
+#[tokio::test]
+async fn the_other_controllers_headers_never_name_the_app() {
+    // Each controller passes a client's headers on, setting only its own: a request for app B
+    // that also names app A in the other controller's header must be judged as one for B.
+    let (a, b) = ("ingspoofa", "ingspoofb");
+    for controller in [
+        Some(IngressController::Traefik),
+        Some(IngressController::Nginx),
+        None,
+    ] {
+        let t = start_apps(&[a, b], controller).await;
+        let admin = t.admin_token.clone().unwrap();
+        let role = "a-openers";
+        let res = t
+            .admin(
+                Method::POST,
+                "/api/roles",
+                Some(
+                    serde_json::json!({"name": role, "permissions": [], "app_grants": [
+                    {"app_name": a, "permission": "apps.view"},
+                    {"app_name": a, "permission": "apps.open"}]}),
+                ),
+            )
+            .await;
+        assert_eq!(res.status, 201, "{}", res.text());
+        let member = create_user(&t, &admin, "ada", &[role]).await;
+        let res = t
+            .call(Method::POST, &format!("/api/apps/{a}/launch"))
+            .bearer(&member.token)
+            .json(serde_json::json!({}))
+            .send()
+            .await;
+        assert_eq!(res.status, 200, "{}", res.text());
+        let cookie = redeem_on_gateway(&t, a, ticket_in(res.json()["url"].as_str().unwrap())).await;
+        let ask = |shape: &'static str, host: &'static str, cookie: String| {
+            let c = t
+                .call(Method::GET, "/api/auth/forward")
+                .header("accept", "application/json")
+                .header("cookie", &cookie);
+            match shape {
+                "traefik" => c
+                    .header("x-forwarded-host", &format!("{host}.{DOMAIN}"))
+                    .header("x-forwarded-uri", "/")
+                    .header("x-forwarded-method", "GET"),
+                _ => c.header("x-original-url", &format!("http://{host}.{DOMAIN}/")),
+            }
+        };
+        // The honest shape of this controller: A passes with A's cookie.
+        let honest = match controller {
+            Some(IngressController::Nginx) => "nginx",
+            _ => "traefik",
+        };
+        let r = ask(honest, a, cookie.clone()).send().await;
+        assert_eq!(r.status, 200, "{controller:?}: {}", r.text());
+        // A request for B carrying A in the other shape's header.
+        let (real, forged) = match controller {
+            Some(IngressController::Nginx) => ("nginx", "traefik"),
+            _ => ("traefik", "nginx"),
+        };
+        let mut c = ask(real, b, cookie.clone());
+        c = match forged {
+            "traefik" => c.header("x-forwarded-host", &format!("{a}.{DOMAIN}")),
+            _ => c.header("x-original-url", &format!("http://{a}.{DOMAIN}/")),
+        };
+        let r = c.send().await;
+        assert_eq!(r.status, 401, "{controller:?}: {}", r.text());
+        t.cleanup().await;
+    }
 }
 
 /// Redeems `ticket` on the gateway's own listener (what ingress-nginx's `/_kubarr/` Ingress

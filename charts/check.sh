@@ -383,6 +383,14 @@ def check_objects(c, label, docs, ctx, values):
              f"{label}: extra ingress namespace {ns} missing")
     for cidr in extra_cidrs:
         c.ok({"ipBlock": {"cidr": cidr}} in froms, f"{label}: extra ingress CIDR {cidr} missing")
+    ing = values["kubarr"]["ingress"]
+    controller_ns = ing.get("controllerNamespace") if ing.get("controller") else ""
+    ns_froms = [p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for p in froms
+                if "matchLabels" in p.get("namespaceSelector", {})]
+    if controller_ns:
+        c.ok(controller_ns in ns_froms, f"{label}: the Ingress controller's namespace {controller_ns} is not let in")
+    c.ok(set(ns_froms) <= {kubarr_ns, *extra_ns, *([controller_ns] if controller_ns else [])},
+         f"{label}: ingress from unexpected namespaces {sorted(ns_froms)}")
     for r in ingress:
         c.ok([p.get("port") for p in r.get("ports", [])] == [spec["port"]],
              f"{label}: ingress must be limited to the web port {spec['port']}")
@@ -585,10 +593,12 @@ def check_chart(name, catalog_meta):
         ("no media claim", {"kubarr": {"media": {"claimName": ""}}}),
         ("no storage class", {"persistence": {"config": {"storageClass": "-"}}}),
         ("no peers reach", {"networkPolicy": {"allowIngressFromNamespaces": ["a", "b"]}}),
-        ("ingress traefik", {"kubarr": {"ingress": dict(INGRESS, controller="traefik")}}),
+        ("ingress traefik", {"kubarr": {"ingress": dict(INGRESS, controller="traefik", controllerNamespace="kube-system")}}),
+        ("ingress off ignores its namespace", {"kubarr": {"ingress": {"controllerNamespace": "kube-system"}}}),
         ("ingress traefik class tls", {"kubarr": {"ingress": dict(INGRESS, controller="traefik", className="traefik",
                                                                   tlsSecret="apps-tls")}}),
         ("ingress nginx", {"kubarr": {"ingress": dict(INGRESS, controller="nginx", className="nginx",
+                                                      controllerNamespace="ingress-nginx",
                                                       gatewayService="kubarr-gateway.kubarr.svc.cluster.local",
                                                       gatewayPort=8081)}}),
         ("ingress nginx no sign-in", {"kubarr": {"ingress": dict(INGRESS, controller="nginx", signinUrl="",
@@ -627,6 +637,7 @@ def check_chart(name, catalog_meta):
         ("an auth URL with quotes", ["--set-string", 'kubarr.ingress.authUrl=http://a/"x'], "authUrl"),
         ("a sign-in URL elsewhere", ["--set-string", "kubarr.ingress.signinUrl=https://evil.example/x"], "signinUrl"),
         ("a bad ingress host", ["--set-string", "kubarr.ingress.host=a b"], "host"),
+        ("a bad controller namespace", ["--set-string", "kubarr.ingress.controllerNamespace=a.b"], "controllerNamespace"),
     ]
     for label, args, word in rejects:
         rc, out, err = helm("template", name, d, *args)

@@ -203,6 +203,9 @@ pub struct IngressConfig {
     /// ingress-nginx: Kubarr's gateway Service (`name.namespace.svc.cluster.local`) and port,
     /// where each app host's `/_kubarr/` paths go (ticket redemption, sign-out).
     pub gateway_service: Option<(String, u16)>,
+    /// The namespace of the controller's pods, let through each app's NetworkPolicy to its web
+    /// port (unset: allow it per app with `networkPolicy.allowIngressFromNamespaces`).
+    pub controller_namespace: Option<String>,
 }
 
 impl GatewayConfig {

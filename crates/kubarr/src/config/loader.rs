@@ -66,6 +66,7 @@ const KNOWN_KEYS: &[&str] = &[
     "gateway.ingress.tls_secret",
     "gateway.ingress.auth_url",
     "gateway.ingress.gateway_service",
+    "gateway.ingress.controller_namespace",
 ];
 
 /// Why the configuration cannot be used: one line per invalid key.

@@ -36,6 +36,7 @@ pub fn values(config: &GatewayConfig, app: &AppName, public_url: Option<&str>) -
         "gatewayService": gateway_service,
         "gatewayPort": gateway_port,
         "tlsSecret": ingress.tls_secret.clone().unwrap_or_default(),
+        "controllerNamespace": ingress.controller_namespace.clone().unwrap_or_default(),
     }}}))
 }
 
@@ -53,6 +54,7 @@ mod tests {
                 tls_secret: None,
                 auth_url: "http://kubarr.kubarr.svc.cluster.local:8080/api/auth/forward".into(),
                 gateway_service: Some(("kubarr-gateway.kubarr.svc.cluster.local".into(), 8081)),
+                controller_namespace: Some("ingress-nginx".into()),
             }),
             ..GatewayConfig::default()
         }
@@ -81,6 +83,7 @@ mod tests {
             "kubarr-gateway.kubarr.svc.cluster.local"
         );
         assert_eq!(i["gatewayPort"], 8081);
+        assert_eq!(i["controllerNamespace"], "ingress-nginx");
 
         let v = values(&config(IngressController::Traefik), &app, None).unwrap();
         let i = &v["kubarr"]["ingress"];

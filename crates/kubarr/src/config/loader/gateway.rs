@@ -140,6 +140,16 @@ fn ingress(r: &mut Reader, host_mode: bool) -> Option<IngressConfig> {
     };
     let class_name = name(r, "gateway.ingress.class_name");
     let tls_secret = name(r, "gateway.ingress.tls_secret");
+    let controller_namespace = name(r, "gateway.ingress.controller_namespace");
+    if let Some(ns) = &controller_namespace {
+        if ns.len() > 63 || ns.contains('.') {
+            r.problem(
+                "gateway.ingress.controller_namespace",
+                format!("`{ns}` is not a namespace name"),
+            );
+            ok = false;
+        }
+    }
     let auth_url = match r
         .string("gateway.ingress.auth_url")
         .map(|s| s.trim().to_owned())
@@ -188,6 +198,7 @@ fn ingress(r: &mut Reader, host_mode: bool) -> Option<IngressConfig> {
         tls_secret,
         auth_url: auth_url?,
         gateway_service,
+        controller_namespace,
     })
     .filter(|_| ok)
 }

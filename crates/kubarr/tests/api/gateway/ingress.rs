@@ -23,6 +23,7 @@ fn ingress(controller: IngressController) -> IngressConfig {
         tls_secret: None,
         auth_url: AUTH_URL.into(),
         gateway_service: Some((GATEWAY_SERVICE.into(), 8081)),
+        controller_namespace: None,
     }
 }
 
@@ -448,6 +449,10 @@ fn ingress_keys_are_checked_together() {
         ("KUBARR_GATEWAY__INGRESS__AUTH_URL", AUTH_URL),
         ("KUBARR_GATEWAY__INGRESS__CLASS_NAME", "traefik"),
         ("KUBARR_GATEWAY__INGRESS__TLS_SECRET", "apps-tls"),
+        (
+            "KUBARR_GATEWAY__INGRESS__CONTROLLER_NAMESPACE",
+            "kube-system",
+        ),
     ]))
     .unwrap();
     let i = c.gateway.ingress.unwrap();
@@ -456,6 +461,7 @@ fn ingress_keys_are_checked_together() {
     assert_eq!(i.class_name.as_deref(), Some("traefik"));
     assert_eq!(i.tls_secret.as_deref(), Some("apps-tls"));
     assert_eq!(i.gateway_service, None);
+    assert_eq!(i.controller_namespace.as_deref(), Some("kube-system"));
 
     let c = load(&with(&[
         ("KUBARR_GATEWAY__INGRESS__CONTROLLER", "nginx"),
@@ -526,6 +532,17 @@ fn ingress_keys_are_checked_together() {
             ],
             "gateway.ingress.class_name",
         ),
+        (
+            &[
+                ("KUBARR_GATEWAY__INGRESS__CONTROLLER", "traefik"),
+                ("KUBARR_GATEWAY__INGRESS__AUTH_URL", AUTH_URL),
+                (
+                    "KUBARR_GATEWAY__INGRESS__CONTROLLER_NAMESPACE",
+                    "kube.system",
+                ),
+            ],
+            "gateway.ingress.controller_namespace: `kube.system` is not a namespace name",
+        ),
     ];
     for (extra, want) in cases {
         let got = problems(&with(extra));
@@ -556,7 +573,7 @@ mod cluster {
 
     use axum::http::{Method, StatusCode};
     use k8s_openapi::api::core::v1::Service;
-    use k8s_openapi::api::networking::v1::Ingress;
+    use k8s_openapi::api::networking::v1::{Ingress, NetworkPolicy};
     use kube::api::{ApiResource, DynamicObject, GroupVersionKind};
     use kube::Api;
     use serde_json::json;
@@ -577,6 +594,7 @@ mod cluster {
                 let mut i = ingress(controller);
                 i.class_name = Some(controller.as_str().into());
                 i.tls_secret = Some("apps-tls".into());
+                i.controller_namespace = Some(format!("{}-system", controller.as_str()));
                 c.gateway.ingress = Some(i);
             })
             .build()
@@ -594,6 +612,22 @@ mod cluster {
             .wait_state(&name, "installed", Duration::from_secs(300))
             .await;
         assert_eq!(status["message"], "Running", "{status}");
+        // The controller's namespace is let through the app's NetworkPolicy.
+        let np: NetworkPolicy = Api::namespaced(t.cluster().client(), &name)
+            .get(&name)
+            .await
+            .unwrap();
+        let want = format!("{}-system", controller.as_str());
+        let lets_in = np.spec.unwrap().ingress.unwrap().iter().any(|rule| {
+            rule.from.iter().flatten().any(|peer| {
+                peer.namespace_selector
+                    .as_ref()
+                    .and_then(|s| s.match_labels.as_ref())
+                    .and_then(|l| l.get("kubernetes.io/metadata.name"))
+                    == Some(&want)
+            })
+        });
+        assert!(lets_in, "the NetworkPolicy does not let {want} in");
         (t, name)
     }
 

@@ -194,6 +194,9 @@ def by_kind(docs):
 def check_objects(c, label, docs, ctx, values):
     """Assertions on one rendering. ctx: chart facts; values: the merged values used."""
     name, meta, spec = ctx["name"], ctx["meta"], ctx["spec"]
+    ingress_docs = [d for d in docs if is_ingress_object(d)]
+    check_ingress(c, label, ingress_docs, ctx, values)
+    all_docs, docs = docs, [d for d in docs if not is_ingress_object(d)]
     kinds = by_kind(docs)
     want_pvc = 0 if values["persistence"]["config"].get("existingClaim") else 1
     want_secret = 1 if ctx.get("secret_set") else 0
@@ -204,7 +207,7 @@ def check_objects(c, label, docs, ctx, values):
     extra = set(kinds) - set(expected)
     c.ok(not extra, f"{label}: unexpected kinds {sorted(extra)}")
 
-    for d in docs:
+    for d in all_docs:
         labels = d.get("metadata", {}).get("labels") or {}
         what = f"{label}: {d.get('kind')}/{d.get('metadata', {}).get('name')}"
         for k in LABEL_KEYS:
@@ -391,9 +394,103 @@ def check_objects(c, label, docs, ctx, values):
              f"{label}: extra ingress namespace {ns} missing")
     for cidr in extra_cidrs:
         c.ok({"ipBlock": {"cidr": cidr}} in froms, f"{label}: extra ingress CIDR {cidr} missing")
+    ing = values["kubarr"]["ingress"]
+    controller_ns = ing.get("controllerNamespace") if ing.get("controller") else ""
+    ns_froms = [p["namespaceSelector"]["matchLabels"]["kubernetes.io/metadata.name"] for p in froms
+                if "matchLabels" in p.get("namespaceSelector", {})]
+    if controller_ns:
+        c.ok(controller_ns in ns_froms, f"{label}: the Ingress controller's namespace {controller_ns} is not let in")
+    c.ok(set(ns_froms) <= {kubarr_ns, *extra_ns, *([controller_ns] if controller_ns else [])},
+         f"{label}: ingress from unexpected namespaces {sorted(ns_froms)}")
     for r in ingress:
         c.ok([p.get("port") for p in r.get("ports", [])] == [spec["port"]],
              f"{label}: ingress must be limited to the web port {spec['port']}")
+
+
+def is_ingress_object(d):
+    """What Ingress mode adds: Ingresses, Traefik Middlewares, the ExternalName gateway Service."""
+    return d.get("kind") in ("Ingress", "Middleware") or \
+        (d.get("kind") == "Service" and (d.get("spec") or {}).get("type") == "ExternalName")
+
+
+NGINX_ANNOTATIONS = {"nginx.ingress.kubernetes.io/auth-url", "nginx.ingress.kubernetes.io/auth-method",
+                     "nginx.ingress.kubernetes.io/auth-response-headers", "nginx.ingress.kubernetes.io/auth-signin",
+                     "nginx.ingress.kubernetes.io/auth-signin-redirect-param"}
+
+
+def check_ingress(c, label, docs, ctx, values):
+    """Ingress mode's objects: none while kubarr.ingress.controller is empty; else the app's
+    Ingress (host, / Prefix to the Service's http port, class, TLS) with Traefik's ForwardAuth
+    Middleware or ingress-nginx's auth annotations plus the /_kubarr/ Ingress to the gateway."""
+    name = ctx["name"]
+    ing = values["kubarr"]["ingress"]
+    controller = ing["controller"]
+    if not controller:
+        c.ok(not docs, f"{label}: Ingress mode is off but {[d['kind'] for d in docs]} rendered")
+        return
+    kinds = by_kind(docs)
+    ingresses = {d["metadata"]["name"]: d for d in kinds.get("Ingress", [])}
+    want_names = {name} if controller == "traefik" else {name, f"{name}-kubarr"}
+    if not c.ok(set(ingresses) == want_names, f"{label}: Ingresses {sorted(ingresses)} != {sorted(want_names)}"):
+        return
+
+    def one_rule(d, path, service, port):
+        spec = d["spec"]
+        what = f"{label}: Ingress {d['metadata']['name']}"
+        c.ok(spec.get("ingressClassName") == (ing["className"] or None), f"{what}: ingressClassName")
+        tls = spec.get("tls")
+        if ing["tlsSecret"]:
+            c.ok(tls == [{"hosts": [ing["host"]], "secretName": ing["tlsSecret"]}], f"{what}: tls {tls}")
+        else:
+            c.ok(not tls, f"{what}: tls without kubarr.ingress.tlsSecret")
+        rules = spec.get("rules") or []
+        c.ok(len(rules) == 1 and rules[0].get("host") == ing["host"], f"{what}: one rule for {ing['host']}")
+        paths = rules[0]["http"]["paths"] if rules else []
+        c.ok(paths == [{"path": path, "pathType": "Prefix",
+                        "backend": {"service": {"name": service, "port": port}}}],
+             f"{what}: paths {paths}")
+
+    main = ingresses[name]
+    ann = main["metadata"].get("annotations") or {}
+    one_rule(main, "/", name, {"name": "http"})
+    if controller == "traefik":
+        mws = kinds.get("Middleware", [])
+        if c.ok(len(mws) == 1 and mws[0].get("apiVersion") == "traefik.io/v1alpha1",
+                f"{label}: one traefik.io/v1alpha1 Middleware"):
+            mw = mws[0]
+            c.ok(ann == {"traefik.ingress.kubernetes.io/router.middlewares":
+                         f"{name}-{mw['metadata']['name']}@kubernetescrd"}, f"{label}: Traefik annotations {ann}")
+            c.ok(mw["spec"] == {"forwardAuth": {"address": ing["authUrl"], "trustForwardHeader": False,
+                                                "authResponseHeaders": ["X-Kubarr-User"]}},
+                 f"{label}: Middleware spec {mw['spec']}")
+        c.ok(not kinds.get("Service"), f"{label}: Traefik needs no gateway Service")
+    else:
+        c.ok(not kinds.get("Middleware"), f"{label}: a Middleware for ingress-nginx")
+        c.ok(set(ann) <= NGINX_ANNOTATIONS, f"{label}: unexpected annotations {sorted(set(ann) - NGINX_ANNOTATIONS)}")
+        c.ok(ann.get("nginx.ingress.kubernetes.io/auth-url") == ing["authUrl"], f"{label}: auth-url")
+        c.ok(ann.get("nginx.ingress.kubernetes.io/auth-method") == "GET", f"{label}: auth-method")
+        c.ok(ann.get("nginx.ingress.kubernetes.io/auth-response-headers") == "X-Kubarr-User",
+             f"{label}: auth-response-headers")
+        if ing["signinUrl"]:
+            c.ok(ann.get("nginx.ingress.kubernetes.io/auth-signin") == ing["signinUrl"] + "&next=$escaped_request_uri"
+                 and ann.get("nginx.ingress.kubernetes.io/auth-signin-redirect-param") == "next",
+                 f"{label}: auth-signin must come back to the same path (next)")
+        else:
+            c.ok("nginx.ingress.kubernetes.io/auth-signin" not in ann, f"{label}: auth-signin without a sign-in URL")
+        svcs = kinds.get("Service", [])
+        if c.ok(len(svcs) == 1, f"{label}: {len(svcs)} ExternalName Services, want 1"):
+            svc = svcs[0]
+            c.ok(svc["spec"].get("externalName") == ing["gatewayService"]
+                 and svc["spec"].get("ports") == [{"name": "http", "port": ing["gatewayPort"], "protocol": "TCP"}],
+                 f"{label}: ExternalName Service {svc['spec']}")
+            auth = ingresses[f"{name}-kubarr"]
+            c.ok(not auth["metadata"].get("annotations"), f"{label}: the /_kubarr/ Ingress must not be forward-authed")
+            one_rule(auth, "/_kubarr/", svc["metadata"]["name"], {"number": ing["gatewayPort"]})
+
+
+INGRESS = {"host": "demo.apps.home.example",
+           "authUrl": "http://kubarr.kubarr.svc.cluster.local:8080/api/auth/forward",
+           "signinUrl": "https://kubarr.home.example/login?app=demo"}
 
 
 def deep_merge(base, over):
@@ -588,6 +685,16 @@ def check_chart(name, catalog_meta):
         ("no peers reach", {"networkPolicy": {"allowIngressFromNamespaces": ["a", "b"]}}),
         ("credentials", {"kubarr": {"credentials": {"secretName": "kubarr-credentials"},
                                     "media": {"claimName": "kubarr-media-feedf00d"}}}),
+        ("ingress traefik", {"kubarr": {"ingress": dict(INGRESS, controller="traefik", controllerNamespace="kube-system")}}),
+        ("ingress off ignores its namespace", {"kubarr": {"ingress": {"controllerNamespace": "kube-system"}}}),
+        ("ingress traefik class tls", {"kubarr": {"ingress": dict(INGRESS, controller="traefik", className="traefik",
+                                                                  tlsSecret="apps-tls")}}),
+        ("ingress nginx", {"kubarr": {"ingress": dict(INGRESS, controller="nginx", className="nginx",
+                                                      controllerNamespace="ingress-nginx",
+                                                      gatewayService="kubarr-gateway.kubarr.svc.cluster.local",
+                                                      gatewayPort=8081)}}),
+        ("ingress nginx no sign-in", {"kubarr": {"ingress": dict(INGRESS, controller="nginx", signinUrl="",
+                                                                 gatewayService="kubarr-gateway.kubarr.svc.cluster.local")}}),
     ]
     with tempfile.TemporaryDirectory() as tmp:
         for label, over in variants:
@@ -620,6 +727,12 @@ def check_chart(name, catalog_meta):
         ("bad cidr", ["--set", "networkPolicy.allowIngressFromCIDRs[0]=everyone"], "allowIngressFromCIDRs"),
         ("bad image tag", ["--set-string", "image.tag=bad tag"], "tag"),
         ("global value", ["--set", "global.x=1"], "global"),
+        ("unknown ingress controller", ["--set", "kubarr.ingress.controller=haproxy"], "controller"),
+        ("unknown ingress key", ["--set", "kubarr.ingress.annotations=x"], "annotations"),
+        ("an auth URL with quotes", ["--set-string", 'kubarr.ingress.authUrl=http://a/"x'], "authUrl"),
+        ("a sign-in URL elsewhere", ["--set-string", "kubarr.ingress.signinUrl=https://evil.example/x"], "signinUrl"),
+        ("a bad ingress host", ["--set-string", "kubarr.ingress.host=a b"], "host"),
+        ("a bad controller namespace", ["--set-string", "kubarr.ingress.controllerNamespace=a.b"], "controllerNamespace"),
     ]
     for label, args, word in rejects:
         rc, out, err = helm("template", name, d, *args)

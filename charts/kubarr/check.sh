@@ -134,12 +134,14 @@ if mode in host:
                      "KUBARR_GATEWAY__INGRESS__CLASS_NAME": "traefik",
                      "KUBARR_GATEWAY__INGRESS__TLS_SECRET": "apps-tls",
                      "KUBARR_GATEWAY__INGRESS__AUTH_URL": f"http://kubarr-backend.kubarr-system.{fqdn}:8080/api/auth/forward",
-                     "KUBARR_GATEWAY__INGRESS__GATEWAY_SERVICE": f"kubarr-gateway.kubarr-system.{fqdn}"})
+                     "KUBARR_GATEWAY__INGRESS__GATEWAY_SERVICE": f"kubarr-gateway.kubarr-system.{fqdn}:80",
+                     "KUBARR_GATEWAY__INGRESS__CONTROLLER_NAMESPACE": "kube-system"})
     if mode == "nodeport-gw-ingressmode-nginx":
         # The backend Service's port is expose.servicePort outside expose.mode=ingress.
         want.update({"KUBARR_GATEWAY__INGRESS__CONTROLLER": "nginx",
                      "KUBARR_GATEWAY__INGRESS__AUTH_URL": f"http://kubarr-backend.kubarr-system.{fqdn}:80/api/auth/forward",
-                     "KUBARR_GATEWAY__INGRESS__GATEWAY_SERVICE": f"kubarr-gateway.kubarr-system.{fqdn}"})
+                     "KUBARR_GATEWAY__INGRESS__GATEWAY_SERVICE": f"kubarr-gateway.kubarr-system.{fqdn}:80",
+                     "KUBARR_GATEWAY__INGRESS__CONTROLLER_NAMESPACE": "ingress-nginx"})
     check(genv == want, f"gateway env {genv}")
     check(ports == {"http": 8080, "gateway": 8090}, f"container ports {ports}")
     want_type = {"gw-host-loadbalancer": "LoadBalancer", "gw-host-nodeport": "NodePort"}.get(mode, "ClusterIP")

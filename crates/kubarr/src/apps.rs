@@ -64,6 +64,8 @@ pub struct Apps {
     own_namespace: std::sync::OnceLock<String>,
     /// Where host-path media may live (`media.allowed_roots`).
     media_roots: std::sync::OnceLock<media::MediaRoots>,
+    /// The gateway's configuration (Ingress mode adds `kubarr.ingress` values to deployments).
+    gateway: std::sync::OnceLock<crate::config::GatewayConfig>,
     /// Names of apps whose operation state changed (feeds the status events).
     op_changes: broadcast::Sender<String>,
     /// Seals the credentials Kubarr generates for apps (set with the server state).
@@ -145,6 +147,11 @@ impl Apps {
         let _ = self.media_roots.set(roots);
     }
 
+    /// Sets the gateway configuration (done once, where the state is assembled); ignored once set.
+    pub fn set_gateway(&self, config: crate::config::GatewayConfig) {
+        let _ = self.gateway.set(config);
+    }
+
     /// Builds the service around given parts (tests use this with fakes or short timeouts),
     /// as the only process on its database.
     pub fn new(
@@ -181,6 +188,7 @@ impl Apps {
             coordination,
             own_namespace: std::sync::OnceLock::new(),
             media_roots: std::sync::OnceLock::new(),
+            gateway: std::sync::OnceLock::new(),
             op_changes,
             secret_key: std::sync::OnceLock::new(),
         });

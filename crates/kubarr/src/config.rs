@@ -165,6 +165,47 @@ pub struct GatewayConfig {
     pub public_port: Option<u16>,
     /// Dial only loopback upstreams (tests: nothing outside 127.0.0.0/8 or ::1 may be dialled).
     pub loopback_only: bool,
+    /// Ingress mode (opt-in): each app's chart also renders an Ingress whose controller asks
+    /// Kubarr's forward-auth endpoint about every request. Needs host mode.
+    pub ingress: Option<IngressConfig>,
+}
+
+/// The Ingress controller that serves app hosts in Ingress mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IngressController {
+    /// Traefik (k3s's default): a `ForwardAuth` Middleware per app.
+    Traefik,
+    /// ingress-nginx: `auth-url` / `auth-signin` annotations.
+    Nginx,
+}
+
+impl IngressController {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Traefik => "traefik",
+            Self::Nginx => "nginx",
+        }
+    }
+}
+
+/// `gateway.ingress.*`: what Kubarr hands each app's chart in Ingress mode.
+#[derive(Clone, Debug, Serialize)]
+pub struct IngressConfig {
+    pub controller: IngressController,
+    /// The IngressClass of the apps' Ingresses (unset: the cluster's default class).
+    pub class_name: Option<String>,
+    /// A TLS Secret each app's Ingress names (it must exist in every app namespace); unset: the
+    /// controller's default certificate.
+    pub tls_secret: Option<String>,
+    /// The in-cluster URL of `GET /api/auth/forward` the controller asks.
+    pub auth_url: String,
+    /// ingress-nginx: Kubarr's gateway Service (`name.namespace.svc.cluster.local`) and port,
+    /// where each app host's `/_kubarr/` paths go (ticket redemption, sign-out).
+    pub gateway_service: Option<(String, u16)>,
+    /// The namespace of the controller's pods, let through each app's NetworkPolicy to its web
+    /// port (unset: allow it per app with `networkPolicy.allowIngressFromNamespaces`).
+    pub controller_namespace: Option<String>,
 }
 
 impl GatewayConfig {

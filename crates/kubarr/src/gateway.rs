@@ -15,6 +15,7 @@
 //! - [`routing`]: which app a request is for, and each app's public origin;
 //! - [`session`]: tickets, app sessions, the app cookie;
 //! - [`headers`]: what crosses the gateway in each direction;
+//! - [`ingress`]: Ingress mode's values for the apps' charts (the Ingress and its forward-auth);
 //! - [`dial`]: the only way the gateway opens connections (no link-local or metadata address);
 //! - [`proxy`], [`tunnel`]: HTTP forwarding and upgraded (WebSocket) connections;
 //! - [`serve`]: the listeners and the request dispatch.
@@ -22,6 +23,7 @@
 pub(crate) mod access;
 pub(crate) mod dial;
 pub(crate) mod headers;
+pub mod ingress;
 pub(crate) mod proxy;
 pub(crate) mod routing;
 pub mod serve;

@@ -37,6 +37,7 @@ impl AppState {
     ) -> Self {
         let gateway = crate::gateway::Gateway::new(config.gateway.clone());
         apps.set_secret_key(secret_key.clone());
+        apps.set_gateway(config.gateway.clone());
         Self {
             config: Arc::new(config),
             db,

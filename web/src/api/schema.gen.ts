@@ -347,7 +347,8 @@ export interface paths {
         /**
          * Forward-auth for Ingress mode (Traefik `ForwardAuth`, ingress-nginx `auth-url`): 200 when
          *     the app cookie admits the caller to the app the forwarded host names, 401 when signed out,
-         *     403 without the grant.
+         *     403 without the grant. For Traefik a signed-out page load gets 302 to the sign-in, and the
+         *     app origin's `/_kubarr/` pages are answered here.
          */
         get: operations["forward_auth"];
         put?: never;
@@ -3027,6 +3028,13 @@ export interface operations {
         responses: {
             /** @description Allowed; `X-Kubarr-User` names the user */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Traefik: a signed-out page load goes to the sign-in; a redeemed ticket to its `next` with the app cookie */
+            302: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -5,6 +5,7 @@ selects them for both Ingress and Egress, anything not allowed below is denied
   ingress  - to the web port from Kubarr's namespace (kubarr.namespace)
            - to the web port from the peer apps (kubarr.io/peers)
            - to the web port from networkPolicy.allowIngressFromNamespaces / ...CIDRs
+           - Ingress mode: to the web port from kubarr.ingress.controllerNamespace
   egress   - DNS (UDP/TCP 53) to kube-system
            - to the peer apps (their own policies limit the ports)
            - to the internet: any public IPv4/IPv6 address, but no private,
@@ -17,6 +18,8 @@ Peers live in namespaces named after them and labelled kubarr.io/app=<peer>.
 {{- $np := .Values.networkPolicy | default dict -}}
 {{- $extraNs := $np.allowIngressFromNamespaces | default list -}}
 {{- $extraCidrs := $np.allowIngressFromCIDRs | default list -}}
+{{- $ingress := (.Values.kubarr | default dict).ingress | default dict -}}
+{{- $controllerNs := ternary ($ingress.controllerNamespace | default "") "" (not (empty $ingress.controller)) -}}
 apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:
@@ -59,6 +62,15 @@ spec:
         - ipBlock:
             cidr: {{ . | quote }}
         {{- end }}
+      ports:
+        - protocol: TCP
+          port: {{ int $spec.port }}
+    {{- end }}
+    {{- if $controllerNs }}
+    - from:
+        - namespaceSelector:
+            matchLabels:
+              kubernetes.io/metadata.name: {{ $controllerNs | quote }}
       ports:
         - protocol: TCP
           port: {{ int $spec.port }}

@@ -84,14 +84,19 @@ impl Apps {
                 };
                 let media =
                     json!({"kubarr": {"media": {"claimName": claim.clone().unwrap_or_default()}}});
-                let values = merge(&job.values, &media);
-                let values = match self.deliver_credentials(&entry).await? {
-                    Some(secret) => merge(
+                let mut values = merge(&job.values, &media);
+                if let Some(secret) = self.deliver_credentials(&entry).await? {
+                    values = merge(
                         &values,
                         &json!({"kubarr": {"credentials": {"secretName": secret}}}),
-                    ),
-                    None => values,
-                };
+                    );
+                }
+                let ingress = self.ingress_values(app).await.map_err(|e| {
+                    kubarr_orchestrator::Error::Config(format!("reading the public URL: {e}"))
+                })?;
+                if let Some(ingress) = ingress {
+                    values = merge(&values, &ingress);
+                }
                 let opts = DeployOptions {
                     wait: self.timeouts.deploy,
                     atomic: true,

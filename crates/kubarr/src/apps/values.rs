@@ -51,6 +51,26 @@ impl Apps {
         }
     }
 
+    /// Ingress mode's `kubarr.ingress` values for `app` (`None` when the mode is off), with the
+    /// sign-in URL from the current public URL setting.
+    pub(super) async fn ingress_values(
+        &self,
+        app: &kubarr_orchestrator::AppName,
+    ) -> Result<Option<Value>, sea_orm::DbErr> {
+        let Some(config) = self.gateway.get().filter(|c| c.ingress.is_some()) else {
+            return Ok(None);
+        };
+        let public_url = kubarr_db::queries::settings::get(&self.db, "public_url")
+            .await?
+            .and_then(|row| serde_json::from_str::<Option<String>>(&row.value).ok())
+            .flatten();
+        Ok(crate::gateway::ingress::values(
+            config,
+            app,
+            public_url.as_deref(),
+        ))
+    }
+
     /// The media backing under the admin's setting, checked again against the allowed roots
     /// (the deployer may have narrowed them since the setting was saved). `None`: no shared
     /// media (each app gets a scratch directory).

@@ -61,6 +61,12 @@ const KNOWN_KEYS: &[&str] = &[
     "gateway.public_scheme",
     "gateway.public_port",
     "gateway.loopback_only",
+    "gateway.ingress.controller",
+    "gateway.ingress.class_name",
+    "gateway.ingress.tls_secret",
+    "gateway.ingress.auth_url",
+    "gateway.ingress.gateway_service",
+    "gateway.ingress.controller_namespace",
 ];
 
 /// Why the configuration cannot be used: one line per invalid key.

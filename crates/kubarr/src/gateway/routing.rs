@@ -112,10 +112,18 @@ impl AppOrigins {
         let config = &gateway.config;
         let scheme = scheme(config, settings);
         let domain = config.apps_domain.clone().map(|d| {
+            // In Ingress mode browsers reach the apps through the controller, not the listener.
+            let listener_port = || {
+                gateway
+                    .bound_port
+                    .get()
+                    .copied()
+                    .or_else(|| config.listen.map(|l| l.port()).filter(|p| *p != 0))
+                    .filter(|_| config.ingress.is_none())
+            };
             let port = config
                 .public_port
-                .or_else(|| gateway.bound_port.get().copied())
-                .or_else(|| config.listen.map(|l| l.port()).filter(|p| *p != 0))
+                .or_else(listener_port)
                 .unwrap_or(if scheme == "https" { 443 } else { 80 });
             (d, port)
         });

@@ -12,7 +12,7 @@ use std::net::SocketAddr;
 use anyhow::Context;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use axum::Router;
 use kubarr_orchestrator::AppName;
@@ -172,21 +172,20 @@ async fn dispatch(
         req.headers(),
         &state.config.trusted_proxies,
     );
-    match req.uri().path() {
-        "/_kubarr/auth" => return redeem(state, &app, https, client_ip, req).await,
-        "/_kubarr/sign-out" => {
-            session::sign_out(state, app.as_str(), req.headers()).await?;
-            let mut r = error_page(StatusCode::OK, "You have signed out of this app.");
-            r.headers_mut().insert(
-                header::SET_COOKIE,
-                session::clear_cookie(app.as_str(), https),
-            );
-            return Ok(r);
-        }
-        p if p.starts_with("/_kubarr/") => {
-            return Ok(error_page(StatusCode::NOT_FOUND, "No such page."));
-        }
-        _ => {}
+    let query = req.uri().query().unwrap_or("");
+    if let Some(r) = kubarr_page(
+        state,
+        &app,
+        https,
+        client_ip,
+        req.method(),
+        req.uri().path(),
+        query,
+        req.headers(),
+    )
+    .await?
+    {
+        return Ok(r);
     }
     let revocation = if mode == AccessMode::Gated {
         match session::check(state, app.as_str(), req.headers()).await? {
@@ -241,21 +240,51 @@ fn upstream_authorization(
     Ok(Some(value))
 }
 
+/// Kubarr's own pages on an app origin (`/_kubarr/…`; the app never sees them): ticket
+/// redemption, sign-out, else 404. `None` for any other path. Shared by the gateway and by
+/// forward-auth (Traefik hands the browser an auth answer that is not 2xx as it is).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn kubarr_page(
+    state: &AppState,
+    app: &AppName,
+    https: bool,
+    client_ip: Option<std::net::IpAddr>,
+    method: &Method,
+    path: &str,
+    query: &str,
+    headers: &HeaderMap,
+) -> AppResult<Option<Response>> {
+    Ok(Some(match path {
+        "/_kubarr/auth" => redeem(state, app, https, client_ip, method, query).await?,
+        "/_kubarr/sign-out" => {
+            session::sign_out(state, app.as_str(), headers).await?;
+            let mut r = error_page(StatusCode::OK, "You have signed out of this app.");
+            r.headers_mut().insert(
+                header::SET_COOKIE,
+                session::clear_cookie(app.as_str(), https),
+            );
+            r
+        }
+        p if p.starts_with("/_kubarr/") => error_page(StatusCode::NOT_FOUND, "No such page."),
+        _ => return Ok(None),
+    }))
+}
+
 /// `/_kubarr/auth?ticket=…&next=/…`: trades the ticket for the app cookie, then goes to `next`.
 async fn redeem(
     state: &AppState,
     app: &AppName,
     https: bool,
     client_ip: Option<std::net::IpAddr>,
-    req: Request,
+    method: &Method,
+    query: &str,
 ) -> AppResult<Response> {
-    if req.method() != Method::GET {
+    if method != Method::GET {
         return Ok(error_page(
             StatusCode::METHOD_NOT_ALLOWED,
             "Open this page with GET.",
         ));
     }
-    let query = req.uri().query().unwrap_or("");
     let mut ticket = None;
     let mut next = None;
     for (k, v) in form_urlencoded::parse(query.as_bytes()) {
@@ -313,48 +342,64 @@ async fn redeem(
 /// A signed-out request on a gated app: a browser page load goes to the dashboard's sign-in
 /// (which launches the app again and comes back to the same path); anything else gets 401.
 fn signed_out(settings: &crate::settings::Settings, app: &AppName, req: &Request) -> Response {
-    let navigation = (req.method() == Method::GET || req.method() == Method::HEAD)
-        && req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("text/html"));
-    let next = req
+    let path = req
         .uri()
         .path_and_query()
         .map(|p| p.as_str())
+        .unwrap_or("/");
+    if is_navigation(req.method(), req.headers()) {
+        if let Some(r) = login_redirect(settings, app, path) {
+            return r;
+        }
+    }
+    refuse(
+        req,
+        StatusCode::UNAUTHORIZED,
+        "unauthenticated",
+        session::SIGN_IN_FIRST,
+    )
+}
+
+/// Whether a request is a browser's page load (GET or HEAD asking for HTML).
+pub(crate) fn is_navigation(method: &Method, headers: &HeaderMap) -> bool {
+    (method == Method::GET || method == Method::HEAD) && wants_html(headers)
+}
+
+fn wants_html(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"))
+}
+
+/// 302 to the dashboard's sign-in, which launches `app` again and comes back to `path` (`/`
+/// when it is not a path on the app's origin). `None` without a public URL.
+pub(crate) fn login_redirect(
+    settings: &crate::settings::Settings,
+    app: &AppName,
+    path: &str,
+) -> Option<Response> {
+    let dashboard = routing::dashboard_url(settings)?;
+    let next = Some(path)
         .filter(|p| routing::is_relative_path(p))
         .unwrap_or("/");
-    match routing::dashboard_url(settings) {
-        Some(dashboard) if navigation => {
-            let query: String = form_urlencoded::Serializer::new(String::new())
-                .append_pair("app", app.as_str())
-                .append_pair("next", next)
-                .finish();
-            Response::builder()
-                .status(StatusCode::FOUND)
-                .header(header::LOCATION, format!("{dashboard}/login?{query}"))
-                .header(header::CACHE_CONTROL, "no-store")
-                .body(Body::empty())
-                .expect("valid parts")
-        }
-        _ => refuse(
-            req,
-            StatusCode::UNAUTHORIZED,
-            "unauthenticated",
-            session::SIGN_IN_FIRST,
-        ),
-    }
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("app", app.as_str())
+        .append_pair("next", next)
+        .finish();
+    Some(
+        Response::builder()
+            .status(StatusCode::FOUND)
+            .header(header::LOCATION, format!("{dashboard}/login?{query}"))
+            .header(header::CACHE_CONTROL, "no-store")
+            .body(Body::empty())
+            .expect("valid parts"),
+    )
 }
 
 /// A refusal: JSON for API clients, a page for browsers.
 fn refuse(req: &Request, status: StatusCode, code: &str, message: &str) -> Response {
-    let wants_html = req
-        .headers()
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    if wants_html {
+    if wants_html(req.headers()) {
         return error_page(status, message);
     }
     let body = serde_json::json!({"error": {"code": code, "message": message}});

@@ -6,6 +6,7 @@
 
 mod credentials;
 mod flow;
+mod ingress;
 mod ports;
 mod real_parts;
 mod revocation;

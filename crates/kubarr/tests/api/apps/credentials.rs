@@ -242,11 +242,13 @@ pub(super) async fn assert_credentials_on_cluster(
         }
     }
     let secret = secret.unwrap_or_else(|| panic!("{chart}: credentials Secret"));
-    let values: Vec<String> = secret
-        .data
-        .unwrap_or_default()
-        .values()
-        .map(|v| String::from_utf8(v.0.clone()).unwrap())
+    let data = secret.data.unwrap_or_default();
+    assert!(!data.is_empty(), "{chart}");
+    // The account name (`kubarr`) is no secret; everything else is.
+    let values: Vec<String> = data
+        .iter()
+        .filter(|(key, _)| key.as_str() != "username")
+        .map(|(_, v)| String::from_utf8(v.0.clone()).unwrap())
         .collect();
     assert!(!values.is_empty(), "{chart}");
     let rendered = serde_json::to_string(pod).unwrap();

@@ -90,10 +90,11 @@ test('a member opens the one app they were given through the gateway, and no oth
     await expect.poll(savedMode).toBe('gated');
     await expect(denied).toBeEnabled();
 
-    // Write-only credentials: typed once, then only "Set" is shown.
+    // Write-only credentials: qBittorrent starts with the account Kubarr generated for it (never
+    // shown); an administrator's own replace it, typed once, and then only "Set" is shown.
     const status = section.getByTestId(`credentials-${APP}`);
-    await expect(status).toHaveText('Not set');
-    await section.getByRole('button', { name: `Set credentials for ${APP}` }).click();
+    await expect(status).toHaveText('Set');
+    await section.getByRole('button', { name: `Replace credentials for ${APP}` }).click();
     const form = section.getByRole('form', { name: `Credentials for ${APP}` });
     await form.getByLabel(/^App user name/).fill('admin');
     await form.getByLabel(/^App password/).fill('e2e-app-password');

@@ -9,8 +9,7 @@ use axum::http::{Method, StatusCode};
 use sea_orm::EntityTrait;
 use serde_json::json;
 
-use kubarr_testbed::unique_suffix;
-
+use super::state_machine::on_fakes;
 use crate::helpers::TestApp;
 
 const SOON: Duration = Duration::from_secs(20);
@@ -66,13 +65,7 @@ async fn everything_readable(t: &TestApp, app: &str) -> String {
 
 #[tokio::test]
 async fn an_arr_app_gets_its_api_key_from_the_secret_and_keeps_it_across_reinstalls() {
-    let app = format!("sonarr-{}", unique_suffix());
-    let t = TestApp::builder()
-        .charts(&[("sonarr", &app)])
-        .fake_cluster()
-        .admin()
-        .build()
-        .await;
+    let (t, app) = on_fakes("sonarr").await;
     deploy(
         &t,
         Method::POST,
@@ -135,13 +128,7 @@ async fn an_arr_app_gets_its_api_key_from_the_secret_and_keeps_it_across_reinsta
 
 #[tokio::test]
 async fn apps_without_declared_credentials_get_no_secret() {
-    let app = format!("jackett-{}", unique_suffix());
-    let t = TestApp::builder()
-        .charts(&[("jackett", &app)])
-        .fake_cluster()
-        .admin()
-        .build()
-        .await;
+    let (t, app) = on_fakes("jackett").await;
     deploy(
         &t,
         Method::POST,
@@ -157,13 +144,7 @@ async fn apps_without_declared_credentials_get_no_secret() {
 
 #[tokio::test]
 async fn qbittorrent_gets_its_password_in_the_form_it_stores() {
-    let app = format!("qbittorrent-{}", unique_suffix());
-    let t = TestApp::builder()
-        .charts(&[("qbittorrent", &app)])
-        .fake_cluster()
-        .admin()
-        .build()
-        .await;
+    let (t, app) = on_fakes("qbittorrent").await;
     deploy(
         &t,
         Method::POST,

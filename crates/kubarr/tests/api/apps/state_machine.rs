@@ -18,7 +18,8 @@ use crate::helpers::TestApp;
 
 const SOON: Duration = Duration::from_secs(20);
 
-async fn on_fakes(chart: &str) -> (TestApp, String) {
+/// A fresh Kubarr on the fakes with `chart` installable under a unique name (returned).
+pub(super) async fn on_fakes(chart: &str) -> (TestApp, String) {
     let name = format!("{chart}-{}", unique_suffix());
     let t = TestApp::builder()
         .charts(&[(chart, &name)])

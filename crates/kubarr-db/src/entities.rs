@@ -28,3 +28,4 @@ pub mod user_preferences;
 pub mod user_roles;
 pub mod users;
 pub mod vpn_providers;
+pub mod wiring_links;

@@ -14,6 +14,7 @@ pub mod sessions;
 pub mod settings;
 pub mod two_factor;
 pub mod users;
+pub mod wiring;
 
 /// Whether an insert lost to a unique index (SQLite and PostgreSQL word it differently).
 pub(crate) fn is_unique_violation(e: &sea_orm::DbErr) -> bool {

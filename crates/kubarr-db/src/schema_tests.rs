@@ -40,6 +40,7 @@ const TABLES: &[&str] = &[
     "user_roles",
     "users",
     "vpn_providers",
+    "wiring_links",
 ];
 
 const INDEXES: &[&str] = &[
@@ -78,6 +79,8 @@ const INDEXES: &[&str] = &[
     "idx_app_sessions_session",
     "idx_app_sessions_expires",
     "idx_app_access_port",
+    "idx_wiring_links_from_app",
+    "idx_wiring_links_to_app",
 ];
 
 async fn names(db: &DatabaseConnection, sqlite: &str, postgres: &str) -> BTreeSet<String> {

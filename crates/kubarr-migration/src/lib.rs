@@ -17,6 +17,7 @@ mod m20261125_000006_seed_system_roles;
 mod m20261125_000007_create_coordination;
 mod m20261202_000008_create_gateway;
 mod m20261202_000009_create_app_credentials;
+mod m20261202_000010_create_wiring_links;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261125_000007_create_coordination::Migration),
             Box::new(m20261202_000008_create_gateway::Migration),
             Box::new(m20261202_000009_create_app_credentials::Migration),
+            Box::new(m20261202_000010_create_wiring_links::Migration),
         ]
     }
 }

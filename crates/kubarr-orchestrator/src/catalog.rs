@@ -12,6 +12,7 @@ use crate::app_name::AppName;
 use crate::cluster::PodSecurity;
 use crate::credentials::{self, CredentialKey, GatewayAuth};
 use crate::values::ValuesSchema;
+use crate::wiring::WiringDecl;
 
 /// Categories the UI groups apps by.
 pub const CATEGORIES: &[&str] = &[
@@ -51,6 +52,8 @@ pub struct CatalogEntry {
     pub credentials: Vec<CredentialKey>,
     /// How the app is signed in to through the gateway (`kubarr.io/gateway-auth`).
     pub gateway_auth: Option<GatewayAuth>,
+    /// The links it declares to other apps (`kubarr.io/wiring`).
+    pub wiring: WiringDecl,
 }
 
 #[derive(Clone, Debug)]
@@ -221,8 +224,13 @@ fn load_chart(dir: &Path) -> Result<CatalogEntry, String> {
     {
         return Err("kubarr.io/gateway-auth basic needs username and password credentials".into());
     }
+    let wiring = match annotation("kubarr.io/wiring") {
+        Some(raw) => WiringDecl::parse(&raw)?,
+        None => WiringDecl::default(),
+    };
     let icon = chart.icon.as_deref().and_then(|i| icon_in(dir, i));
     Ok(CatalogEntry {
+        wiring,
         retired: annotation("kubarr.io/retired"),
         credentials,
         gateway_auth,

@@ -5,6 +5,7 @@
 //! - [`credentials`]: the credentials Kubarr generates for an app, and the Secret holding them.
 //! - [`cluster`]: namespaces, restarts, pods, logs and events through kube-rs.
 //! - [`watch`]: watch caches (reflectors) that answer status questions without API calls.
+//! - [`wiring`]: the links a chart declares to other apps (`kubarr.io/wiring`).
 //! - [`backend`]: the three behind small traits, bundled as a `Backend`; [`fake`](mod@fake)
 //!   (feature `testing`) has in-process stand-ins for fast tests.
 //!
@@ -22,6 +23,7 @@ pub mod helm;
 pub mod status;
 pub mod values;
 pub mod watch;
+pub mod wiring;
 
 pub use app_name::{AppName, InvalidAppName};
 pub use error::{Error, Result};

@@ -73,6 +73,10 @@ audit_actions! {
     CatalogReloaded = "catalog_reloaded",
     AppOpened = "app_opened",
     AppAccessChanged = "app_access_changed",
+    WiringLinkApplied = "wiring_link_applied",
+    WiringLinkRemoved = "wiring_link_removed",
+    WiringLinkRepaired = "wiring_link_repaired",
+    WiringLinkChanged = "wiring_link_changed",
 }
 
 impl std::fmt::Display for AuditAction {

@@ -14,4 +14,5 @@ pub mod pagination;
 pub mod roles;
 pub mod settings;
 pub mod setup;
+pub mod stack;
 pub mod users;

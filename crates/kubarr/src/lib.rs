@@ -22,3 +22,4 @@ pub mod settings;
 pub(crate) mod spa;
 pub mod state;
 pub mod telemetry;
+pub mod wiring;

@@ -38,6 +38,7 @@ use crate::error::{ErrorBody, ErrorCode, ErrorDetail};
         (name = "catalog", description = "The app catalog"),
         (name = "apps", description = "Installed apps: operations, status, pods, events, logs"),
         (name = "gateway", description = "Opening apps through Kubarr: launch, access modes, forward-auth"),
+        (name = "stack", description = "Stack wiring: the links Kubarr keeps between installed apps"),
     )
 )]
 pub struct ApiDoc;

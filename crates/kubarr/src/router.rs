@@ -10,7 +10,7 @@ use utoipa_axum::routes;
 
 use crate::auth::Permission;
 use crate::handlers::{account, audit_log, auth, invites, roles, settings, setup, users};
-use crate::handlers::{app_resources, apps, catalog, events_stream, gateway, health};
+use crate::handlers::{app_resources, apps, catalog, events_stream, gateway, health, stack};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{middleware, spa};
@@ -83,6 +83,10 @@ fn api_routes() -> OpenApiRouter<AppState> {
             gateway::settings::clear_app_credentials
         ))
         .routes(routes!(gateway::forward::forward_auth))
+        // Stack wiring.
+        .routes(routes!(stack::get_wiring))
+        .routes(routes!(stack::repair_wiring_link))
+        .routes(routes!(stack::set_wiring_link))
 }
 
 /// Who may call a route.
@@ -175,6 +179,9 @@ pub const ACCESS: &[(&str, Access)] = {
         ("list_openable_apps", SignedIn),
         ("gateway_overview", Global(P::SettingsView)),
         ("forward_auth", Public),
+        ("get_wiring", Global(P::AppsView)),
+        ("repair_wiring_link", Global(P::AppsUpgrade)),
+        ("set_wiring_link", Global(P::AppsUpgrade)),
     ]
 };
 

@@ -93,12 +93,15 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let purge = coordination.while_leader(move || {
         crate::auth::purge::run(purge_state.clone(), crate::auth::purge::INTERVAL)
     });
+    let wiring_state = state.clone();
+    let wiring = coordination.while_leader(move || crate::wiring::run(wiring_state.clone()));
     crate::listener::run(listener, app, &state.config.http, shutdown_signal())
         .await
         .context("server error")?;
     let _ = gateway_stop.send(());
     let _ = gateway.await;
     purge.abort();
+    wiring.abort();
     leases.abort();
     coordination.step_down(&state.db).await;
     state.db.close().await.ok();

@@ -19,6 +19,8 @@ pub struct AppState {
     pub apps: Arc<crate::apps::Apps>,
     /// The app gateway (its state exists even while it is off).
     pub gateway: Arc<crate::gateway::Gateway>,
+    /// The stack wiring between installed apps.
+    pub wiring: Arc<crate::wiring::Wiring>,
 }
 
 impl AppState {
@@ -38,7 +40,9 @@ impl AppState {
         let gateway = crate::gateway::Gateway::new(config.gateway.clone());
         apps.set_secret_key(secret_key.clone());
         apps.set_gateway(config.gateway.clone());
+        let wiring = Arc::new(crate::wiring::Wiring::new(&config.gateway.upstreams));
         Self {
+            wiring,
             config: Arc::new(config),
             db,
             secret_key,

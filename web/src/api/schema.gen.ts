@@ -910,6 +910,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stack/wiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The links Kubarr keeps between the installed apps, and their states. */
+        get: operations["get_wiring"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stack/wiring/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Turn a link off (Kubarr leaves it alone, also after reinstalls) or on again. */
+        put: operations["set_wiring_link"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stack/wiring/{id}/repair": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Repair a link now: its back-off and any hold after a refused password are cleared and the
+         *     leader runs a pass.
+         */
+        post: operations["repair_wiring_link"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -1223,7 +1277,7 @@ export interface components {
          *     status code says what kind of failure it is; the code says which one.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "app_needs_gateway_sign_in" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy";
+        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "link_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "link_disabled" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "app_needs_gateway_sign_in" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy";
         ErrorDetail: {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
             code: components["schemas"]["ErrorCode"];
@@ -1305,6 +1359,33 @@ export interface components {
             expires_at: string;
             /** @description Open this URL (in a new tab): the app's origin, which redeems the single-use ticket. */
             url: string;
+        };
+        /**
+         * @description What a link sets up.
+         * @enum {string}
+         */
+        LinkKind: "download-client" | "root-folder" | "application";
+        /**
+         * @description A link's state as the API shows it.
+         * @enum {string}
+         */
+        LinkState: "pending" | "ok" | "drifted" | "failed" | "disabled";
+        /** @description One link, as the API and the `wiring` events show it. */
+        LinkView: {
+            /** Format: date-time */
+            checked_at?: string | null;
+            /** @description What the link sets up, in words. */
+            detail?: string | null;
+            enabled: boolean;
+            from: string;
+            /** @description `<from>:<kind>:<to>`. */
+            id: string;
+            kind: components["schemas"]["LinkKind"];
+            /** @description The app's own words when the link is not `ok` (secrets removed). */
+            message?: string | null;
+            state: components["schemas"]["LinkState"];
+            /** @description The other app (the app itself for a root folder). */
+            to: string;
         };
         /**
          * @description An app's live state.
@@ -1581,6 +1662,10 @@ export interface components {
              */
             setup_token_required: boolean;
         };
+        SetWiringLinkRequest: {
+            /** @description `false`: Kubarr stops setting the link up and repairing it (what it made stays). */
+            enabled: boolean;
+        };
         StatusResponse: {
             message: string;
             operation?: null | components["schemas"]["AppOperation"];
@@ -1653,6 +1738,22 @@ export interface components {
             challenge_id: string;
             /** @description The 6-digit code of the authenticator app. */
             code: string;
+        };
+        /** @description An installed app, as a node of the graph. */
+        WiringApp: {
+            category: string;
+            display_name: string;
+            name: string;
+        };
+        /** @description The graph: installed apps the caller can view, and the links among them. */
+        WiringGraph: {
+            apps: components["schemas"]["WiringApp"][];
+            links: components["schemas"]["WiringLink"][];
+        };
+        /** @description One link, with what the caller may do with it. */
+        WiringLink: components["schemas"]["LinkView"] & {
+            /** @description The caller holds `apps.upgrade` for both apps (repair, turn off and on). */
+            can_manage: boolean;
         };
     };
     responses: never;
@@ -3430,7 +3531,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description text/event-stream of `app_status` events; ends with the session */
+            /** @description text/event-stream of `app_status` events and `wiring` events (a `WiringLink`, or `{id, removed: true}`); ends with the session */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5268,6 +5369,190 @@ export interface operations {
             };
         };
     };
+    get_wiring: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WiringGraph"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_wiring_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `<from>:<kind>:<to>` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetWiringLinkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WiringLink"];
+                };
+            };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description link_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    repair_wiring_link: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description `<from>:<kind>:<to>` */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WiringLink"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description link_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database is unavailable or busy (see `Retry-After`) */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     list_users: {
         parameters: {
             query?: {
@@ -6054,7 +6339,9 @@ export const accessModeValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppGrant"]["permission"]> = ["apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view"];
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
 export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "app_needs_gateway_sign_in", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "link_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "link_disabled", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "app_needs_gateway_sign_in", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
+export const linkKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkKind"]> = ["download-client", "root-folder", "application"];
+export const linkStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkState"]> = ["pending", "ok", "drifted", "failed", "disabled"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
 export const mediaStorageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaStorageKind"]> = ["host_path", "nfs", "existing_claim", "none"];
 export const permissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["Permission"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];

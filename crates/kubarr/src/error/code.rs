@@ -89,6 +89,8 @@ error_codes! {
     SessionNotFound = "session_not_found",
     /// No such setting key.
     SettingNotFound = "setting_not_found",
+    /// No such stack-wiring link (or not one the caller may see).
+    LinkNotFound = "link_not_found",
     // 405, 408, 413.
     /// The path exists but not with this method (see the `Allow` header).
     MethodNotAllowed = "method_not_allowed",
@@ -125,6 +127,8 @@ error_codes! {
     TwoFactorRequiredByRole = "two_factor_required_by_role",
     /// The app's gateway access mode is `off`.
     AppAccessOff = "app_access_off",
+    /// The stack-wiring link is turned off.
+    LinkDisabled = "link_disabled",
     // 422: well-formed but semantically invalid.
     /// A new password fails the policy (common, easy to guess, too short or over 72 bytes); the
     /// message says why.

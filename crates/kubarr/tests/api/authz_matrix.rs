@@ -219,6 +219,18 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ("GET", "/api/gateway") => e(path, None, Status(200)),
         // Public, but it judges the app cookie (none here): signed out for everyone.
         ("GET", "/api/auth/forward") => e(path, None, Status(401)),
+        // Stack wiring: nothing is installed, so there is no link to act on.
+        ("GET", "/api/stack/wiring") => e(path, None, Status(200)),
+        ("POST", "/api/stack/wiring/{id}/repair") => e(
+            "/api/stack/wiring/sonarr:download-client:qbittorrent/repair",
+            None,
+            Status(404),
+        ),
+        ("PUT", "/api/stack/wiring/{id}") => e(
+            "/api/stack/wiring/sonarr:download-client:qbittorrent",
+            Some(json!({"enabled": false})),
+            Status(404),
+        ),
         _ => None,
     }
 }

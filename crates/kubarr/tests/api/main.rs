@@ -29,3 +29,4 @@ mod roles;
 mod settings;
 mod spa;
 mod users;
+mod wiring;

@@ -1,0 +1,130 @@
+//! The links a chart declares to other apps (`kubarr.io/wiring`), which Kubarr's stack wiring
+//! sets up through the apps' own APIs.
+//!
+//! The annotation is a `;`-separated list of `kind=arguments`:
+//!
+//! ```text
+//! kubarr.io/wiring: "media=tv; download-client=deluge,qbittorrent,sabnzbd,transmission"
+//! kubarr.io/wiring: "application=lidarr,radarr,sonarr"
+//! ```
+//!
+//! - `media=<type>`: the app manages one media type (`tv`, `movies`, `music`, `books`); its root
+//!   folder is `/data/media/<type>` and its downloads land in category `<type>`.
+//! - `download-client=<apps>`: the app sends downloads to these apps when they are installed.
+//! - `application=<apps>`: the app (an indexer manager) syncs its indexers into these apps.
+//!
+//! Kinds the server cannot set up are refused when the catalog loads, so a chart never promises
+//! a link nothing would make.
+
+use std::collections::BTreeSet;
+
+use crate::app_name::AppName;
+
+/// Media types of the shared media tree (`/data/media/<type>`, `/data/torrents/<type>`).
+pub const MEDIA_TYPES: &[&str] = &["tv", "movies", "music", "books"];
+
+/// What one chart declares.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WiringDecl {
+    /// The media type the app manages (`media=`).
+    pub media: Option<String>,
+    /// Apps it sends downloads to (`download-client=`).
+    pub download_clients: Vec<String>,
+    /// Apps it syncs indexers into (`application=`).
+    pub applications: Vec<String>,
+}
+
+impl WiringDecl {
+    /// Parses the annotation; the message names what is wrong.
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let mut decl = Self::default();
+        let mut seen = BTreeSet::new();
+        for part in raw.split(';').map(str::trim).filter(|p| !p.is_empty()) {
+            let (kind, args) = part
+                .split_once('=')
+                .ok_or_else(|| format!("kubarr.io/wiring: `{part}` is not kind=arguments"))?;
+            let kind = kind.trim();
+            if !seen.insert(kind.to_owned()) {
+                return Err(format!("kubarr.io/wiring: `{kind}` appears twice"));
+            }
+            match kind {
+                "media" => {
+                    let media = args.trim();
+                    if !MEDIA_TYPES.contains(&media) {
+                        return Err(format!(
+                            "kubarr.io/wiring: media `{media}` is not one of {}",
+                            MEDIA_TYPES.join(", ")
+                        ));
+                    }
+                    decl.media = Some(media.to_owned());
+                }
+                "download-client" => decl.download_clients = app_list(kind, args)?,
+                "application" => decl.applications = app_list(kind, args)?,
+                other => {
+                    return Err(format!(
+                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application)"
+                    ))
+                }
+            }
+        }
+        if !decl.download_clients.is_empty() && decl.media.is_none() {
+            return Err("kubarr.io/wiring: download-client needs media= (the category)".into());
+        }
+        Ok(decl)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.media.is_none() && self.download_clients.is_empty() && self.applications.is_empty()
+    }
+
+    /// The root folder the app files its library in (`/data/media/<type>`).
+    pub fn root_folder(&self) -> Option<String> {
+        self.media.as_ref().map(|m| format!("/data/media/{m}"))
+    }
+}
+
+fn app_list(kind: &str, args: &str) -> Result<Vec<String>, String> {
+    let mut apps = BTreeSet::new();
+    for name in args.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        AppName::parse(name)
+            .map_err(|_| format!("kubarr.io/wiring: {kind} `{name}` is not an app name"))?;
+        apps.insert(name.to_owned());
+    }
+    if apps.is_empty() {
+        return Err(format!("kubarr.io/wiring: {kind} names no app"));
+    }
+    Ok(apps.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_arr_and_prowlarr_shapes() {
+        let arr = WiringDecl::parse("media=tv; download-client=qbittorrent, deluge").unwrap();
+        assert_eq!(arr.media.as_deref(), Some("tv"));
+        assert_eq!(arr.download_clients, ["deluge", "qbittorrent"]);
+        assert_eq!(arr.root_folder().as_deref(), Some("/data/media/tv"));
+        let prowlarr = WiringDecl::parse("application=sonarr,radarr").unwrap();
+        assert_eq!(prowlarr.applications, ["radarr", "sonarr"]);
+        assert!(prowlarr.root_folder().is_none());
+        assert!(WiringDecl::parse("  ").unwrap().is_empty());
+    }
+
+    #[test]
+    fn refuses_what_nothing_would_set_up() {
+        for (raw, says) in [
+            ("library=movies", "unknown kind `library`"),
+            ("media=anime", "media `anime`"),
+            ("download-client=qbittorrent", "needs media="),
+            ("media=tv; media=movies", "appears twice"),
+            ("application=Sonarr!", "not an app name"),
+            ("application=", "names no app"),
+            ("media", "not kind=arguments"),
+        ] {
+            let err = WiringDecl::parse(raw).unwrap_err();
+            assert!(err.contains(says), "{raw}: {err}");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! The links the installed apps call for, derived from their charts' `kubarr.io/wiring`
+//! declarations. A pure function of the catalog and the installed set, so every combination is
+//! a table test.
+
+use std::collections::BTreeSet;
+
+use kubarr_orchestrator::catalog::Catalog;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// What a link sets up.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LinkKind {
+    /// An arr sends downloads to a download client (category per media type).
+    DownloadClient,
+    /// An arr files its library under `/data/media/<type>` (`to` is the arr itself).
+    RootFolder,
+    /// Prowlarr syncs its indexers into an arr.
+    Application,
+}
+
+impl LinkKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::DownloadClient => "download-client",
+            Self::RootFolder => "root-folder",
+            Self::Application => "application",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::DownloadClient, Self::RootFolder, Self::Application]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// One link the installed apps call for.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DesiredLink {
+    pub from: String,
+    pub to: String,
+    pub kind: LinkKind,
+}
+
+impl DesiredLink {
+    /// `<from>:<kind>:<to>`, the link's stable id.
+    pub fn id(&self) -> String {
+        link_id(&self.from, self.kind, &self.to)
+    }
+}
+
+pub fn link_id(from: &str, kind: LinkKind, to: &str) -> String {
+    format!("{from}:{}:{to}", kind.as_str())
+}
+
+/// The links among `installed` apps, sorted by id. An installed app missing from the catalog
+/// (its chart was removed) declares nothing.
+pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLink> {
+    let mut links = Vec::new();
+    for app in installed {
+        let Some(entry) = catalog.get(app) else {
+            continue;
+        };
+        let decl = &entry.wiring;
+        if decl.root_folder().is_some() {
+            links.push(DesiredLink {
+                from: app.clone(),
+                to: app.clone(),
+                kind: LinkKind::RootFolder,
+            });
+        }
+        for (targets, kind) in [
+            (&decl.download_clients, LinkKind::DownloadClient),
+            (&decl.applications, LinkKind::Application),
+        ] {
+            for to in targets
+                .iter()
+                .filter(|t| installed.contains(*t) && *t != app)
+            {
+                links.push(DesiredLink {
+                    from: app.clone(),
+                    to: to.clone(),
+                    kind,
+                });
+            }
+        }
+    }
+    links.sort_by_key(DesiredLink::id);
+    links
+}
+
+/// What a stored link sets up, in words (`None` for a kind this server does not know).
+pub fn detail(catalog: &Catalog, row: &kubarr_db::entities::wiring_links::Model) -> Option<String> {
+    let from = catalog.get(&row.from_app);
+    let media = from
+        .and_then(|e| e.wiring.media.clone())
+        .unwrap_or_default();
+    let name = |app: &str| {
+        catalog
+            .get(app)
+            .map(|e| e.display_name.clone())
+            .unwrap_or_else(|| app.to_owned())
+    };
+    Some(match LinkKind::parse(&row.kind)? {
+        LinkKind::RootFolder => format!("Library folder /data/media/{media}"),
+        LinkKind::DownloadClient => match row.to_app.as_str() {
+            "transmission" => format!(
+                "{} sends downloads to {}, saved in /data/torrents/{media}",
+                name(&row.from_app),
+                name(&row.to_app)
+            ),
+            "deluge" => format!(
+                "{} sends downloads to {} with label {media}",
+                name(&row.from_app),
+                name(&row.to_app)
+            ),
+            _ => format!(
+                "{} sends downloads to {} in category {media}, saved in /data/torrents/{media}",
+                name(&row.from_app),
+                name(&row.to_app)
+            ),
+        },
+        LinkKind::Application => format!(
+            "{} keeps {}'s indexers in sync",
+            name(&row.from_app),
+            name(&row.to_app)
+        ),
+    })
+}

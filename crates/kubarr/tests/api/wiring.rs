@@ -4,6 +4,7 @@
 //! links go when an app does.
 
 mod access;
+mod bench;
 mod drift;
 mod links;
 mod stack;

@@ -279,7 +279,7 @@ def check_objects(c, label, docs, ctx, values):
         isc = ic.get("securityContext") or {}
         caps = isc.get("capabilities") or {}
         if ic.get("name") == "seed-config":
-            # Writes one file onto a config volume that may still belong to root, then hands it to
+            # Writes files onto a config volume that may still belong to root, then hands them to
             # PUID:PGID: root with only those rights (a subset of what the app's own init gets).
             c.ok(spec["s6"] and isc.get("allowPrivilegeEscalation") is False and "ALL" in caps.get("drop", [])
                  and set(caps.get("add") or []) <= {"CHOWN", "DAC_OVERRIDE", "FOWNER"}
@@ -503,7 +503,8 @@ def deep_merge(base, over):
     return out
 
 
-CREDENTIAL_KEYS = {"api-key", "username", "password", "password-pbkdf2"}
+CREDENTIAL_KEYS = {"api-key", "username", "password", "password-pbkdf2", "password-ssha1",
+                   "deluge-web-salt", "deluge-web-sha1", "nzb-key"}
 
 
 def credential_refs(containers):
@@ -544,8 +545,8 @@ def check_credentials(c, label, pod, ctx, values):
 
 def run_seed_config(c, docs, ctx):
     """Runs the rendered seed-config script for real (sh, a scratch directory as the config
-    volume, made-up Secret values): it writes the file once with the values in place, and leaves
-    a file that exists alone."""
+    volume, made-up Secret values): it writes each file once with the values in place, leaves
+    files that exist alone, and rewrites only a file that went missing."""
     pod = by_kind(docs)["Deployment"][0]["spec"]["template"]["spec"]
     seeds = [ic for ic in pod.get("initContainers") or [] if ic["name"] == "seed-config"]
     if not seeds:
@@ -553,27 +554,46 @@ def run_seed_config(c, docs, ctx):
     seed = seeds[0]
     script = seed["command"][2]
     config_path = seed["volumeMounts"][0]["mountPath"]
+    want = script.count("<<KUBARR_SEED")
     with tempfile.TemporaryDirectory() as root:
         # The script's only absolute paths are under the config mount; chown is the app's init's job.
-        local = script.replace(config_path + "/", root + "/").replace("chown -R", "true")
+        local = re.sub(r"(?m)^chown ", "true ", script.replace(config_path + "/", root + "/"))
         env = {"PATH": os.environ["PATH"]}
         for e in seed.get("env") or []:
             key = e["valueFrom"]["secretKeyRef"]["key"]
             env[e["name"]] = f"value-of-{key}-with-$dollar-and-\\backslash"
         first = subprocess.run(["/bin/sh", "-c", local], env=env, capture_output=True, text=True)
-        written = [os.path.join(dp, f) for dp, _, fs in os.walk(root) for f in fs]
-        if not c.ok(first.returncode == 0 and len(written) == 1, f"seed-config: {first.stderr.strip()} {written}"):
+        written = sorted(os.path.join(dp, f) for dp, _, fs in os.walk(root) for f in fs)
+        if not c.ok(first.returncode == 0 and want > 0 and len(written) == want,
+                    f"seed-config: {first.stderr.strip()} {written} (want {want} files)"):
             return
-        with open(written[0]) as f:
-            text = f.read()
+        texts = {}
+        for path in written:
+            with open(path) as f:
+                texts[path] = f.read()
+        everything = "".join(texts.values())
         for e in seed.get("env") or []:
-            c.ok(env[e["name"]] in text, f"seed-config: {e['name']} not written as given")
-        c.ok("${" not in text, "seed-config: a variable left unexpanded")
-        with open(written[0], "w") as f:
-            f.write("edited by the user\n")
+            c.ok(env[e["name"]] in everything, f"seed-config: {e['name']} not written as given")
+        c.ok("${" not in everything, "seed-config: a variable left unexpanded")
+        c.ok(not [p for p in written if p.endswith(".kubarr-new")], "seed-config: a temporary file left")
+        for path in written:
+            with open(path, "w") as f:
+                f.write("edited by the user\n")
         again = subprocess.run(["/bin/sh", "-c", local], env=env, capture_output=True, text=True)
-        with open(written[0]) as f:
-            c.ok(again.returncode == 0 and f.read() == "edited by the user\n", "seed-config: rewrote an existing file")
+        kept = []
+        for path in written:
+            with open(path) as f:
+                kept.append(f.read() == "edited by the user\n")
+        c.ok(again.returncode == 0 and all(kept), "seed-config: rewrote an existing file")
+        if len(written) > 1:
+            # One file gone: only that one comes back, as first written.
+            os.remove(written[0])
+            third = subprocess.run(["/bin/sh", "-c", local], env=env, capture_output=True, text=True)
+            with open(written[0]) as f:
+                c.ok(third.returncode == 0 and f.read() == texts[written[0]], "seed-config: a missing file not rewritten")
+            for path in written[1:]:
+                with open(path) as f:
+                    c.ok(f.read() == "edited by the user\n", "seed-config: rewrote a kept file")
 
 
 def render(c, chart_dir, label, extra_args):

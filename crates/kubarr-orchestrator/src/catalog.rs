@@ -286,24 +286,28 @@ mod tests {
         let (catalog, problems) = Catalog::load(&charts_dir());
         assert!(problems.is_empty(), "{problems:?}");
         let names: Vec<_> = catalog.entries().map(|e| e.name.to_string()).collect();
-        for app in [
+        let shipped = [
+            "audiobookshelf",
             "bazarr",
             "deluge",
+            "flaresolverr",
             "jackett",
             "jellyfin",
             "jellyseerr",
             "lidarr",
+            "navidrome",
             "plex",
             "prowlarr",
             "qbittorrent",
             "radarr",
             "readarr",
             "sabnzbd",
+            "seerr",
             "sonarr",
+            "tautulli",
             "transmission",
-        ] {
-            assert!(names.contains(&app.to_owned()), "{app} missing");
-        }
+        ];
+        assert_eq!(names, shipped);
         let sonarr = catalog.get("sonarr").unwrap();
         assert_eq!(sonarr.display_name, "Sonarr");
         assert_eq!(sonarr.category, "media-manager");
@@ -320,6 +324,58 @@ mod tests {
         assert_eq!(transmission.gateway_auth, Some(GatewayAuth::Basic));
         assert!(transmission.credentials.contains(&CredentialKey::Password));
         assert!(catalog.get("jellyfin").unwrap().credentials.is_empty());
+        // Known before the first start: seeded config files, and Seerr's API_KEY.
+        assert_eq!(
+            transmission.credentials,
+            vec![
+                CredentialKey::Username,
+                CredentialKey::Password,
+                CredentialKey::PasswordSsha1
+            ]
+        );
+        assert_eq!(
+            catalog.get("deluge").unwrap().credentials,
+            vec![
+                CredentialKey::Username,
+                CredentialKey::Password,
+                CredentialKey::DelugeWebSalt,
+                CredentialKey::DelugeWebSha1
+            ]
+        );
+        assert_eq!(
+            catalog.get("sabnzbd").unwrap().credentials,
+            vec![
+                CredentialKey::ApiKey,
+                CredentialKey::Username,
+                CredentialKey::Password,
+                CredentialKey::NzbKey
+            ]
+        );
+        for app in ["bazarr", "jackett", "seerr"] {
+            assert_eq!(
+                catalog.get(app).unwrap().credentials,
+                vec![CredentialKey::ApiKey],
+                "{app}"
+            );
+        }
+        // Seerr took over from Jellyseerr, which stays installable for the installs it has.
+        let seerr = catalog.get("seerr").unwrap();
+        assert_eq!(seerr.category, "request");
+        assert_eq!(seerr.web_port, Some(5055));
+        assert!(seerr.retired.is_none());
+        let jellyseerr = catalog.get("jellyseerr").unwrap();
+        assert!(jellyseerr
+            .retired
+            .as_deref()
+            .is_some_and(|why| why.contains("Seerr")));
+        assert_eq!(jellyseerr.peers, seerr.peers);
+        // The helpers are peers of the apps they serve.
+        assert!(catalog
+            .get("flaresolverr")
+            .unwrap()
+            .peers
+            .contains(&"prowlarr".to_owned()));
+        assert_eq!(catalog.get("tautulli").unwrap().peers, vec!["plex"]);
         assert!(catalog
             .get("readarr")
             .unwrap()

@@ -22,14 +22,27 @@ pub enum CredentialKey {
     Password,
     /// The same password as qBittorrent stores it (PBKDF2-HMAC-SHA512), for a seeded config file.
     PasswordPbkdf2,
+    /// The same password as Transmission stores it (`{` + salted SHA-1 + salt), for `settings.json`.
+    PasswordSsha1,
+    /// The salt of Deluge web's stored password (`web.conf` `pwd_salt`).
+    DelugeWebSalt,
+    /// SHA-1 of that salt and the password, as Deluge web checks it (`web.conf` `pwd_sha1`).
+    DelugeWebSha1,
+    /// A second key in the API key's format, derived from it (SABnzbd's `nzb_key`, which only
+    /// lets a client add NZBs).
+    NzbKey,
 }
 
 impl CredentialKey {
-    pub const ALL: [CredentialKey; 4] = [
+    pub const ALL: [CredentialKey; 8] = [
         Self::ApiKey,
         Self::Username,
         Self::Password,
         Self::PasswordPbkdf2,
+        Self::PasswordSsha1,
+        Self::DelugeWebSalt,
+        Self::DelugeWebSha1,
+        Self::NzbKey,
     ];
 
     /// The key's name in the Secret (and in the annotation).
@@ -39,6 +52,10 @@ impl CredentialKey {
             Self::Username => "username",
             Self::Password => "password",
             Self::PasswordPbkdf2 => "password-pbkdf2",
+            Self::PasswordSsha1 => "password-ssha1",
+            Self::DelugeWebSalt => "deluge-web-salt",
+            Self::DelugeWebSha1 => "deluge-web-sha1",
+            Self::NzbKey => "nzb-key",
         }
     }
 
@@ -108,6 +125,22 @@ mod tests {
         );
         assert!(parse_keys("api-key,token").unwrap_err().contains("`token`"));
         assert_eq!(parse_keys("").unwrap(), vec![]);
+        assert_eq!(
+            parse_keys("deluge-web-sha1,deluge-web-salt,password-ssha1,nzb-key").unwrap(),
+            vec![
+                CredentialKey::PasswordSsha1,
+                CredentialKey::DelugeWebSalt,
+                CredentialKey::DelugeWebSha1,
+                CredentialKey::NzbKey
+            ]
+        );
+        // Every key's name parses back to it, and no two share a name.
+        for key in CredentialKey::ALL {
+            assert_eq!(CredentialKey::parse(key.as_str()), Some(key));
+        }
+        let names: std::collections::BTreeSet<_> =
+            CredentialKey::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), CredentialKey::ALL.len());
         assert_eq!(GatewayAuth::parse("external"), Some(GatewayAuth::External));
         assert_eq!(GatewayAuth::parse("Basic"), None);
     }

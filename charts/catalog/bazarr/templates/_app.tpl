@@ -10,4 +10,12 @@ configPath: /config
 s6: true
 probe:
   http: "/api/system/ping"
+# With Kubarr: the API key it generated, seeded into config.yaml before the first start.
+seedConfig:
+  path: /config/config/config.yaml
+  env:
+    KUBARR_API_KEY: api-key
+  content: |
+    auth:
+      apikey: "${KUBARR_API_KEY}"
 {{- end -}}

@@ -7,23 +7,37 @@ its own defaults.
 From the app spec:
   credentialEnv  ENV_NAME: secret key   env taken from the Secret (api-key, username, password, …)
   gatewayEnv     ENV_NAME: value        fixed env that holds only while Kubarr manages sign-in
-  seedConfig     a config file written once, before the app's first start, when it is absent:
-                 {path, content, env: {VAR: secret key}}; content may use ${VAR}. A file the user
-                 edited later is never touched again.
+  seedConfig     config files written once, before the app's first start, each when it is absent:
+                 {path, content, env: {VAR: secret key}} or a list of them; content may use
+                 ${VAR}. A file the user edited later is never touched again.
 */}}
 {{- define "kubarr-app.credentialsSecret" -}}
 {{- dig "credentials" "secretName" "" (.Values.kubarr | default dict) -}}
 {{- end -}}
 
 {{/*
+The seed files of the app spec: seedConfig is one {path, content, env} or a list of them.
+*/}}
+{{- define "kubarr-app.seedFiles" -}}
+{{- $spec := include "kubarr-app.spec" . | fromYaml -}}
+{{- $seed := $spec.seedConfig | default list -}}
+{{- if kindIs "map" $seed }}{{ $seed = list $seed }}{{ end -}}
+{{- toJson $seed -}}
+{{- end -}}
+
+{{/*
 The init container that seeds spec.seedConfig. It runs as root with only the rights to create the
-file and give it to PUID:PGID (the config volume may still belong to root before the app's own
-init has run), and reads the secret values from the environment, never from a rendered file.
+files and give them to PUID:PGID (the config volume may still belong to root before the app's own
+init has run), and reads the secret values from the environment, never from a rendered file. Each
+file is written only when it is absent, on its own: one the user kept or edited is never touched.
 */}}
 {{- define "kubarr-app.seedConfig" -}}
 {{- $spec := include "kubarr-app.spec" . | fromYaml -}}
-{{- $seed := $spec.seedConfig -}}
+{{- $files := include "kubarr-app.seedFiles" . | fromJsonArray -}}
 {{- $v := .Values -}}
+{{- $owner := printf "%d:%d" (int64 $v.puid) (int64 $v.pgid) -}}
+{{- $env := dict -}}
+{{- range $files }}{{ range $name, $key := (.env | default dict) }}{{ $_ := set $env $name $key }}{{ end }}{{ end -}}
 - name: seed-config
   image: {{ include "kubarr-app.image" . | quote }}
   imagePullPolicy: {{ dig "pullPolicy" "IfNotPresent" ($v.image | default dict) }}
@@ -31,17 +45,21 @@ init has run), and reads the secret values from the environment, never from a re
     - /bin/sh
     - -c
     - |
-      f={{ $seed.path | quote }}
-      [ -e "$f" ] && exit 0
-      mkdir -p "$(dirname "$f")"
+      set -e
       umask 077
+      {{- range $files }}
+      f={{ .path | quote }}
+      if [ ! -e "$f" ]; then
+      mkdir -p "$(dirname "$f")"
       cat > "$f.kubarr-new" <<KUBARR_SEED
-      {{- $seed.content | trim | nindent 6 }}
+      {{- .content | trim | nindent 6 }}
       KUBARR_SEED
-      chown -R {{ int64 $v.puid }}:{{ int64 $v.pgid }} "$(dirname "$f")"
+      chown {{ $owner }} "$(dirname "$f")" "$f.kubarr-new"
       mv "$f.kubarr-new" "$f"
+      fi
+      {{- end }}
   env:
-    {{- range $name, $key := $seed.env }}
+    {{- range $name, $key := $env }}
     - name: {{ $name }}
       valueFrom:
         secretKeyRef:

@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 use sha1::{Digest, Sha1};
 
-use super::{free_port, random_token, system_program, with_port_retries, PartProcess};
+use super::{free_port, random_token, system_program, with_port_retries, PartProcess, ProfileDir};
 
 /// Deluge web's password when none is chosen (also Deluge's own default).
 pub const DEFAULT_WEB_PASSWORD: &str = "deluge";
@@ -34,7 +34,7 @@ pub struct Deluge {
     web_password: String,
     daemon_username: String,
     daemon_password: String,
-    dir: tempfile::TempDir,
+    dir: ProfileDir,
 }
 
 impl Deluge {
@@ -53,10 +53,64 @@ impl Deluge {
         .await
     }
 
+    /// Starts on a configuration directory the caller prepared (e.g. with a chart's seed script,
+    /// as the linuxserver.io image keeps it in `/config`): its `auth`, the password settings of
+    /// `web.conf` and the accounts of `hostlist.conf` are used as they are. Before the start only
+    /// what keeps the test bed safe is set — a `core.conf` with loopback addresses, fresh ports
+    /// and DHT, LSD, UPnP, NAT-PMP and PEX off; `web.conf`'s address and port; the port of the
+    /// daemon entries in `hostlist.conf`. `web_password` is what [`login`](Self::login) signs in
+    /// with; `daemon_username`/`daemon_password` are what the hosts list is expected to hold.
+    pub async fn start_with_profile(
+        dir: &Path,
+        web_password: &str,
+        daemon_username: &str,
+        daemon_password: &str,
+    ) -> Result<Self> {
+        let deluged = system_program("deluged", "deluged")?;
+        let deluge_web = system_program("deluge-web", "deluge-web")?;
+        with_port_retries("Deluge", || async {
+            let daemon_port = free_port()?;
+            let web_port = free_port()?;
+            let peer_port = free_port()?;
+            let downloads = dir.join("downloads");
+            std::fs::create_dir_all(&downloads)?;
+            write_config(
+                &dir.join("core.conf"),
+                1,
+                &core_config(daemon_port, peer_port, &downloads),
+            )?;
+            update_config(&dir.join("web.conf"), |web| {
+                web["port"] = json!(web_port);
+                web["interface"] = json!("127.0.0.1");
+                web["https"] = json!(false);
+                Ok(())
+            })?;
+            update_config(&dir.join("hostlist.conf"), |list| {
+                for host in list["hosts"]
+                    .as_array_mut()
+                    .context("hostlist.conf has no hosts")?
+                {
+                    host[1] = json!("127.0.0.1");
+                    host[2] = json!(daemon_port);
+                }
+                Ok(())
+            })?;
+            Self::launch(
+                &deluged,
+                &deluge_web,
+                ProfileDir::Given(dir.to_path_buf()),
+                daemon_port,
+                web_port,
+                web_password,
+                (daemon_username, daemon_password),
+            )
+            .await
+        })
+        .await
+    }
+
     async fn try_start(deluged: &Path, deluge_web: &Path, web_password: &str) -> Result<Self> {
-        let dir = tempfile::Builder::new()
-            .prefix("kubarr-deluge-")
-            .tempdir()?;
+        let dir = ProfileDir::temp("kubarr-deluge-")?;
         let d = dir.path();
         let daemon_port = free_port()?;
         let web_port = free_port()?;
@@ -100,7 +154,28 @@ impl Deluge {
             3,
             &json!({ "hosts": [[host_id, "127.0.0.1", daemon_port, daemon_username, daemon_password]] }),
         )?;
+        Self::launch(
+            deluged,
+            deluge_web,
+            dir,
+            daemon_port,
+            web_port,
+            web_password,
+            (daemon_username.as_str(), daemon_password.as_str()),
+        )
+        .await
+    }
 
+    async fn launch(
+        deluged: &Path,
+        deluge_web: &Path,
+        dir: ProfileDir,
+        daemon_port: u16,
+        web_port: u16,
+        web_password: &str,
+        (daemon_username, daemon_password): (&str, &str),
+    ) -> Result<Self> {
+        let d = dir.path();
         let mut cmd = Command::new(deluged);
         cmd.arg("-c")
             .arg(d)
@@ -129,8 +204,8 @@ impl Deluge {
             web_port,
             daemon_port,
             web_password: web_password.to_string(),
-            daemon_username,
-            daemon_password,
+            daemon_username: daemon_username.to_string(),
+            daemon_password: daemon_password.to_string(),
             dir,
         };
         crate::wait_until(super::START_TIMEOUT, "Deluge web's auth.login", || async {
@@ -192,13 +267,16 @@ impl Deluge {
 
     /// A logged-in web session (`auth.login`), not yet connected to the daemon.
     pub async fn login(&self) -> Result<DelugeSession> {
+        self.login_with(&self.web_password).await
+    }
+
+    /// [`login`](Self::login) with another password (a wrong one fails).
+    pub async fn login_with(&self, password: &str) -> Result<DelugeSession> {
         let session = DelugeSession {
             client: super::http_client_with_cookies(),
             url: self.json_url(),
         };
-        let ok = session
-            .call("auth.login", json!([self.web_password]))
-            .await?;
+        let ok = session.call("auth.login", json!([password])).await?;
         if ok != Value::Bool(true) {
             bail!("Deluge auth.login refused the password");
         }
@@ -293,6 +371,22 @@ fn write_config(path: &Path, file_version: u32, config: &Value) -> Result<()> {
         serde_json::to_string_pretty(config)?
     );
     std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Rewrites the settings object of a Deluge config file (the one after the version object).
+fn update_config(path: &Path, change: impl FnOnce(&mut Value) -> Result<()>) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut objects = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
+    let first = objects
+        .next()
+        .with_context(|| format!("{} is empty", path.display()))??;
+    let (version, mut config) = match objects.next() {
+        Some(second) => (first["file"].as_u64().unwrap_or(1), second?),
+        None => (1, first),
+    };
+    change(&mut config)?;
+    write_config(path, u32::try_from(version).unwrap_or(1), &config)
 }
 
 #[cfg(test)]

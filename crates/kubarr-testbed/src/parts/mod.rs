@@ -157,6 +157,69 @@ pub(crate) fn system_program(name: &str, package: &str) -> Result<PathBuf> {
     bail!("{name} is not installed (scripts/ensure-deps installs it: apt-get install {package})")
 }
 
+/// Where a part keeps its profile: a temporary directory of its own (removed on drop), or one
+/// the caller prepared (e.g. by running a chart's seed script) and keeps.
+#[derive(Debug)]
+pub(crate) enum ProfileDir {
+    Temp(tempfile::TempDir),
+    Given(PathBuf),
+}
+
+impl ProfileDir {
+    pub(crate) fn temp(prefix: &str) -> Result<Self> {
+        Ok(Self::Temp(
+            tempfile::Builder::new().prefix(prefix).tempdir()?,
+        ))
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        match self {
+            Self::Temp(d) => d.path(),
+            Self::Given(p) => p,
+        }
+    }
+}
+
+/// Sets `key=value` in `[section]` of an INI text (Qt's format, as qBittorrent writes it):
+/// replaces the key where it is, or adds it at the end of the section, or adds the section.
+pub fn ini_set(text: &str, section: &str, key: &str, value: &str) -> String {
+    let header = format!("[{section}]");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    let start = lines.iter().position(|l| l.trim() == header);
+    let Some(start) = start else {
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(header);
+        lines.push(format!("{key}={value}"));
+        return lines.join("\n") + "\n";
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| l.trim_start().starts_with('['))
+        .map_or(lines.len(), |i| start + 1 + i);
+    let existing = (start + 1..end).find(|&i| {
+        lines[i]
+            .split_once('=')
+            .is_some_and(|(k, _)| k.trim() == key)
+    });
+    match existing {
+        Some(i) => lines[i] = format!("{key}={value}"),
+        None => {
+            // After the section's last non-blank line.
+            let mut at = end;
+            while at > start + 1 && lines[at - 1].trim().is_empty() {
+                at -= 1;
+            }
+            lines.insert(at, format!("{key}={value}"));
+        }
+    }
+    lines.join("\n") + "\n"
+}
+
 /// A random alphanumeric string (passwords, API keys, salts for tests).
 pub fn random_token(len: usize) -> String {
     use rand::Rng;
@@ -181,6 +244,22 @@ pub fn is_loopback(ip: std::net::IpAddr) -> bool {
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
+
+    #[test]
+    fn ini_set_replaces_appends_and_adds_sections() {
+        let text = "[A]\nx=1\n\n[B]\ny=2\n";
+        assert_eq!(ini_set(text, "A", "x", "9"), "[A]\nx=9\n\n[B]\ny=2\n");
+        assert_eq!(ini_set(text, "A", "z", "3"), "[A]\nx=1\nz=3\n\n[B]\ny=2\n");
+        assert_eq!(
+            ini_set(text, "C", "w\\k", "4"),
+            "[A]\nx=1\n\n[B]\ny=2\n\n[C]\nw\\k=4\n"
+        );
+        // A value holding `=` stays whole; keys are matched exactly.
+        let text = "[P]\nWebUI\\Password_PBKDF2=\"@ByteArray(a=:b=)\"\nWebUI\\Port=8080\n";
+        let out = ini_set(text, "P", "WebUI\\Port", "1");
+        assert!(out.contains("WebUI\\Password_PBKDF2=\"@ByteArray(a=:b=)\"\n"));
+        assert!(out.contains("WebUI\\Port=1\n"));
+    }
 
     #[tokio::test]
     async fn a_lost_port_race_is_retried_and_other_errors_are_not() {

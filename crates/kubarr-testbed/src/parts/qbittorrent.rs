@@ -15,11 +15,14 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use base64::Engine;
 use sha2::Sha512;
 
-use super::{free_port, http_client_with_cookies, system_program, with_port_retries, PartProcess};
+use super::{
+    free_port, http_client_with_cookies, ini_set, system_program, with_port_retries, PartProcess,
+    ProfileDir,
+};
 
 /// qBittorrent 4.5.2's built-in Web UI credentials when no password hash is configured.
 pub const DEFAULT_USERNAME: &str = "admin";
@@ -74,7 +77,7 @@ pub struct Qbittorrent {
     torrent_port: u16,
     username: String,
     password: String,
-    dir: tempfile::TempDir,
+    dir: ProfileDir,
 }
 
 impl Qbittorrent {
@@ -89,8 +92,46 @@ impl Qbittorrent {
         with_port_retries("qBittorrent", || Self::try_start(&program, &config)).await
     }
 
+    /// Starts on a profile laid out as the linuxserver.io image keeps it (`HOME`,
+    /// `XDG_CONFIG_HOME` and `XDG_DATA_HOME` all `dir`, so the settings are
+    /// `dir/qBittorrent/qBittorrent.conf`), e.g. one a chart's seed script wrote. Before the start
+    /// only what keeps the test bed safe is set in it — loopback addresses, fresh ports, DHT,
+    /// LSD, PeX, UPnP and NAT-PMP off, login required from localhost too — and the account
+    /// settings are left as they are. `username`/`password` are what [`login`](Self::login)
+    /// signs in with.
+    pub async fn start_with_profile(dir: &Path, username: &str, password: &str) -> Result<Self> {
+        let program = system_program("qbittorrent-nox", "qbittorrent-nox")?;
+        with_port_retries("qBittorrent", || async {
+            let port = free_port()?;
+            let torrent_port = free_port()?;
+            let conf = dir.join("qBittorrent/qBittorrent.conf");
+            let text = std::fs::read_to_string(&conf)
+                .with_context(|| format!("reading {}", conf.display()))?;
+            std::fs::write(&conf, safe_profile(&text, dir, port, torrent_port))?;
+            let downloads = dir.join("downloads");
+            std::fs::create_dir_all(&downloads)?;
+            let mut cmd = Command::new(&program);
+            cmd.arg(format!("--webui-port={port}"))
+                .env("HOME", dir)
+                .env("XDG_CONFIG_HOME", dir)
+                .env("XDG_DATA_HOME", dir)
+                .env("XDG_CACHE_HOME", dir.join("cache"));
+            let process = PartProcess::spawn("qbittorrent", cmd, dir)?;
+            Self::ready(
+                process,
+                port,
+                torrent_port,
+                username,
+                password,
+                ProfileDir::Given(dir.to_path_buf()),
+            )
+            .await
+        })
+        .await
+    }
+
     async fn try_start(program: &Path, config: &QbittorrentConfig) -> Result<Self> {
-        let dir = tempfile::Builder::new().prefix("kubarr-qbt-").tempdir()?;
+        let dir = ProfileDir::temp("kubarr-qbt-")?;
         let port = free_port()?;
         let torrent_port = free_port()?;
         let conf_dir = dir.path().join("qBittorrent/config");
@@ -110,17 +151,38 @@ impl Qbittorrent {
         cmd.arg(format!("--profile={}", dir.path().display()))
             .arg(format!("--webui-port={port}"))
             .env("HOME", dir.path());
-        let mut process = PartProcess::spawn("qbittorrent", cmd, dir.path())?;
+        let process = PartProcess::spawn("qbittorrent", cmd, dir.path())?;
+        let password = config
+            .password
+            .clone()
+            .unwrap_or_else(|| DEFAULT_PASSWORD.to_string());
+        Self::ready(
+            process,
+            port,
+            torrent_port,
+            &config.username,
+            &password,
+            dir,
+        )
+        .await
+    }
+
+    /// Waits for the Web UI (listening, then answering `app/webapiVersion`).
+    async fn ready(
+        mut process: PartProcess,
+        port: u16,
+        torrent_port: u16,
+        username: &str,
+        password: &str,
+        dir: ProfileDir,
+    ) -> Result<Self> {
         process.wait_listening(port, super::START_TIMEOUT).await?;
         let qbt = Self {
             process,
             port,
             torrent_port,
-            username: config.username.clone(),
-            password: config
-                .password
-                .clone()
-                .unwrap_or_else(|| DEFAULT_PASSWORD.to_string()),
+            username: username.to_string(),
+            password: password.to_string(),
             dir,
         };
         let client = super::http_client();
@@ -204,6 +266,40 @@ pub fn password_pbkdf2(password: &str, salt: &[u8]) -> String {
     format!("@ByteArray({}:{})", b64.encode(salt), b64.encode(key))
 }
 
+/// `text` (a qBittorrent.conf) with the test bed's safety settings set and everything else kept.
+fn safe_profile(text: &str, dir: &Path, port: u16, torrent_port: u16) -> String {
+    let downloads = dir.join("downloads").display().to_string();
+    let (port, torrent_port) = (port.to_string(), torrent_port.to_string());
+    let settings: [(&str, &str, &str); 21] = [
+        ("LegalNotice", "Accepted", "true"),
+        ("Application", "FileLogger\\Enabled", "false"),
+        ("BitTorrent", "Session\\DHTEnabled", "false"),
+        ("BitTorrent", "Session\\LSDEnabled", "false"),
+        ("BitTorrent", "Session\\PeXEnabled", "false"),
+        ("BitTorrent", "Session\\Interface", "lo"),
+        ("BitTorrent", "Session\\InterfaceName", "lo"),
+        ("BitTorrent", "Session\\InterfaceAddress", "127.0.0.1"),
+        ("BitTorrent", "Session\\Port", &torrent_port),
+        ("BitTorrent", "Session\\UseRandomPort", "false"),
+        ("BitTorrent", "Session\\AnonymousModeEnabled", "true"),
+        ("BitTorrent", "Session\\AddTrackersEnabled", "false"),
+        ("BitTorrent", "Session\\DefaultSavePath", &downloads),
+        ("Network", "PortForwardingEnabled", "false"),
+        ("Preferences", "WebUI\\Address", "127.0.0.1"),
+        ("Preferences", "WebUI\\Port", &port),
+        ("Preferences", "WebUI\\UseUPnP", "false"),
+        ("Preferences", "WebUI\\LocalHostAuth", "true"),
+        ("Preferences", "Connection\\UPnP", "false"),
+        ("Preferences", "Connection\\ResolvePeerCountries", "false"),
+        ("Preferences", "Downloads\\SavePath", &downloads),
+    ];
+    settings
+        .iter()
+        .fold(text.to_string(), |t, (section, key, value)| {
+            ini_set(&t, section, key, value)
+        })
+}
+
 /// 16 random bytes, qBittorrent's salt length.
 pub fn random_salt() -> [u8; 16] {
     rand::random()
@@ -273,6 +369,27 @@ mod tests {
         // Deterministic for a given salt, different for another password.
         assert_eq!(h, password_pbkdf2("adminadmin", &[7u8; 16]));
         assert_ne!(h, password_pbkdf2("adminadmim", &[7u8; 16]));
+    }
+
+    #[test]
+    fn a_given_profile_gets_the_safety_settings_and_keeps_its_account() {
+        let seeded = "[LegalNotice]\nAccepted=true\n\n[Preferences]\nWebUI\\Port=8080\n\
+                      WebUI\\Username=kubarr\nWebUI\\Password_PBKDF2=\"@ByteArray(a:b)\"\n";
+        let p = safe_profile(seeded, Path::new("/x"), 1, 2);
+        for line in [
+            "Session\\DHTEnabled=false",
+            "Session\\LSDEnabled=false",
+            "Session\\PeXEnabled=false",
+            "PortForwardingEnabled=false",
+            "WebUI\\Address=127.0.0.1",
+            "WebUI\\Port=1",
+            "Session\\Port=2",
+            "WebUI\\Username=kubarr",
+            "WebUI\\Password_PBKDF2=\"@ByteArray(a:b)\"",
+        ] {
+            assert!(p.lines().any(|l| l == line), "{line} missing from:\n{p}");
+        }
+        assert!(!p.contains("WebUI\\Port=8080"));
     }
 
     #[test]

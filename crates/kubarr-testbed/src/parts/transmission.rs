@@ -16,7 +16,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
-use super::{free_port, random_token, system_program, with_port_retries, PartProcess};
+use super::{free_port, random_token, system_program, with_port_retries, PartProcess, ProfileDir};
 
 /// The header carrying Transmission's CSRF token.
 pub const SESSION_ID_HEADER: &str = "X-Transmission-Session-Id";
@@ -29,7 +29,7 @@ pub struct Transmission {
     peer_port: u16,
     username: String,
     password: String,
-    dir: tempfile::TempDir,
+    dir: ProfileDir,
 }
 
 impl Transmission {
@@ -47,8 +47,47 @@ impl Transmission {
         .await
     }
 
+    /// Starts on a configuration directory holding a `settings.json` (e.g. one a chart's seed
+    /// script wrote, as the linuxserver.io image keeps it in `/config`). Before the start only
+    /// what keeps the test bed safe is set in it — loopback addresses, fresh ports, DHT, LPD,
+    /// PEX, uTP, port forwarding and the blocklist off, a local download directory — and the
+    /// RPC account settings are left as they are. `username`/`password` are what
+    /// [`rpc`](Self::rpc) signs in with.
+    pub async fn start_with_profile(dir: &Path, username: &str, password: &str) -> Result<Self> {
+        let program = system_program("transmission-daemon", "transmission-daemon")?;
+        with_port_retries("Transmission", || async {
+            let port = free_port()?;
+            let peer_port = free_port()?;
+            let path = dir.join("settings.json");
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            let mut settings: Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", path.display()))?;
+            let downloads = dir.join("downloads");
+            std::fs::create_dir_all(&downloads)?;
+            let safe = safety_settings(port, peer_port, &downloads);
+            let map = settings
+                .as_object_mut()
+                .context("settings.json is not an object")?;
+            for (k, v) in safe.as_object().expect("an object") {
+                map.insert(k.clone(), v.clone());
+            }
+            std::fs::write(&path, serde_json::to_vec_pretty(&settings)?)?;
+            Self::launch(
+                &program,
+                ProfileDir::Given(dir.to_path_buf()),
+                port,
+                peer_port,
+                username,
+                password,
+            )
+            .await
+        })
+        .await
+    }
+
     async fn try_start(program: &Path, username: &str, password: &str) -> Result<Self> {
-        let dir = tempfile::Builder::new().prefix("kubarr-tr-").tempdir()?;
+        let dir = ProfileDir::temp("kubarr-tr-")?;
         let port = free_port()?;
         let peer_port = free_port()?;
         let downloads = dir.path().join("downloads");
@@ -58,6 +97,17 @@ impl Transmission {
             dir.path().join("settings.json"),
             serde_json::to_vec_pretty(&settings)?,
         )?;
+        Self::launch(program, dir, port, peer_port, username, password).await
+    }
+
+    async fn launch(
+        program: &Path,
+        dir: ProfileDir,
+        port: u16,
+        peer_port: u16,
+        username: &str,
+        password: &str,
+    ) -> Result<Self> {
         let mut cmd = Command::new(program);
         cmd.arg("--foreground")
             .arg("--config-dir")
@@ -131,11 +181,23 @@ impl Transmission {
     /// One RPC call with the session-id handshake: the first request gets 409 and the token,
     /// the second carries it. Fails unless Transmission answers `"result": "success"`.
     pub async fn rpc(&self, method: &str, arguments: Value) -> Result<Value> {
+        self.rpc_as(&self.username, &self.password, method, arguments)
+            .await
+    }
+
+    /// [`rpc`](Self::rpc) signed in with other credentials (a wrong password gets 401 and fails).
+    pub async fn rpc_as(
+        &self,
+        username: &str,
+        password: &str,
+        method: &str,
+        arguments: Value,
+    ) -> Result<Value> {
         let client = super::http_client();
         let body = json!({ "method": method, "arguments": arguments });
         let first = client
             .post(self.rpc_url())
-            .basic_auth(&self.username, Some(&self.password))
+            .basic_auth(username, Some(password))
             .json(&body)
             .send()
             .await?;
@@ -152,7 +214,7 @@ impl Transmission {
             .clone();
         let r = client
             .post(self.rpc_url())
-            .basic_auth(&self.username, Some(&self.password))
+            .basic_auth(username, Some(password))
             .header(SESSION_ID_HEADER, session)
             .json(&body)
             .send()
@@ -169,10 +231,8 @@ impl Transmission {
 }
 
 fn settings(port: u16, peer_port: u16, downloads: &Path, user: &str, password: &str) -> Value {
-    json!({
+    let mut v = json!({
         "rpc-enabled": true,
-        "rpc-bind-address": "127.0.0.1",
-        "rpc-port": port,
         "rpc-url": "/transmission/",
         "rpc-authentication-required": true,
         "rpc-username": user,
@@ -182,6 +242,23 @@ fn settings(port: u16, peer_port: u16, downloads: &Path, user: &str, password: &
         "rpc-whitelist": "127.0.0.1,::1",
         "rpc-host-whitelist-enabled": true,
         "rpc-host-whitelist": "localhost,127.0.0.1",
+    });
+    let map = v.as_object_mut().expect("an object");
+    for (k, value) in safety_settings(port, peer_port, downloads)
+        .as_object()
+        .expect("an object")
+    {
+        map.insert(k.clone(), value.clone());
+    }
+    v
+}
+
+/// What every Transmission of the test bed runs with: loopback only, fresh ports, no peer
+/// discovery or port forwarding, nothing fetched, a local download directory.
+fn safety_settings(port: u16, peer_port: u16, downloads: &Path) -> Value {
+    json!({
+        "rpc-bind-address": "127.0.0.1",
+        "rpc-port": port,
         "bind-address-ipv4": "127.0.0.1",
         "bind-address-ipv6": "::1",
         "peer-port": peer_port,

@@ -14,7 +14,8 @@ use rand::rngs::OsRng;
 use rand::RngCore;
 use sea_orm::ConnectionTrait;
 use serde::{Deserialize, Serialize};
-use sha2::Sha512;
+use sha1::Sha1;
+use sha2::{Digest, Sha256, Sha512};
 
 use crate::gateway::AccessMode;
 use crate::secret_key::SecretKey;
@@ -24,6 +25,10 @@ pub const ACCOUNT_NAME: &str = "kubarr";
 /// qBittorrent's PBKDF2 work factor and salt length (what it writes itself).
 const QBITTORRENT_ITERATIONS: u32 = 100_000;
 const QBITTORRENT_SALT_LEN: usize = 16;
+/// Transmission's salt: 8 characters from this alphabet (what it writes itself).
+const TRANSMISSION_SALT_LEN: usize = 8;
+const TRANSMISSION_SALT_CHARS: &[u8] =
+    b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ./";
 
 /// One app's generated credentials. `Debug` shows no value.
 #[derive(Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -59,8 +64,13 @@ impl AppCredentials {
         }
     }
 
-    /// The Secret's data: exactly the keys the chart asked for.
+    /// The Secret's data: exactly the keys the chart asked for. The stored forms of the password
+    /// get a fresh salt each time (the app keeps whichever it was seeded with); Deluge's salt and
+    /// hash come from the same call, so they always match each other.
     pub fn secret_data(&self, keys: &[CredentialKey]) -> SecretData {
+        let mut deluge_salt = [0u8; 32];
+        OsRng.fill_bytes(&mut deluge_salt);
+        let deluge_salt = hex::encode(Sha1::digest(deluge_salt));
         keys.iter()
             .map(|key| {
                 let value = match key {
@@ -72,6 +82,21 @@ impl AppCredentials {
                         OsRng.fill_bytes(&mut salt);
                         qbittorrent_pbkdf2(&self.password, &salt)
                     }
+                    CredentialKey::PasswordSsha1 => {
+                        let mut bytes = [0u8; TRANSMISSION_SALT_LEN];
+                        OsRng.fill_bytes(&mut bytes);
+                        let salt: String = bytes
+                            .iter()
+                            .map(|b| {
+                                let i = usize::from(*b) % TRANSMISSION_SALT_CHARS.len();
+                                char::from(TRANSMISSION_SALT_CHARS[i])
+                            })
+                            .collect();
+                        transmission_ssha1(&self.password, &salt)
+                    }
+                    CredentialKey::DelugeWebSalt => deluge_salt.clone(),
+                    CredentialKey::DelugeWebSha1 => deluge_web_sha1(&deluge_salt, &self.password),
+                    CredentialKey::NzbKey => derived_key(&self.api_key, "nzb-key"),
                 };
                 (key.as_str(), value)
             })
@@ -93,6 +118,34 @@ pub fn qbittorrent_pbkdf2(password: &str, salt: &[u8]) -> String {
     let mut key = [0u8; 64];
     pbkdf2::pbkdf2_hmac::<Sha512>(password.as_bytes(), salt, QBITTORRENT_ITERATIONS, &mut key);
     format!("@ByteArray({}:{})", B64.encode(salt), B64.encode(key))
+}
+
+/// The password as Transmission stores it in `rpc-password`: `{`, the hex SHA-1 of the password
+/// followed by the salt, then the salt.
+pub fn transmission_ssha1(password: &str, salt: &str) -> String {
+    let mut h = Sha1::new();
+    h.update(password.as_bytes());
+    h.update(salt.as_bytes());
+    format!("{{{}{salt}", hex::encode(h.finalize()))
+}
+
+/// The password as Deluge web checks it (`web.conf` `pwd_sha1`): hex SHA-1 of salt then password.
+pub fn deluge_web_sha1(salt: &str, password: &str) -> String {
+    let mut h = Sha1::new();
+    h.update(salt.as_bytes());
+    h.update(password.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// A 32-hex-digit key derived one way from the API key and a purpose: stable for the app's
+/// lifetime without a second stored value, and telling nothing about the API key.
+pub fn derived_key(api_key: &str, purpose: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(b"kubarr derived key\0");
+    h.update(purpose.as_bytes());
+    h.update(b"\0");
+    h.update(api_key.as_bytes());
+    hex::encode(&h.finalize()[..16])
 }
 
 /// The app's credentials: the stored ones, or new ones stored now (the first writer wins).
@@ -216,6 +269,55 @@ mod tests {
         // Deterministic for one salt, different for another.
         assert_eq!(form, qbittorrent_pbkdf2("adminadmin", &[7u8; 16]));
         assert_ne!(form, qbittorrent_pbkdf2("adminadmin", &[8u8; 16]));
+    }
+
+    #[test]
+    fn transmissions_form_is_brace_salted_sha1_and_salt() {
+        // Transmission's own test vector: "test" with the salt "AMbyRHJy".
+        assert_eq!(
+            transmission_ssha1("test", "AMbyRHJy"),
+            "{15ad0621b259a84d24dcd4e75b09004e98a3627bAMbyRHJy"
+        );
+        let c = AppCredentials::generate();
+        let data = c.secret_data(&[CredentialKey::PasswordSsha1]);
+        let form = &data["password-ssha1"];
+        assert_eq!(form.len(), 1 + 40 + 8);
+        let salt = &form[41..];
+        assert!(salt.bytes().all(|b| TRANSMISSION_SALT_CHARS.contains(&b)));
+        assert_eq!(form, &transmission_ssha1(&c.password, salt));
+        assert!(!form.contains(&c.password));
+    }
+
+    #[test]
+    fn deluges_salt_and_hash_belong_together() {
+        // sha1("abc")
+        assert_eq!(
+            deluge_web_sha1("a", "bc"),
+            "a9993e364706816aba3e25717850c26c9cd0d89d"
+        );
+        let c = AppCredentials::generate();
+        let data = c.secret_data(&[CredentialKey::DelugeWebSalt, CredentialKey::DelugeWebSha1]);
+        let salt = &data["deluge-web-salt"];
+        assert_eq!(salt.len(), 40);
+        assert_eq!(data["deluge-web-sha1"], deluge_web_sha1(salt, &c.password));
+        // A new salt every time.
+        let again = c.secret_data(&[CredentialKey::DelugeWebSalt]);
+        assert_ne!(&again["deluge-web-salt"], salt);
+    }
+
+    #[test]
+    fn the_nzb_key_is_stable_and_reveals_nothing_of_the_api_key() {
+        let c = AppCredentials::generate();
+        let a = c.secret_data(&[CredentialKey::NzbKey]);
+        let b = c.secret_data(&[CredentialKey::NzbKey]);
+        assert_eq!(a["nzb-key"], b["nzb-key"]);
+        assert_eq!(a["nzb-key"].len(), 32);
+        assert!(a["nzb-key"].bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_ne!(a["nzb-key"], c.api_key);
+        assert_ne!(
+            derived_key(&c.api_key, "nzb-key"),
+            derived_key(&c.api_key, "other")
+        );
     }
 
     #[test]

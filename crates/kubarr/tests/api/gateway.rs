@@ -162,7 +162,7 @@ impl Gateway {
 fn chart_of(app: &str) -> &str {
     match app {
         // Charts that ask for no credentials: the stub stands in for an app with its own login.
-        "stub" | "stub2" => "jackett",
+        "stub" | "stub2" => "jellyfin",
         // A Basic-auth app (Kubarr generates its account) and one that trusts the gateway.
         "basicstub" => "transmission",
         "externalstub" => "sonarr",

@@ -31,7 +31,7 @@ async fn catalog_lists_every_shipped_app_with_metadata() {
         .iter()
         .map(|i| i["name"].as_str().unwrap())
         .collect();
-    assert_eq!(names.len(), 14, "{names:?}");
+    assert_eq!(names.len(), 19, "{names:?}");
     let sonarr = items
         .as_array()
         .unwrap()

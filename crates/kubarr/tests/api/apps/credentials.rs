@@ -128,7 +128,7 @@ async fn an_arr_app_gets_its_api_key_from_the_secret_and_keeps_it_across_reinsta
 
 #[tokio::test]
 async fn apps_without_declared_credentials_get_no_secret() {
-    let (t, app) = on_fakes("jackett").await;
+    let (t, app) = on_fakes("jellyfin").await;
     deploy(
         &t,
         Method::POST,
@@ -200,21 +200,28 @@ pub(super) async fn assert_credentials_on_cluster(
                 .and_then(|e| e.value.clone());
             assert_eq!(method.as_deref(), Some("External"), "{chart}");
         }
-        "transmission" => {
-            assert_eq!(reference(&app_env, "USER").as_deref(), Some("username"));
-            assert_eq!(reference(&app_env, "PASS").as_deref(), Some("password"));
+        "seerr" => {
+            assert_eq!(reference(&app_env, "API_KEY").as_deref(), Some("api-key"));
         }
-        "qbittorrent" => {
+        "transmission" | "qbittorrent" | "deluge" | "sabnzbd" | "bazarr" | "jackett" => {
+            // Seeded before the first start; the app's own container gets none of it.
             let seed = pod
                 .init_containers
                 .iter()
                 .flatten()
                 .find(|c| c.name == "seed-config")
-                .expect("qbittorrent: seed-config init container");
+                .unwrap_or_else(|| panic!("{chart}: seed-config init container"));
             let env = seed.env.clone().unwrap_or_default();
-            assert_eq!(
-                reference(&env, "KUBARR_PASSWORD_PBKDF2").as_deref(),
-                Some("password-pbkdf2")
+            let (var, key) = match chart {
+                "transmission" => ("KUBARR_PASSWORD_SSHA1", "password-ssha1"),
+                "qbittorrent" => ("KUBARR_PASSWORD_PBKDF2", "password-pbkdf2"),
+                "deluge" => ("KUBARR_WEB_SHA1", "deluge-web-sha1"),
+                _ => ("KUBARR_API_KEY", "api-key"),
+            };
+            assert_eq!(reference(&env, var).as_deref(), Some(key), "{chart}");
+            assert!(
+                app_env.iter().all(|e| e.value_from.is_none()),
+                "{chart}: the app container reads the Secret"
             );
         }
         _ => {

@@ -12,19 +12,24 @@ use kubarr_testbed::unique_suffix;
 use crate::helpers::TestApp;
 
 const APPS: &[&str] = &[
+    "audiobookshelf",
     "bazarr",
     "deluge",
+    "flaresolverr",
     "jackett",
     "jellyfin",
     "jellyseerr",
     "lidarr",
+    "navidrome",
     "plex",
     "prowlarr",
     "qbittorrent",
     "radarr",
     "readarr",
     "sabnzbd",
+    "seerr",
     "sonarr",
+    "tautulli",
     "transmission",
 ];
 

@@ -107,7 +107,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_through_the_api() {
     let item = &list.as_array().unwrap()[0];
     assert_eq!(item["name"], name.as_str());
     assert_eq!(item["namespace"], name.as_str());
-    assert_eq!(item["version"], "1.1.0");
+    assert_eq!(item["version"], "1.2.0");
     assert!(item["total_pods"].as_u64().unwrap() >= 1);
     assert_eq!(item["ready_pods"], item["total_pods"]);
     let catalog = t.admin(Method::GET, "/api/apps/catalog", None).await.json();

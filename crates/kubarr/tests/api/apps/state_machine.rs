@@ -91,7 +91,7 @@ async fn install_restart_upgrade_uninstall_and_reinstall_on_fakes() {
     let list = t.admin(Method::GET, "/api/apps", None).await.json();
     let item = &list.as_array().unwrap()[0];
     assert_eq!(item["name"], name.as_str());
-    assert_eq!(item["version"], "1.1.0");
+    assert_eq!(item["version"], "1.2.0");
     assert_eq!(item["operation"], serde_json::Value::Null);
     let catalog = t.admin(Method::GET, "/api/apps/catalog", None).await.json();
     assert_eq!(catalog[0]["installed"], true);

@@ -33,9 +33,10 @@ async fn a_basic_auth_app_is_signed_in_with_the_account_kubarr_generated() {
         g.t.fake()
             .credentials_secret("basicstub")
             .expect("the credentials Secret is written before the deploy");
+    // The account, and the password in the form Transmission's seeded settings.json stores it.
     assert_eq!(
         secret.keys().map(String::as_str).collect::<Vec<_>>(),
-        ["password", "username"]
+        ["password", "password-ssha1", "username"]
     );
     let expected = format!(
         "Basic {}",

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
-import { ADMIN, E2E_APPS, E2E_APPS_DOMAIN } from './lib/accounts';
+import { ADMIN, E2E_APPS, E2E_APPS_DOMAIN, E2E_STACK_APP } from './lib/accounts';
 import { apiContext, listApps, uninstallApp } from './lib/api';
 import { exportCluster, removeAppFromCluster, testCluster } from './lib/cluster';
 import {
@@ -17,6 +17,7 @@ import {
   STATE_DIR,
   WEB_DIR,
 } from './lib/paths';
+import { reservePort } from './lib/doubles';
 import { QBITTORRENT_BIN, startQbittorrent, type RunningQbittorrent } from './lib/qbittorrent';
 import { startServer } from './lib/server';
 
@@ -52,9 +53,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     KUBARR_GATEWAY__APPS_DOMAIN: E2E_APPS_DOMAIN,
     KUBARR_GATEWAY__LOOPBACK_ONLY: 'true',
   };
+  // The stack journey's arr: a contract double the spec starts on this port once it knows the
+  // API key Kubarr generated (Kubarr reaches the app there, as it would reach its Service).
+  const stackPort = await reservePort();
+  process.env.KUBARR_E2E_STACK_PORT = String(stackPort);
+  const upstreams = [`${E2E_STACK_APP}=127.0.0.1:${stackPort}`];
+  gatewayEnv.KUBARR_GATEWAY__UPSTREAMS = upstreams.join(',');
   if (existsSync(QBITTORRENT_BIN)) {
     qbittorrent = await startQbittorrent(path.join(ARTIFACTS_DIR, 'qbittorrent.log'));
-    gatewayEnv.KUBARR_GATEWAY__UPSTREAMS = `${E2E_APPS.gateway}=127.0.0.1:${qbittorrent.port}`;
+    upstreams.push(`${E2E_APPS.gateway}=127.0.0.1:${qbittorrent.port}`);
+    gatewayEnv.KUBARR_GATEWAY__UPSTREAMS = upstreams.join(',');
     process.env.KUBARR_E2E_QBITTORRENT_URL = qbittorrent.url;
     log(`qBittorrent: ${qbittorrent.url}`);
   } else {

@@ -9,12 +9,15 @@
 //! `wiring_links` and published as `wiring` events.
 //!
 //! - [`graph`]: which links the installed apps call for;
-//! - [`reconcile`]: one pass, link by link, with back-off;
+//! - [`reconcile`]: one pass, link by link, with back-off (`plan`: what a link wants;
+//!   `observe`: reading and writing it);
 //! - [`servarr`], [`clients`]: the apps' APIs; [`http`]: the calls themselves.
 
 pub mod clients;
 pub mod graph;
 pub mod http;
+mod observe;
+mod plan;
 pub mod reconcile;
 pub mod servarr;
 

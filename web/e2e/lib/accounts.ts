@@ -26,6 +26,12 @@ export const E2E_APPS = {
 } as const;
 
 /**
+ * The arr the Stack journey has Kubarr wire (a contract double plays it on a fixed upstream).
+ * It is the install journey's app: the journeys run one at a time and each removes it when done.
+ */
+export const E2E_STACK_APP = E2E_APPS.install;
+
+/**
  * The gateway's apps domain (host mode): `*.localhost` resolves to loopback in Chromium by
  * itself, so an app's origin is `http://<app>.apps.localhost:<gateway port>` without any DNS.
  */

@@ -20,6 +20,10 @@ struct Args {
     /// URL base (Servarr apps).
     #[arg(long, default_value = "")]
     url_base: String,
+    /// Where the app's `/` is on this machine, for root folders and download paths (Servarr
+    /// apps, Jellyfin).
+    #[arg(long)]
+    fs_root: Option<std::path::PathBuf>,
 }
 
 #[tokio::main]
@@ -31,6 +35,7 @@ async fn main() -> Result<()> {
             let mut c = ServarrConfig::new(&a.api_key);
             c.port = a.port;
             c.url_base = a.url_base.clone();
+            c.fs_root = a.fs_root.clone();
             let h = kubarr_doubles::servarr::start(app, c).await?;
             (h.url(), Box::new(h))
         } else {
@@ -44,7 +49,7 @@ async fn main() -> Result<()> {
                 "jellyfin" => {
                     let h = kubarr_doubles::start_jellyfin(JellyfinConfig {
                         port: a.port,
-                        fs_root: None,
+                        fs_root: a.fs_root.clone(),
                     })
                     .await?;
                     (h.url(), Box::new(h))

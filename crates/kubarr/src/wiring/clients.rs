@@ -1,6 +1,7 @@
 //! The download clients' side of an arr → client link, through their own APIs: qBittorrent gets
 //! a category per media type saving under `/data/torrents/<type>`, Deluge gets its Label plugin
-//! (the arrs file downloads by label). Transmission needs nothing (the arr names a directory).
+//! (the arrs file downloads by label) and `/data/torrents` as its download folder. Transmission
+//! needs nothing (the arr names a directory).
 //!
 //! Kubarr signs in once per pass at most, and a refused password stops the link (see
 //! [`ClientError::Refused`]) instead of retrying into qBittorrent's ban.
@@ -100,11 +101,12 @@ pub async fn qbittorrent_category(
     Ok(true)
 }
 
-/// Whether Deluge (through its web UI's JSON-RPC) lacks a daemon connection or the Label plugin
-/// (`Ok(true)`); with `fix`, connects and turns the plugin on.
-pub async fn deluge_label_plugin(
+/// Whether Deluge (through its web UI's JSON-RPC) lacks a daemon connection, the Label plugin, or
+/// `downloads` as its download folder (`Ok(true)`); with `fix`, makes it so.
+pub async fn deluge_setup(
     api: &AppApi<'_>,
     password: &str,
+    downloads: &str,
     fix: bool,
 ) -> Result<bool, ClientError> {
     let mut cookie: Option<String> = None;
@@ -182,6 +184,19 @@ pub async fn deluge_label_plugin(
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
+    }
+    // The arrs look for finished downloads where Deluge puts them: under the shared tree.
+    let location = call("core.get_config_value", json!(["download_location"])).await?;
+    if location.as_str() != Some(downloads) {
+        if !fix {
+            return Ok(true);
+        }
+        call(
+            "core.set_config",
+            json!([{ "download_location": downloads }]),
+        )
+        .await?;
+        changed = true;
     }
     Ok(changed)
 }

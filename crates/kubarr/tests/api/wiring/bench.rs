@@ -12,7 +12,14 @@ use super::stack::Stack;
 async fn time_to_wired_and_calls_per_steady_pass() {
     let mut s = Stack::new().await;
     let lead = tokio::spawn(kubarr::wiring::run(s.t.state.clone()));
-    let apps = ["qbittorrent", "transmission", "sonarr", "radarr", "lidarr", "prowlarr"];
+    let apps = [
+        "qbittorrent",
+        "transmission",
+        "sonarr",
+        "radarr",
+        "lidarr",
+        "prowlarr",
+    ];
     for app in apps {
         s.install(app).await;
     }
@@ -26,7 +33,11 @@ async fn time_to_wired_and_calls_per_steady_pass() {
         if states.len() == 12 && states.values().all(|v| v == "ok") {
             break;
         }
-        assert!(Instant::now() < deadline, "not all ok: {:#}", s.graph().await);
+        assert!(
+            Instant::now() < deadline,
+            "not all ok: {:#}",
+            s.graph().await
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let wired = start.elapsed();
@@ -44,6 +55,9 @@ async fn time_to_wired_and_calls_per_steady_pass() {
             .iter()
             .filter(|r| !r.starts_with("GET ") && !r.ends_with("/test"))
             .count();
-        println!("{name}: {} calls in the steady pass, {writes} writes: {requests:?}", requests.len());
+        println!(
+            "{name}: {} calls in the steady pass, {writes} writes: {requests:?}",
+            requests.len()
+        );
     }
 }

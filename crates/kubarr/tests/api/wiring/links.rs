@@ -24,6 +24,7 @@ async fn a_stack_installed_in_any_order_is_wired_for_real() {
     s.install("prowlarr").await;
     s.install("radarr").await;
     s.install("transmission").await;
+    s.install("deluge").await;
     let report = s.pass().await;
     assert_eq!(report.failed, 0, "{report:?}: {:#}", s.graph().await);
     let states = s.states().await;
@@ -32,6 +33,8 @@ async fn a_stack_installed_in_any_order_is_wired_for_real() {
         RADARR_QBT,
         SONARR_TR,
         "radarr:download-client:transmission",
+        "sonarr:download-client:deluge",
+        "radarr:download-client:deluge",
         PROWLARR_SONARR,
         PROWLARR_RADARR,
         "sonarr:root-folder:sonarr",
@@ -43,7 +46,7 @@ async fn a_stack_installed_in_any_order_is_wired_for_real() {
             "{id}: {states:?}"
         );
     }
-    assert_eq!(states.len(), 8, "{states:?}");
+    assert_eq!(states.len(), 10, "{states:?}");
 
     // qBittorrent, read back through its own API: a category per media type.
     let qbt = s.qbittorrent.as_ref().unwrap();
@@ -96,6 +99,19 @@ async fn a_stack_installed_in_any_order_is_wired_for_real() {
         .await
         .unwrap();
     assert_eq!(field(&tr, "tvDirectory"), "/data/torrents/tv");
+    // Deluge, through its own web API: Kubarr turned the Label plugin on, and the arrs' tests
+    // made their labels.
+    let deluge = s.deluge.as_ref().unwrap().web_session().await.unwrap();
+    let plugins = deluge
+        .call("core.get_enabled_plugins", json!([]))
+        .await
+        .unwrap();
+    assert!(plugins.to_string().contains("Label"), "{plugins}");
+    let labels = deluge.call("label.get_labels", json!([])).await.unwrap();
+    assert!(
+        labels.to_string().contains("tv") && labels.to_string().contains("movies"),
+        "{labels}"
+    );
     // Prowlarr's applications point at each arr with that arr's key; the sync reached Sonarr.
     let app = s
         .arr_object("prowlarr", "/api/v1", "applications", "Sonarr (Kubarr)")
@@ -119,7 +135,7 @@ async fn a_stack_installed_in_any_order_is_wired_for_real() {
     }
     let report = s.pass().await;
     assert_eq!((report.applied, report.failed), (0, 0), "{report:?}");
-    assert_eq!(report.in_sync, 8);
+    assert_eq!(report.in_sync, 10);
     for (name, arr) in &s.arrs {
         let writes: Vec<String> = arr
             .state()

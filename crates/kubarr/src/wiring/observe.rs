@@ -1,0 +1,188 @@
+//! Reading what the apps have of a link ([`observe`], reads only) and writing it when it
+//! differs ([`apply`]); the apps' own tests and health decide whether it worked.
+
+use super::clients::{self, ClientError};
+use super::http::{AppApi, CallError};
+use super::plan::{Client, Failure, Plan, Spec};
+use super::servarr::{self, Found, Provider, Servarr};
+
+/// What the apps have, compared with the plan.
+pub(super) enum Observation {
+    InSync,
+    Missing,
+    /// Found, but changed (the words say how), with the object's id when it exists.
+    Drifted(String),
+}
+
+fn call_failure(app: &str, e: CallError) -> Failure {
+    let message = servarr::describe(&e);
+    Failure {
+        refused: servarr::is_auth_failure(&message, &e),
+        message: format!("{app}: {message}"),
+    }
+}
+
+fn client_failure(e: ClientError) -> Failure {
+    match e {
+        ClientError::Refused(_) => Failure {
+            message: e.to_string(),
+            refused: true,
+        },
+        other => Failure::new(other.to_string()),
+    }
+}
+
+pub(super) async fn observe(
+    client: &hyper_util::client::legacy::Client<crate::gateway::dial::Dialer, axum::body::Body>,
+    plan: &Plan,
+) -> Result<Observation, Failure> {
+    let key = plan.key.as_str();
+    match &plan.spec {
+        Spec::RootFolder { arr, path, .. } => {
+            let api = Servarr::new(client, arr, plan.flavor, key);
+            match api.has_root_folder(path).await {
+                Ok(true) => Ok(Observation::InSync),
+                Ok(false) => Ok(Observation::Missing),
+                Err(e) => Err(call_failure("the app", e)),
+            }
+        }
+        Spec::DownloadClient {
+            arr,
+            client: dc,
+            provider,
+        } => {
+            let side = client_side(client, dc, false).await?;
+            let api = Servarr::new(client, arr, plan.flavor, key);
+            let found = api
+                .find(provider)
+                .await
+                .map_err(|e| call_failure("the arr", e))?;
+            let health = api
+                .health_about(&provider.name)
+                .await
+                .map_err(|e| call_failure("the arr", e))?;
+            Ok(match (found, side, health) {
+                (Found::Missing, _, _) => Observation::Missing,
+                (Found::Differs(_, why), _, _) => {
+                    Observation::Drifted(format!("{}: {why}.", provider.name))
+                }
+                (_, Some(why), _) => Observation::Drifted(why),
+                (_, _, Some(says)) => Observation::Drifted(says),
+                (Found::InSync(_), None, None) => Observation::InSync,
+            })
+        }
+        Spec::Application { prowlarr, provider } => {
+            let api = Servarr::new(client, prowlarr, plan.flavor, key);
+            let found = api
+                .find(provider)
+                .await
+                .map_err(|e| call_failure("Prowlarr", e))?;
+            let health = api
+                .health_about(&provider.name)
+                .await
+                .map_err(|e| call_failure("Prowlarr", e))?;
+            Ok(match (found, health) {
+                (Found::Missing, _) => Observation::Missing,
+                (Found::Differs(_, why), _) => {
+                    Observation::Drifted(format!("{}: {why}.", provider.name))
+                }
+                (_, Some(says)) => Observation::Drifted(says),
+                (Found::InSync(_), None) => Observation::InSync,
+            })
+        }
+    }
+}
+
+/// The client's own settings: `Some(why)` when they differ (with `fix`: made right first).
+async fn client_side(
+    client: &hyper_util::client::legacy::Client<crate::gateway::dial::Dialer, axum::body::Body>,
+    dc: &Client,
+    fix: bool,
+) -> Result<Option<String>, Failure> {
+    let api = AppApi::new(client, &dc.base);
+    let differs = match dc.chart.as_str() {
+        "qbittorrent" => clients::qbittorrent_category(
+            &api,
+            &dc.username,
+            &dc.password,
+            &dc.category,
+            &servarr::torrent_dir(&dc.category),
+            fix,
+        )
+        .await
+        .map_err(client_failure)?
+        .then(|| {
+            format!(
+                "qBittorrent's category `{}` was changed or removed.",
+                dc.category
+            )
+        }),
+        "deluge" => clients::deluge_setup(&api, &dc.password, "/data/torrents", fix)
+            .await
+            .map_err(client_failure)?
+            .then(|| "Deluge's Label plugin or download folder was changed.".to_owned()),
+        _ => None,
+    };
+    Ok(differs)
+}
+
+pub(super) async fn apply(
+    client: &hyper_util::client::legacy::Client<crate::gateway::dial::Dialer, axum::body::Body>,
+    plan: &Plan,
+    _observation: Observation,
+) -> Result<(), Failure> {
+    let key = plan.key.as_str();
+    match &plan.spec {
+        Spec::RootFolder { arr, path, display } => {
+            let api = Servarr::new(client, arr, plan.flavor, key);
+            if api
+                .has_root_folder(path)
+                .await
+                .map_err(|e| call_failure("the app", e))?
+            {
+                return Ok(());
+            }
+            api.add_root_folder(path, display)
+                .await
+                .map_err(|e| call_failure("the app", e))
+        }
+        Spec::DownloadClient {
+            arr,
+            client: dc,
+            provider,
+        } => {
+            client_side(client, dc, true).await?;
+            let api = Servarr::new(client, arr, plan.flavor, key);
+            upsert(&api, provider)
+                .await
+                .map_err(|e| call_failure("the arr", e))?;
+            still_healthy(&api, provider, "the arr").await
+        }
+        Spec::Application { prowlarr, provider } => {
+            let api = Servarr::new(client, prowlarr, plan.flavor, key);
+            upsert(&api, provider)
+                .await
+                .map_err(|e| call_failure("Prowlarr", e))?;
+            still_healthy(&api, provider, "Prowlarr").await
+        }
+    }
+}
+
+/// After a write, the app's own health must not complain about the object (else the next pass
+/// would find it drifted and write again: that is a failure, with back-off).
+async fn still_healthy(api: &Servarr<'_>, provider: &Provider, app: &str) -> Result<(), Failure> {
+    match api.health_about(&provider.name).await {
+        Ok(None) => Ok(()),
+        Ok(Some(says)) => Err(Failure::new(says)),
+        Err(e) => Err(call_failure(app, e)),
+    }
+}
+
+/// Find-before-create: updates the object of that name if there is one, else creates it.
+async fn upsert(api: &Servarr<'_>, provider: &Provider) -> Result<(), CallError> {
+    let id = match api.find(provider).await? {
+        Found::InSync(id) | Found::Differs(id, _) => Some(id),
+        Found::Missing => None,
+    };
+    api.apply(provider, id).await
+}

@@ -1,0 +1,195 @@
+//! What one link needs before any call: the object Kubarr wants in the app (from the chart's
+//! declaration, the credentials Kubarr generated and the apps' addresses), and a digest of it.
+
+use kubarr_orchestrator::AppName;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use super::graph::{DesiredLink, LinkKind};
+use super::servarr::{self, Flavor, Provider};
+use crate::apps::credentials::AppCredentials;
+use crate::state::AppState;
+
+/// Why a link could not be checked or set up.
+pub(super) struct Failure {
+    pub message: String,
+    /// A refused credential: hold until the settings change.
+    pub refused: bool,
+}
+
+impl Failure {
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            refused: false,
+        }
+    }
+}
+
+/// Everything a link needs from Kubarr, built before any call.
+pub(super) struct Plan {
+    pub spec: Spec,
+    /// The API key of the app that holds the object (the link's `from`).
+    pub key: String,
+    /// That app's API.
+    pub flavor: Flavor,
+    /// Digest of the wanted settings (secrets included): a change means "apply".
+    pub fingerprint: String,
+    pub secrets: Vec<String>,
+}
+
+pub(super) enum Spec {
+    DownloadClient {
+        arr: String,
+        client: Client,
+        provider: Provider,
+    },
+    Application {
+        prowlarr: String,
+        provider: Provider,
+    },
+    RootFolder {
+        arr: String,
+        path: String,
+        display: String,
+    },
+}
+
+/// The download client's side of an arr → client link.
+pub(super) struct Client {
+    pub base: String,
+    pub chart: String,
+    pub username: String,
+    pub password: String,
+    pub category: String,
+}
+
+/// Where Kubarr and the other apps reach `app`'s API: `http://host:port`.
+pub(super) async fn endpoint(state: &AppState, app: &str) -> Result<String, Failure> {
+    if let Some(fixed) = state.wiring.endpoint_override(app) {
+        return Ok(fixed);
+    }
+    let name = AppName::parse(app).map_err(|_| Failure::new(format!("`{app}` is no app name")))?;
+    match crate::gateway::serve::upstream_of(state, &name).await {
+        Ok(Some(upstream)) => Ok(format!("http://{upstream}")),
+        Ok(None) => Err(Failure::new(format!("{app} is not installed"))),
+        Err(_) => Err(Failure::new(format!("cannot look up where {app} listens"))),
+    }
+}
+
+/// The credentials Kubarr generated for `app`.
+pub(super) async fn credentials_of(state: &AppState, app: &str) -> Result<AppCredentials, Failure> {
+    let missing = || {
+        Failure::new(format!(
+            "Kubarr has no credentials for {app} (it was installed before Kubarr generated them); reinstall it onto its data to give it some."
+        ))
+    };
+    let sealed = kubarr_db::queries::app_credentials::find(&state.db, app)
+        .await
+        .map_err(|_| Failure::new("the database is unavailable"))?
+        .ok_or_else(missing)?;
+    let clear = state.secret_key.decrypt(&sealed).map_err(|_| missing())?;
+    serde_json::from_str(&clear).map_err(|_| missing())
+}
+
+fn host_port(base: &str) -> Option<(String, u16)> {
+    let authority = base.split("://").nth(1)?.split('/').next()?;
+    let (host, port) = authority.rsplit_once(':')?;
+    Some((host.trim_matches(['[', ']']).to_owned(), port.parse().ok()?))
+}
+
+pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, Failure> {
+    let catalog = state.apps.catalog();
+    let entry = |app: &str| {
+        catalog
+            .get(app)
+            .ok_or_else(|| Failure::new(format!("{app} is not in the catalog")))
+    };
+    let flavor = |app: &str| {
+        Flavor::of(app).ok_or_else(|| Failure::new(format!("Kubarr cannot set up {app} yet")))
+    };
+    let from = entry(&link.from)?;
+    let from_base = endpoint(state, &link.from).await?;
+    let mut secrets = Vec::new();
+    let spec = match link.kind {
+        LinkKind::RootFolder => Spec::RootFolder {
+            arr: from_base,
+            path: from.wiring.root_folder().unwrap_or_default(),
+            display: from.display_name.clone(),
+        },
+        LinkKind::DownloadClient => {
+            let to = entry(&link.to)?;
+            let media = from.wiring.media.clone().unwrap_or_default();
+            let to_base = endpoint(state, &link.to).await?;
+            let (host, port) = host_port(&to_base)
+                .ok_or_else(|| Failure::new(format!("cannot tell where {} listens", link.to)))?;
+            let creds = credentials_of(state, &link.to).await?;
+            secrets.push(creds.password.clone());
+            let target = servarr::ClientTarget {
+                chart: &link.to,
+                display: &to.display_name,
+                host: &host,
+                port,
+                username: &creds.username,
+                password: &creds.password,
+            };
+            let provider = servarr::download_client(flavor(&link.from)?, &target, &media)
+                .ok_or_else(|| Failure::new(format!("Kubarr cannot set up {} yet", link.to)))?;
+            Spec::DownloadClient {
+                arr: from_base,
+                client: Client {
+                    base: to_base,
+                    chart: link.to.clone(),
+                    username: creds.username,
+                    password: creds.password,
+                    category: media,
+                },
+                provider,
+            }
+        }
+        LinkKind::Application => {
+            let to = entry(&link.to)?;
+            let arr_base = endpoint(state, &link.to).await?;
+            let arr_key = credentials_of(state, &link.to).await?.api_key;
+            secrets.push(arr_key.clone());
+            let provider = servarr::application(
+                flavor(&link.to)?,
+                &to.display_name,
+                &from_base,
+                &arr_base,
+                &arr_key,
+            );
+            Spec::Application {
+                prowlarr: from_base,
+                provider,
+            }
+        }
+    };
+    // The app whose API is called, with its key.
+    let key = credentials_of(state, &link.from).await?.api_key;
+    secrets.push(key.clone());
+    let mut digest = Sha256::new();
+    digest.update(link.id());
+    match &spec {
+        Spec::DownloadClient {
+            provider, client, ..
+        } => {
+            digest.update(provider_digest(provider));
+            digest.update(&client.base);
+        }
+        Spec::Application { provider, .. } => digest.update(provider_digest(provider)),
+        Spec::RootFolder { path, .. } => digest.update(path),
+    }
+    digest.update(&key);
+    Ok(Plan {
+        flavor: flavor(&link.from)?,
+        key,
+        spec,
+        fingerprint: hex::encode(digest.finalize()),
+        secrets,
+    })
+}
+
+fn provider_digest(p: &Provider) -> String {
+    json!([p.name, p.implementation, p.props, p.fields, p.secrets]).to_string()
+}

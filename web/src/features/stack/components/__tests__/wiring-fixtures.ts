@@ -1,4 +1,4 @@
-import type { WiringApp, WiringGraph, WiringLink } from '../../api/types';
+import type { WiringApp, WiringGraph, WiringLink } from '@/features/stack/api/types';
 
 export const apps: WiringApp[] = [
   { name: 'prowlarr', display_name: 'Prowlarr', category: 'indexer' },

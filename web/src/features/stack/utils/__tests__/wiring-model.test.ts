@@ -6,7 +6,7 @@ import {
   graph,
   link,
   sonarrToQbit,
-} from '../../components/__tests__/wiring-fixtures';
+} from '@/features/stack/components/__tests__/wiring-fixtures';
 import {
   columnOf,
   kindLabel,

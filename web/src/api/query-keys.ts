@@ -28,4 +28,7 @@ export const queryKeys = {
   gatewayOverview: ['gateway', 'overview'] as const,
   /** Under apps: an install, uninstall or access change refreshes the Apps home too. */
   openableApps: ['apps', 'openable'] as const,
+  /** How the installed apps are wired to each other (the Stack page, an app's connections). */
+  stack: ['stack'] as const,
+  stackWiring: ['stack', 'wiring'] as const,
 };

@@ -41,6 +41,7 @@ const pages: RouteObject[] = [
           { index: true, ...page(() => import('./routes/dashboard')) },
           { path: paths.appsHome.path, ...page(() => import('./routes/apps-home')) },
           { path: paths.catalog.path, ...page(() => import('./routes/catalog')) },
+          { path: paths.stack.path, ...page(() => import('./routes/stack')) },
           { path: paths.app.path, ...page(() => import('./routes/app-detail')) },
           { path: paths.users.path, ...page(() => import('./routes/users')) },
           { path: paths.invites.path, ...page(() => import('./routes/invites')) },

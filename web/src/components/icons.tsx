@@ -29,6 +29,17 @@ export const HomeIcon = (p: P) => (
   </Icon>
 );
 
+export const StackIcon = (p: P) => (
+  <Icon {...p}>
+    <rect x="3" y="4" width="6" height="5" rx="1.5" />
+    <rect x="15" y="4" width="6" height="5" rx="1.5" />
+    <rect x="9" y="15" width="6" height="5" rx="1.5" />
+    <path d="M9 6.5h6" />
+    <path d="M6 9v2.5c0 1.4 1.1 2.5 2.5 2.5H12v1" />
+    <path d="M18 9v2.5c0 1.4-1.1 2.5-2.5 2.5H12" />
+  </Icon>
+);
+
 export const AppsIcon = (p: P) => (
   <Icon {...p}>
     <rect x="4" y="4" width="6" height="6" rx="1.5" />

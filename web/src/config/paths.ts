@@ -17,6 +17,8 @@ export const paths = {
   /** The apps the user may open (every member's home; the landing page without apps.view). */
   appsHome: { path: '/apps', getHref: () => '/apps' },
   catalog: { path: '/catalog', getHref: () => '/catalog' },
+  /** How the installed apps are connected to each other. */
+  stack: { path: '/stack', getHref: () => '/stack' },
   app: {
     path: '/apps/:name',
     getHref: (name: string) => `/apps/${encodeURIComponent(name)}`,

@@ -34,7 +34,7 @@ describe('AppLayout', () => {
     renderLayout(
       makeUser({ roles: ['viewer'], permissions: ['apps.view', 'logs.view', 'monitoring.view'] }),
     );
-    expect(navLinks()).toEqual(['Dashboard', 'Apps', 'Catalog']);
+    expect(navLinks()).toEqual(['Dashboard', 'Apps', 'Stack', 'Catalog']);
   });
 
   it('shows a household member who may only open apps just the Apps page', () => {
@@ -52,7 +52,7 @@ describe('AppLayout', () => {
     renderLayout(
       makeUser({ roles: ['custom'], permissions: [], app_permissions: { sonarr: ['apps.view'] } }),
     );
-    expect(navLinks()).toEqual(['Dashboard', 'Apps', 'Catalog']);
+    expect(navLinks()).toEqual(['Dashboard', 'Apps', 'Stack', 'Catalog']);
   });
 
   it('shows an admin every section', () => {
@@ -71,6 +71,7 @@ describe('AppLayout', () => {
     expect(navLinks()).toEqual([
       'Dashboard',
       'Apps',
+      'Stack',
       'Catalog',
       'Users',
       'Invites',

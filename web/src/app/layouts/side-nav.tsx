@@ -10,6 +10,7 @@ import {
   InviteIcon,
   RolesIcon,
   SettingsIcon,
+  StackIcon,
   UsersIcon,
 } from '@/components/icons';
 import { paths } from '@/config/paths';
@@ -33,6 +34,13 @@ export const NAV_ITEMS: NavItem[] = [
   },
   // Every member's page: the apps they may open through the gateway.
   { label: 'Apps', to: paths.appsHome.getHref(), icon: AppsIcon, visible: () => true },
+  // How Kubarr connected the installed apps (download clients, indexers, root folders).
+  {
+    label: 'Stack',
+    to: paths.stack.getHref(),
+    icon: StackIcon,
+    visible: (u) => canForAnyApp(u, 'apps.view'),
+  },
   {
     label: 'Catalog',
     to: paths.catalog.getHref(),

@@ -55,6 +55,37 @@ const toneClasses: Record<StatusTone, { badge: string; dot: string }> = {
   },
 };
 
+/** A pill with a coloured dot and words: the state is never told by colour alone. */
+export function ToneBadge({
+  label,
+  tone,
+  busy = false,
+  className,
+}: {
+  label: string;
+  tone: StatusTone;
+  busy?: boolean;
+  className?: string;
+}) {
+  const classes = toneClasses[tone];
+  return (
+    <span
+      data-tone={tone}
+      className={cn(
+        'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset',
+        classes.badge,
+        className,
+      )}
+    >
+      <span
+        aria-hidden="true"
+        className={cn('size-1.5 rounded-full', classes.dot, busy && 'animate-pulse')}
+      />
+      {label}
+    </span>
+  );
+}
+
 export function StatusBadge({
   state,
   className,
@@ -63,21 +94,5 @@ export function StatusBadge({
   className?: string;
 }) {
   const info = statusInfo(state);
-  const tone = toneClasses[info.tone];
-  return (
-    <span
-      data-tone={info.tone}
-      className={cn(
-        'inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset',
-        tone.badge,
-        className,
-      )}
-    >
-      <span
-        aria-hidden="true"
-        className={cn('size-1.5 rounded-full', tone.dot, info.busy && 'animate-pulse')}
-      />
-      {info.label}
-    </span>
-  );
+  return <ToneBadge label={info.label} tone={info.tone} busy={info.busy} className={className} />;
 }

@@ -46,9 +46,12 @@ export function AppDetail({
   icon,
   catalog,
   actions,
+  connections,
 }: {
   name: string;
   icon?: ReactNode;
+  /** How the app is connected to the others (the page passes the stack feature's section). */
+  connections?: ReactNode;
   /** Controls placed before the app's own actions (the page passes Open when it may be opened). */
   actions?: ReactNode;
   /** The app's catalog entry, for the upgrade form. */
@@ -170,6 +173,8 @@ export function AppDetail({
       )}
 
       <AppSummary app={app} />
+
+      {connections}
 
       <Tabs<TabKey>
         label={`${app.name} sections`}

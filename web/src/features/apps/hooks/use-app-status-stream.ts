@@ -54,12 +54,17 @@ export function applyAppStatusEvent(
 }
 
 const RESYNC_DELAY_MS = 1500;
+/** `wiring` events come in bursts (one per link an app change touches): one refetch per burst. */
+const WIRING_REFRESH_DELAY_MS = 250;
 const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Subscribes to GET /api/events/stream while mounted and patches the app list in the query cache
  * as `app_status` events arrive, so the dashboard changes without a reload. Shortly after a burst
  * of events it refetches the list (pod counts, versions) and the catalog (installed flags).
+ *
+ * The same stream carries `wiring` events (a stack link changed or went away): any of them
+ * refetches the stack wiring (the Stack page, an app's connections), whose query key is shared.
  */
 export function useAppStatusStream(enabled = true): void {
   const queryClient = useQueryClient();
@@ -70,6 +75,7 @@ export function useAppStatusStream(enabled = true): void {
     let source: EventSource | null = null;
     let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
     let resyncTimer: ReturnType<typeof setTimeout> | undefined;
+    let wiringTimer: ReturnType<typeof setTimeout> | undefined;
     let attempts = 0;
     let stopped = false;
 
@@ -79,6 +85,13 @@ export function useAppStatusStream(enabled = true): void {
         void queryClient.invalidateQueries({ queryKey: queryKeys.apps });
         void queryClient.invalidateQueries({ queryKey: queryKeys.catalogList });
       }, RESYNC_DELAY_MS);
+    };
+
+    const refreshWiringSoon = () => {
+      clearTimeout(wiringTimer);
+      wiringTimer = setTimeout(() => {
+        void queryClient.invalidateQueries({ queryKey: queryKeys.stack });
+      }, WIRING_REFRESH_DELAY_MS);
     };
 
     const onStatus = (event: MessageEvent<string>) => {
@@ -99,9 +112,13 @@ export function useAppStatusStream(enabled = true): void {
       if (stopped) return;
       source = new EventSource(apiHref('/api/events/stream'));
       source.addEventListener('app_status', onStatus);
+      source.addEventListener('wiring', refreshWiringSoon);
       source.addEventListener('open', () => {
         // Events may have been missed while disconnected: catch up.
-        if (attempts > 0) resyncSoon();
+        if (attempts > 0) {
+          resyncSoon();
+          refreshWiringSoon();
+        }
         attempts = 0;
       });
       source.addEventListener('error', () => {
@@ -121,6 +138,7 @@ export function useAppStatusStream(enabled = true): void {
       stopped = true;
       clearTimeout(reconnectTimer);
       clearTimeout(resyncTimer);
+      clearTimeout(wiringTimer);
       source?.close();
     };
   }, [enabled, queryClient]);

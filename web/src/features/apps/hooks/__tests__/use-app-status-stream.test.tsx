@@ -141,3 +141,37 @@ describe('useAppStatusStream', () => {
     expect(source?.closed).toBe(true);
   });
 });
+
+describe('useAppStatusStream and the stack wiring', () => {
+  beforeEach(() => {
+    FakeEventSource.instances = [];
+    vi.stubGlobal('EventSource', FakeEventSource);
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refetches the stack wiring once per burst of `wiring` events, on the same stream', async () => {
+    vi.useFakeTimers();
+    const queryClient = createTestQueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
+    );
+    const { unmount } = renderHook(() => useAppStatusStream(), { wrapper });
+    expect(FakeEventSource.instances).toHaveLength(1);
+    const source = FakeEventSource.instances[0];
+
+    const spy = vi.spyOn(queryClient, 'invalidateQueries');
+    act(() => {
+      source?.emit('wiring', { id: 'sonarr:download-client:qbittorrent', state: 'ok' });
+      source?.emit('wiring', { id: 'radarr:download-client:qbittorrent', removed: true });
+    });
+    expect(spy).not.toHaveBeenCalled();
+    await act(async () => {
+      await vi.advanceTimersByTimeAsync(300);
+    });
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(spy).toHaveBeenCalledWith({ queryKey: queryKeys.stack });
+    unmount();
+  });
+});

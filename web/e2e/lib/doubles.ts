@@ -2,7 +2,14 @@
 // the journeys that need an arr to answer: started on 127.0.0.1 on a port the global setup
 // reserved (the server's fixed upstream for the app), with the API key Kubarr generated.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,10 +19,7 @@ import { waitUntil } from './wait';
 
 export const DOUBLES_BIN =
   process.env.KUBARR_DOUBLES_BIN ??
-  path.join(
-    process.env.CARGO_TARGET_DIR ?? path.join(REPO_DIR, 'target'),
-    'debug/kubarr-doubles',
-  );
+  path.join(process.env.CARGO_TARGET_DIR ?? path.join(REPO_DIR, 'target'), 'debug/kubarr-doubles');
 
 export interface RunningDouble {
   url: string;
@@ -38,8 +42,14 @@ export async function reservePort(): Promise<number> {
     const port = 20000 + Math.floor(Math.random() * (top - 20000));
     const free = await new Promise<boolean>((resolve) => {
       const server = net.createServer();
-      server.once('error', () => resolve(false));
-      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+      server.once('error', () => {
+        resolve(false);
+      });
+      server.listen(port, '127.0.0.1', () => {
+        server.close(() => {
+          resolve(true);
+        });
+      });
     });
     if (free) return port;
   }

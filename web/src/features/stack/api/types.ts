@@ -1,52 +1,28 @@
 // Types of the stack wiring API: how Kubarr connects the installed apps to each other (an arr to
 // its download client, Prowlarr to the arrs, an arr to its root folder) and the state of each link.
 //
-// They mirror the server's `WiringGraph`, `WiringApp` and `WiringLink` schemas by hand, because the
-// OpenAPI snapshot (docs/openapi.json → src/api/schema.gen.ts) does not describe these endpoints
-// yet. Once it does: run `npm run gen:api`, alias the generated schemas in `src/api/types.ts`,
-// delete this file and `stack-client.ts`, and call the endpoints through `apiClient` directly.
+// The schemas come from the server's OpenAPI document (src/api/schema.gen.ts).
 
 import type { ApiErrorBody } from '@/api/types';
 
+import type { components } from '@/api/schema.gen';
+
+type Schemas = components['schemas'];
+
 /** What a link sets up. */
-export type WiringKind = 'download-client' | 'root-folder' | 'application';
+export type WiringKind = Schemas['LinkKind'];
 
 /** Where a link stands: being set up or checked, in place, changed in the app, refused, or off. */
-export type WiringState = 'pending' | 'ok' | 'drifted' | 'failed' | 'disabled';
+export type WiringState = Schemas['LinkState'];
 
 /** An installed app the caller may view. */
-export interface WiringApp {
-  name: string;
-  display_name: string;
-  /** The catalog category slug, e.g. `media-manager`. */
-  category: string;
-}
+export type WiringApp = Schemas['WiringApp'];
 
 /** One link between two apps (or, for `root-folder`, between an app and its media folder). */
-export interface WiringLink {
-  /** e.g. `sonarr:download-client:qbittorrent`. */
-  id: string;
-  from: string;
-  /** The same as `from` for a `root-folder` link. */
-  to: string;
-  kind: WiringKind;
-  state: WiringState;
-  /** The app's own error, in its words. */
-  message: string | null;
-  /** What the link sets up, e.g. "category tv, saves to /data/torrents/tv". */
-  detail: string | null;
-  /** When Kubarr last checked the link (RFC 3339). */
-  checked_at: string | null;
-  enabled: boolean;
-  /** The caller holds apps.upgrade on both apps, so may repair, disable or enable the link. */
-  can_manage: boolean;
-}
+export type WiringLink = Schemas['WiringLink'];
 
 /** GET /api/stack/wiring */
-export interface WiringGraph {
-  apps: WiringApp[];
-  links: WiringLink[];
-}
+export type WiringGraph = Schemas['WiringGraph'];
 
 /** PUT /api/stack/wiring/{id} */
 export interface WiringLinkUpdate {

@@ -178,13 +178,21 @@ impl Wiring {
     }
 }
 
-/// The leader's loop: a pass at start, on every app status change, when woken, and every
-/// [`RECHECK_EVERY`].
+/// The leader's loop: a pass at start, on every app status change, when woken, when a failed
+/// link's back-off ends, and every [`RECHECK_EVERY`].
 pub async fn run(state: crate::state::AppState) {
     let mut status = state.apps.subscribe();
     loop {
-        if let Err(e) = reconcile::pass(&state).await {
-            tracing::warn!(error = %e, "stack wiring pass failed");
+        let mut next = RECHECK_EVERY;
+        match reconcile::pass(&state).await {
+            Ok(report) => {
+                if let Some(at) = report.next_retry {
+                    let until = (at - chrono::Utc::now()).to_std().unwrap_or_default();
+                    // A little after the back-off ends, so the link is due when the pass sees it.
+                    next = next.min(until + Duration::from_millis(50));
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "stack wiring pass failed"),
         }
         tokio::select! {
             _ = status.recv() => {
@@ -193,7 +201,7 @@ pub async fn run(state: crate::state::AppState) {
                 while status.try_recv().is_ok() {}
             }
             _ = state.wiring.wake.notified() => {}
-            _ = tokio::time::sleep(RECHECK_EVERY) => {}
+            _ = tokio::time::sleep(next) => {}
         }
     }
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use kubarr_db::entities::wiring_links::Model;
 use kubarr_db::queries::wiring as rows;
 use serde_json::json;
@@ -39,6 +39,15 @@ pub struct PassReport {
     /// Links skipped (disabled, not ready, backing off, held).
     pub skipped: usize,
     pub removed: usize,
+    /// The earliest time a link backing off may be tried again: the leader's loop wakes then
+    /// rather than at its next periodic recheck.
+    pub next_retry: Option<DateTime<Utc>>,
+}
+
+impl PassReport {
+    fn retry_at(&mut self, at: DateTime<Utc>) {
+        self.next_retry = Some(self.next_retry.map_or(at, |t| t.min(at)));
+    }
 }
 /// One pass over every link (one at a time per replica).
 pub async fn pass(state: &AppState) -> anyhow::Result<PassReport> {
@@ -139,7 +148,7 @@ async fn reconcile_link(
         Ok(plan) => plan,
         Err(f) => {
             report.failed += 1;
-            fail(state, &mut row, f, None).await?;
+            fail(state, &mut row, f, None, report).await?;
             return Ok(());
         }
     };
@@ -152,8 +161,9 @@ async fn reconcile_link(
         row.held = false;
         row.retry_at = None;
     }
-    if row.retry_at.is_some_and(|t| t > now) {
+    if let Some(at) = row.retry_at.filter(|t| *t > now) {
         report.skipped += 1;
+        report.retry_at(at);
         return Ok(());
     }
     let client = &state.gateway.client;
@@ -201,7 +211,7 @@ async fn reconcile_link(
                 message: scrub(&f.message, &secrets_of(&plan)),
                 refused: f.refused,
             };
-            fail(state, &mut row, f, Some(plan.fingerprint)).await?;
+            fail(state, &mut row, f, Some(plan.fingerprint), report).await?;
         }
     }
     Ok(())
@@ -217,6 +227,7 @@ async fn fail(
     row: &mut Model,
     f: Failure,
     fingerprint: Option<String>,
+    report: &mut PassReport,
 ) -> anyhow::Result<()> {
     let now = Utc::now();
     row.failures = row.failures.saturating_add(1);
@@ -226,7 +237,11 @@ async fn fail(
     }
     let shift = u32::try_from(row.failures.clamp(1, 12) - 1).unwrap_or(0);
     let backoff = (Duration::from_secs(15) * 2u32.pow(shift)).min(MAX_BACKOFF);
-    row.retry_at = Some(now + chrono::Duration::from_std(backoff).unwrap_or_default());
+    let retry_at = now + chrono::Duration::from_std(backoff).unwrap_or_default();
+    row.retry_at = Some(retry_at);
+    if !f.refused {
+        report.retry_at(retry_at);
+    }
     let message = if f.refused {
         format!(
             "{} Kubarr will not try again on its own (repeated failed sign-ins get an address banned); fix the password, then choose Repair.",

@@ -310,3 +310,36 @@ async fn the_leaders_loop_wires_a_stack_as_apps_come_up() {
     .unwrap();
     lead.abort();
 }
+
+#[tokio::test]
+async fn a_failed_link_is_tried_again_when_its_back_off_ends() {
+    let mut s = Stack::new().await;
+    let lead = tokio::spawn(kubarr::wiring::run(s.t.state.clone()));
+    for app in ["qbittorrent", "radarr"] {
+        s.install_stopped(app).await;
+    }
+    let id = "radarr:download-client:qbittorrent";
+    kubarr_testbed::wait_until(Duration::from_secs(30), "the link failed", || async {
+        let links = s.graph().await["links"].clone();
+        Ok(links
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|l| l["id"] == id && l["state"] == "failed"))
+    })
+    .await
+    .unwrap();
+    // The apps come up; nobody wakes the loop, no status changes: only the back-off's end
+    // (15 s after the first failure) brings the next attempt, well before the periodic recheck.
+    for app in ["qbittorrent", "radarr"] {
+        s.start(app).await;
+    }
+    kubarr_testbed::wait_until(
+        Duration::from_secs(60),
+        "radarr → qbittorrent ok",
+        || async { Ok(s.link(id).await["state"] == "ok") },
+    )
+    .await
+    .unwrap();
+    lead.abort();
+}

@@ -75,6 +75,14 @@ impl Stack {
 
     /// Installs `app` through the API and starts it on loopback with its Secret's credentials.
     pub async fn install(&mut self, app: &str) {
+        self.install_stopped(app).await;
+        self.start(app).await;
+    }
+
+    /// Installs `app` through the API without starting its process: its pod is not up yet
+    /// (the endpoint is a closed loopback port, so nothing resolves cluster names).
+    pub async fn install_stopped(&mut self, app: &str) {
+        self.t.state.wiring.set_endpoint(app, "http://127.0.0.1:1");
         let res = self
             .t
             .admin(
@@ -85,7 +93,6 @@ impl Stack {
             .await;
         assert_eq!(res.status, StatusCode::ACCEPTED, "{}", res.text());
         self.t.wait_state(app, "installed", SOON).await;
-        self.start(app).await;
     }
 
     /// Starts the app's process (a double or the real client) as its pod would run.

@@ -6,12 +6,14 @@
 //! ```text
 //! kubarr.io/wiring: "media=tv; download-client=deluge,qbittorrent,sabnzbd,transmission"
 //! kubarr.io/wiring: "application=lidarr,radarr,sonarr"
+//! kubarr.io/wiring: "subtitles=radarr,sonarr"
 //! ```
 //!
 //! - `media=<type>`: the app manages one media type (`tv`, `movies`, `music`, `books`); its root
 //!   folder is `/data/media/<type>` and its downloads land in category `<type>`.
 //! - `download-client=<apps>`: the app sends downloads to these apps when they are installed.
 //! - `application=<apps>`: the app (an indexer manager) syncs its indexers into these apps.
+//! - `subtitles=<apps>`: the app (a subtitle manager) fetches subtitles for these apps' media.
 //!
 //! Kinds the server cannot set up are refused when the catalog loads, so a chart never promises
 //! a link nothing would make.
@@ -32,6 +34,8 @@ pub struct WiringDecl {
     pub download_clients: Vec<String>,
     /// Apps it syncs indexers into (`application=`).
     pub applications: Vec<String>,
+    /// Apps it fetches subtitles for (`subtitles=`).
+    pub subtitles: Vec<String>,
 }
 
 impl WiringDecl {
@@ -60,9 +64,10 @@ impl WiringDecl {
                 }
                 "download-client" => decl.download_clients = app_list(kind, args)?,
                 "application" => decl.applications = app_list(kind, args)?,
+                "subtitles" => decl.subtitles = app_list(kind, args)?,
                 other => {
                     return Err(format!(
-                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application)"
+                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles)"
                     ))
                 }
             }
@@ -74,7 +79,10 @@ impl WiringDecl {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.media.is_none() && self.download_clients.is_empty() && self.applications.is_empty()
+        self.media.is_none()
+            && self.download_clients.is_empty()
+            && self.applications.is_empty()
+            && self.subtitles.is_empty()
     }
 
     /// The root folder the app files its library in (`/data/media/<type>`).
@@ -109,6 +117,9 @@ mod tests {
         let prowlarr = WiringDecl::parse("application=sonarr,radarr").unwrap();
         assert_eq!(prowlarr.applications, ["radarr", "sonarr"]);
         assert!(prowlarr.root_folder().is_none());
+        let bazarr = WiringDecl::parse("subtitles=sonarr, radarr").unwrap();
+        assert_eq!(bazarr.subtitles, ["radarr", "sonarr"]);
+        assert!(!bazarr.is_empty());
         assert!(WiringDecl::parse("  ").unwrap().is_empty());
     }
 

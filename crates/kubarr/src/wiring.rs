@@ -13,6 +13,7 @@
 //!   `observe`: reading and writing it);
 //! - [`servarr`], [`clients`]: the apps' APIs; [`http`]: the calls themselves.
 
+mod bazarr;
 pub mod clients;
 pub mod graph;
 pub mod http;

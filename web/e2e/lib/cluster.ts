@@ -92,3 +92,20 @@ export function clusterFromEnv(): TestCluster {
 export function exportCluster(cluster: TestCluster): void {
   process.env.KUBARR_E2E_CLUSTER = JSON.stringify(cluster);
 }
+
+/** One key of the credentials Secret Kubarr generated in the app's namespace, as its pod reads it. */
+export async function appCredential(
+  cluster: TestCluster,
+  app: string,
+  key: string,
+): Promise<string> {
+  const env = { ...process.env, KUBECONFIG: cluster.kubeconfig };
+  const { stdout } = await exec(
+    cluster.kubectl,
+    ['get', 'secret', 'kubarr-credentials', '-n', app, '-o', `jsonpath={.data.${key}}`],
+    { env, timeout: 30_000 },
+  );
+  const value = Buffer.from(stdout.trim(), 'base64').toString('utf8');
+  if (!value) throw new Error(`the ${app} credentials Secret has no ${key}`);
+  return value;
+}

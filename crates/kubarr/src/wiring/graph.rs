@@ -18,6 +18,8 @@ pub enum LinkKind {
     RootFolder,
     /// Prowlarr syncs its indexers into an arr.
     Application,
+    /// Bazarr fetches subtitles for what an arr manages.
+    Subtitles,
 }
 
 impl LinkKind {
@@ -26,13 +28,19 @@ impl LinkKind {
             Self::DownloadClient => "download-client",
             Self::RootFolder => "root-folder",
             Self::Application => "application",
+            Self::Subtitles => "subtitles",
         }
     }
 
     pub fn parse(s: &str) -> Option<Self> {
-        [Self::DownloadClient, Self::RootFolder, Self::Application]
-            .into_iter()
-            .find(|k| k.as_str() == s)
+        [
+            Self::DownloadClient,
+            Self::RootFolder,
+            Self::Application,
+            Self::Subtitles,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == s)
     }
 }
 
@@ -74,6 +82,7 @@ pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLi
         for (targets, kind) in [
             (&decl.download_clients, LinkKind::DownloadClient),
             (&decl.applications, LinkKind::Application),
+            (&decl.subtitles, LinkKind::Subtitles),
         ] {
             for to in targets
                 .iter()
@@ -127,5 +136,20 @@ pub fn detail(catalog: &Catalog, row: &kubarr_db::entities::wiring_links::Model)
             name(&row.from_app),
             name(&row.to_app)
         ),
+        LinkKind::Subtitles => {
+            let what = match catalog
+                .get(&row.to_app)
+                .and_then(|e| e.wiring.media.as_deref())
+            {
+                Some("tv") => "series",
+                Some("movies") => "films",
+                _ => "library",
+            };
+            format!(
+                "{} fetches subtitles for {}'s {what}",
+                name(&row.from_app),
+                name(&row.to_app)
+            )
+        }
     })
 }

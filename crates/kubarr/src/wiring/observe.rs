@@ -1,10 +1,11 @@
 //! Reading what the apps have of a link ([`observe`], reads only) and writing it when it
 //! differs ([`apply`]); the apps' own tests and health decide whether it worked.
 
+use super::bazarr::{Bazarr, Compared};
 use super::clients::{self, ClientError};
 use super::http::{AppApi, CallError};
 use super::plan::{Client, Failure, Plan, Spec};
-use super::servarr::{self, Found, Provider, Servarr};
+use super::servarr::{self, Flavor, Found, Provider, Servarr};
 
 /// What the apps have, compared with the plan.
 pub(super) enum Observation {
@@ -38,8 +39,10 @@ pub(super) async fn observe(
 ) -> Result<Observation, Failure> {
     let key = plan.key.as_str();
     match &plan.spec {
-        Spec::RootFolder { arr, path, .. } => {
-            let api = Servarr::new(client, arr, plan.flavor, key);
+        Spec::RootFolder {
+            arr, flavor, path, ..
+        } => {
+            let api = Servarr::new(client, arr, *flavor, key);
             match api.has_root_folder(path).await {
                 Ok(true) => Ok(Observation::InSync),
                 Ok(false) => Ok(Observation::Missing),
@@ -48,11 +51,12 @@ pub(super) async fn observe(
         }
         Spec::DownloadClient {
             arr,
+            flavor,
             client: dc,
             provider,
         } => {
             let side = client_side(client, dc, false).await?;
-            let api = Servarr::new(client, arr, plan.flavor, key);
+            let api = Servarr::new(client, arr, *flavor, key);
             let found = api
                 .find(provider)
                 .await
@@ -72,7 +76,7 @@ pub(super) async fn observe(
             })
         }
         Spec::Application { prowlarr, provider } => {
-            let api = Servarr::new(client, prowlarr, plan.flavor, key);
+            let api = Servarr::new(client, prowlarr, Flavor::Prowlarr, key);
             let found = api
                 .find(provider)
                 .await
@@ -88,6 +92,23 @@ pub(super) async fn observe(
                 }
                 (_, Some(says)) => Observation::Drifted(says),
                 (Found::InSync(_), None) => Observation::InSync,
+            })
+        }
+        Spec::Subtitles { bazarr, arr } => {
+            let api = Bazarr::new(client, bazarr, key);
+            let settings = api
+                .settings()
+                .await
+                .map_err(|e| call_failure("Bazarr", e))?;
+            let health = api
+                .health_about(arr.display())
+                .await
+                .map_err(|e| call_failure("Bazarr", e))?;
+            Ok(match (arr.compare(&settings), health) {
+                (Compared::Missing, _) => Observation::Missing,
+                (Compared::Differs(why), _) => Observation::Drifted(why),
+                (Compared::Same, Some(says)) => Observation::Drifted(says),
+                (Compared::Same, None) => Observation::InSync,
             })
         }
     }
@@ -133,8 +154,13 @@ pub(super) async fn apply(
 ) -> Result<(), Failure> {
     let key = plan.key.as_str();
     match &plan.spec {
-        Spec::RootFolder { arr, path, display } => {
-            let api = Servarr::new(client, arr, plan.flavor, key);
+        Spec::RootFolder {
+            arr,
+            flavor,
+            path,
+            display,
+        } => {
+            let api = Servarr::new(client, arr, *flavor, key);
             if api
                 .has_root_folder(path)
                 .await
@@ -148,22 +174,34 @@ pub(super) async fn apply(
         }
         Spec::DownloadClient {
             arr,
+            flavor,
             client: dc,
             provider,
         } => {
             client_side(client, dc, true).await?;
-            let api = Servarr::new(client, arr, plan.flavor, key);
+            let api = Servarr::new(client, arr, *flavor, key);
             upsert(&api, provider)
                 .await
                 .map_err(|e| call_failure("the arr", e))?;
             still_healthy(&api, provider, "the arr").await
         }
         Spec::Application { prowlarr, provider } => {
-            let api = Servarr::new(client, prowlarr, plan.flavor, key);
+            let api = Servarr::new(client, prowlarr, Flavor::Prowlarr, key);
             upsert(&api, provider)
                 .await
                 .map_err(|e| call_failure("Prowlarr", e))?;
             still_healthy(&api, provider, "Prowlarr").await
+        }
+        Spec::Subtitles { bazarr, arr } => {
+            let api = Bazarr::new(client, bazarr, key);
+            api.connect(arr)
+                .await
+                .map_err(|e| call_failure("Bazarr", e))?;
+            match api.health_about(arr.display()).await {
+                Ok(None) => Ok(()),
+                Ok(Some(says)) => Err(Failure::new(says)),
+                Err(e) => Err(call_failure("Bazarr", e)),
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use kubarr_orchestrator::AppName;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
+use super::bazarr;
 use super::graph::{DesiredLink, LinkKind};
 use super::servarr::{self, Flavor, Provider};
 use crate::apps::credentials::AppCredentials;
@@ -31,16 +32,16 @@ pub(super) struct Plan {
     pub spec: Spec,
     /// The API key of the app that holds the object (the link's `from`).
     pub key: String,
-    /// That app's API.
-    pub flavor: Flavor,
     /// Digest of the wanted settings (secrets included): a change means "apply".
     pub fingerprint: String,
     pub secrets: Vec<String>,
 }
 
+/// The object one link wants, in the app that holds it (at the address in its first field).
 pub(super) enum Spec {
     DownloadClient {
         arr: String,
+        flavor: Flavor,
         client: Client,
         provider: Provider,
     },
@@ -50,8 +51,13 @@ pub(super) enum Spec {
     },
     RootFolder {
         arr: String,
+        flavor: Flavor,
         path: String,
         display: String,
+    },
+    Subtitles {
+        bazarr: String,
+        arr: bazarr::ArrConnection,
     },
 }
 
@@ -114,6 +120,7 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
     let spec = match link.kind {
         LinkKind::RootFolder => Spec::RootFolder {
             arr: from_base,
+            flavor: flavor(&link.from)?,
             path: from.wiring.root_folder().unwrap_or_default(),
             display: from.display_name.clone(),
         },
@@ -137,6 +144,7 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
                 .ok_or_else(|| Failure::new(format!("Kubarr cannot set up {} yet", link.to)))?;
             Spec::DownloadClient {
                 arr: from_base,
+                flavor: flavor(&link.from)?,
                 client: Client {
                     base: to_base,
                     chart: link.to.clone(),
@@ -164,6 +172,20 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
                 provider,
             }
         }
+        LinkKind::Subtitles => {
+            let to = entry(&link.to)?;
+            let arr_base = endpoint(state, &link.to).await?;
+            let (host, port) = host_port(&arr_base)
+                .ok_or_else(|| Failure::new(format!("cannot tell where {} listens", link.to)))?;
+            let arr_key = credentials_of(state, &link.to).await?.api_key;
+            secrets.push(arr_key.clone());
+            let arr = bazarr::ArrConnection::new(&link.to, &to.display_name, host, port, arr_key)
+                .ok_or_else(|| Failure::new(format!("Bazarr cannot use {} yet", link.to)))?;
+            Spec::Subtitles {
+                bazarr: from_base,
+                arr,
+            }
+        }
     };
     // The app whose API is called, with its key.
     let key = credentials_of(state, &link.from).await?.api_key;
@@ -179,10 +201,10 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
         }
         Spec::Application { provider, .. } => digest.update(provider_digest(provider)),
         Spec::RootFolder { path, .. } => digest.update(path),
+        Spec::Subtitles { arr, .. } => digest.update(arr.digest()),
     }
     digest.update(&key);
     Ok(Plan {
-        flavor: flavor(&link.from)?,
         key,
         spec,
         fingerprint: hex::encode(digest.finalize()),

@@ -15,6 +15,7 @@ use kubarr_db::entities::wiring_links::Model;
 use kubarr_db::queries::wiring as rows;
 use serde_json::json;
 
+use super::bazarr::{ArrConnection, Bazarr};
 use super::graph::{self, DesiredLink, LinkKind};
 use super::http::scrub;
 use super::observe::{apply, observe, Observation};
@@ -300,12 +301,22 @@ async fn audit_system(
     Ok(())
 }
 
+/// How a link is taken down in the app that holds it.
+enum Removal {
+    /// Delete the owned entry from an arr's collection.
+    Entry(&'static str),
+    /// Bazarr keeps one connection per arr: its switch goes off (the address and key stay, so a
+    /// reinstall onto the same data finds them).
+    SubtitlesSwitch,
+}
+
 /// Takes a link down in the app that holds it; `true` once nothing is left to do.
 async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, AppStatus>) -> bool {
     let holder_ready = statuses.get(&row.from_app).map(|s| s.state) == Some(LiveState::Installed);
-    let collection = match LinkKind::parse(&row.kind) {
-        Some(LinkKind::DownloadClient) => "downloadclient",
-        Some(LinkKind::Application) => "applications",
+    let removal = match LinkKind::parse(&row.kind) {
+        Some(LinkKind::DownloadClient) => Removal::Entry("downloadclient"),
+        Some(LinkKind::Application) => Removal::Entry("applications"),
+        Some(LinkKind::Subtitles) => Removal::SubtitlesSwitch,
         // A root folder is the user's library: it stays.
         _ => return true,
     };
@@ -314,11 +325,9 @@ async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, Ap
         return !statuses.contains_key(&row.from_app)
             || statuses.get(&row.from_app).map(|s| s.state) == Some(LiveState::Uninstalling);
     }
-    let catalog = state.apps.catalog();
-    let Some(flavor) = Flavor::of(&row.from_app) else {
-        return true;
-    };
-    let display = catalog
+    let display = state
+        .apps
+        .catalog()
         .get(&row.to_app)
         .map(|e| e.display_name.clone())
         .unwrap_or_else(|| row.to_app.clone());
@@ -328,9 +337,30 @@ async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, Ap
     ) else {
         return false;
     };
-    let api = Servarr::new(&state.gateway.client, &base, flavor, &creds.api_key);
-    match api.remove(collection, &servarr::owned_name(&display)).await {
-        Ok(_) => {
+    let client = &state.gateway.client;
+    let outcome = match removal {
+        Removal::Entry(collection) => {
+            let Some(flavor) = Flavor::of(&row.from_app) else {
+                return true;
+            };
+            Servarr::new(client, &base, flavor, &creds.api_key)
+                .remove(collection, &servarr::owned_name(&display))
+                .await
+                .map(|_| ())
+        }
+        Removal::SubtitlesSwitch => {
+            let Some(arr) =
+                ArrConnection::new(&row.to_app, &display, String::new(), 0, String::new())
+            else {
+                return true;
+            };
+            Bazarr::new(client, &base, &creds.api_key)
+                .disconnect(&arr)
+                .await
+        }
+    };
+    match outcome {
+        Ok(()) => {
             let _ = audit_system(state, AuditAction::WiringLinkRemoved, row, &row.state).await;
             true
         }

@@ -8,3 +8,4 @@ mod bench;
 mod drift;
 mod links;
 mod stack;
+mod subtitles;

@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
 use kubarr::wiring::reconcile::{pass, PassReport};
+use kubarr_doubles::{start_bazarr, BazarrConfig, BazarrHandle};
 use kubarr_doubles::{start_lidarr, start_prowlarr, start_radarr, start_sonarr};
 use kubarr_doubles::{ServarrConfig, ServarrHandle};
 use kubarr_testbed::parts::deluge::Deluge;
@@ -27,6 +28,7 @@ const CHARTS: &[&str] = &[
     "qbittorrent",
     "transmission",
     "deluge",
+    "bazarr",
 ];
 
 pub struct Stack {
@@ -37,6 +39,7 @@ pub struct Stack {
     pub qbittorrent: Option<Qbittorrent>,
     pub transmission: Option<Transmission>,
     pub deluge: Option<Deluge>,
+    pub bazarr: Option<BazarrHandle>,
 }
 
 impl Stack {
@@ -62,6 +65,7 @@ impl Stack {
             qbittorrent: None,
             transmission: None,
             deluge: None,
+            bazarr: None,
         }
     }
 
@@ -140,6 +144,14 @@ impl Stack {
                 let deluge = Deluge::start_with(&secret["password"]).await.unwrap();
                 let url = deluge.url();
                 self.deluge = Some(deluge);
+                url
+            }
+            "bazarr" => {
+                let bazarr = start_bazarr(BazarrConfig::new(&secret["api-key"]))
+                    .await
+                    .unwrap();
+                let url = bazarr.url();
+                self.bazarr = Some(bazarr);
                 url
             }
             other => panic!("no part for {other}"),

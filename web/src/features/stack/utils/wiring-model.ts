@@ -12,6 +12,7 @@ const KIND_LABELS: Record<WiringKind, string> = {
   'download-client': 'Download client',
   'root-folder': 'Root folder',
   application: 'Indexer sync',
+  subtitles: 'Subtitles',
 };
 
 /** A link's kind in words; an unknown kind (a newer server's) in its own words. */

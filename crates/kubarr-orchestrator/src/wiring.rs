@@ -7,6 +7,7 @@
 //! kubarr.io/wiring: "media=tv; download-client=deluge,qbittorrent,sabnzbd,transmission"
 //! kubarr.io/wiring: "application=lidarr,radarr,sonarr"
 //! kubarr.io/wiring: "subtitles=radarr,sonarr"
+//! kubarr.io/wiring: "requests=radarr,sonarr"
 //! ```
 //!
 //! - `media=<type>`: the app manages one media type (`tv`, `movies`, `music`, `books`); its root
@@ -14,6 +15,7 @@
 //! - `download-client=<apps>`: the app sends downloads to these apps when they are installed.
 //! - `application=<apps>`: the app (an indexer manager) syncs its indexers into these apps.
 //! - `subtitles=<apps>`: the app (a subtitle manager) fetches subtitles for these apps' media.
+//! - `requests=<apps>`: the app (a request manager) sends approved requests to these apps.
 //!
 //! Kinds the server cannot set up are refused when the catalog loads, so a chart never promises
 //! a link nothing would make.
@@ -36,6 +38,8 @@ pub struct WiringDecl {
     pub applications: Vec<String>,
     /// Apps it fetches subtitles for (`subtitles=`).
     pub subtitles: Vec<String>,
+    /// Apps it sends approved requests to (`requests=`).
+    pub requests: Vec<String>,
 }
 
 impl WiringDecl {
@@ -65,9 +69,10 @@ impl WiringDecl {
                 "download-client" => decl.download_clients = app_list(kind, args)?,
                 "application" => decl.applications = app_list(kind, args)?,
                 "subtitles" => decl.subtitles = app_list(kind, args)?,
+                "requests" => decl.requests = app_list(kind, args)?,
                 other => {
                     return Err(format!(
-                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles)"
+                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles, requests)"
                     ))
                 }
             }
@@ -83,6 +88,7 @@ impl WiringDecl {
             && self.download_clients.is_empty()
             && self.applications.is_empty()
             && self.subtitles.is_empty()
+            && self.requests.is_empty()
     }
 
     /// The root folder the app files its library in (`/data/media/<type>`).
@@ -120,6 +126,9 @@ mod tests {
         let bazarr = WiringDecl::parse("subtitles=sonarr, radarr").unwrap();
         assert_eq!(bazarr.subtitles, ["radarr", "sonarr"]);
         assert!(!bazarr.is_empty());
+        let seerr = WiringDecl::parse("requests=sonarr,radarr").unwrap();
+        assert_eq!(seerr.requests, ["radarr", "sonarr"]);
+        assert!(!seerr.is_empty() && seerr.root_folder().is_none());
         assert!(WiringDecl::parse("  ").unwrap().is_empty());
     }
 

@@ -20,6 +20,7 @@ pub mod http;
 mod observe;
 mod plan;
 pub mod reconcile;
+mod seerr;
 pub mod servarr;
 
 use std::collections::BTreeMap;

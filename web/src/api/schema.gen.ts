@@ -1364,7 +1364,7 @@ export interface components {
          * @description What a link sets up.
          * @enum {string}
          */
-        LinkKind: "download-client" | "root-folder" | "application" | "subtitles";
+        LinkKind: "download-client" | "root-folder" | "application" | "subtitles" | "requests";
         /**
          * @description A link's state as the API shows it.
          * @enum {string}
@@ -6340,7 +6340,7 @@ export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<compo
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
 export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
 export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "link_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "link_disabled", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "app_needs_gateway_sign_in", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
-export const linkKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkKind"]> = ["download-client", "root-folder", "application", "subtitles"];
+export const linkKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkKind"]> = ["download-client", "root-folder", "application", "subtitles", "requests"];
 export const linkStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkState"]> = ["pending", "ok", "drifted", "failed", "disabled"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
 export const mediaStorageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaStorageKind"]> = ["host_path", "nfs", "existing_claim", "none"];

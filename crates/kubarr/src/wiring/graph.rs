@@ -20,6 +20,8 @@ pub enum LinkKind {
     Application,
     /// Bazarr fetches subtitles for what an arr manages.
     Subtitles,
+    /// Seerr sends approved requests to an arr, filed in its library folder.
+    Requests,
 }
 
 impl LinkKind {
@@ -29,6 +31,7 @@ impl LinkKind {
             Self::RootFolder => "root-folder",
             Self::Application => "application",
             Self::Subtitles => "subtitles",
+            Self::Requests => "requests",
         }
     }
 
@@ -38,6 +41,7 @@ impl LinkKind {
             Self::RootFolder,
             Self::Application,
             Self::Subtitles,
+            Self::Requests,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -63,7 +67,8 @@ pub fn link_id(from: &str, kind: LinkKind, to: &str) -> String {
     format!("{from}:{}:{to}", kind.as_str())
 }
 
-/// The links among `installed` apps, sorted by id. An installed app missing from the catalog
+/// The links among `installed` apps: root folders first (a request app and Seerr's test need
+/// the arr's library folder to exist), then by id. An installed app missing from the catalog
 /// (its chart was removed) declares nothing.
 pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLink> {
     let mut links = Vec::new();
@@ -83,6 +88,7 @@ pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLi
             (&decl.download_clients, LinkKind::DownloadClient),
             (&decl.applications, LinkKind::Application),
             (&decl.subtitles, LinkKind::Subtitles),
+            (&decl.requests, LinkKind::Requests),
         ] {
             for to in targets
                 .iter()
@@ -96,7 +102,7 @@ pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLi
             }
         }
     }
-    links.sort_by_key(DesiredLink::id);
+    links.sort_by_key(|l| (l.kind != LinkKind::RootFolder, l.id()));
     links
 }
 
@@ -147,6 +153,17 @@ pub fn detail(catalog: &Catalog, row: &kubarr_db::entities::wiring_links::Model)
             };
             format!(
                 "{} fetches subtitles for {}'s {what}",
+                name(&row.from_app),
+                name(&row.to_app)
+            )
+        }
+        LinkKind::Requests => {
+            let folder = catalog
+                .get(&row.to_app)
+                .and_then(|e| e.wiring.root_folder())
+                .unwrap_or_default();
+            format!(
+                "{} sends approved requests to {}, filed in {folder}",
                 name(&row.from_app),
                 name(&row.to_app)
             )

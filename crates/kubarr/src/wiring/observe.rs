@@ -5,6 +5,7 @@ use super::bazarr::{Bazarr, Compared};
 use super::clients::{self, ClientError};
 use super::http::{AppApi, CallError};
 use super::plan::{Client, Failure, Plan, Spec};
+use super::seerr::{self, Seerr, SeerrError};
 use super::servarr::{self, Flavor, Found, Provider, Servarr};
 
 /// What the apps have, compared with the plan.
@@ -111,6 +112,18 @@ pub(super) async fn observe(
                 (Compared::Same, None) => Observation::InSync,
             })
         }
+        // Seerr keeps no health of its servers; its test runs before every write instead.
+        Spec::Requests { seerr, server } => {
+            let list = Seerr::new(client, seerr, key)
+                .list(server)
+                .await
+                .map_err(|e| call_failure("Seerr", e))?;
+            Ok(match server.find(&list) {
+                seerr::Found::Missing => Observation::Missing,
+                seerr::Found::Differs(_, why) => Observation::Drifted(why),
+                seerr::Found::Same(_) => Observation::InSync,
+            })
+        }
     }
 }
 
@@ -203,6 +216,13 @@ pub(super) async fn apply(
                 Err(e) => Err(call_failure("Bazarr", e)),
             }
         }
+        Spec::Requests { seerr, server } => Seerr::new(client, seerr, key)
+            .save(server)
+            .await
+            .map_err(|e| match e {
+                SeerrError::Call(e) => call_failure("Seerr", e),
+                SeerrError::NotReady(why) => Failure::new(why),
+            }),
     }
 }
 

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 
 use super::bazarr;
 use super::graph::{DesiredLink, LinkKind};
+use super::seerr;
 use super::servarr::{self, Flavor, Provider};
 use crate::apps::credentials::AppCredentials;
 use crate::state::AppState;
@@ -58,6 +59,10 @@ pub(super) enum Spec {
     Subtitles {
         bazarr: String,
         arr: bazarr::ArrConnection,
+    },
+    Requests {
+        seerr: String,
+        server: seerr::ArrServer,
     },
 }
 
@@ -186,6 +191,25 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
                 arr,
             }
         }
+        LinkKind::Requests => {
+            let to = entry(&link.to)?;
+            let arr_base = endpoint(state, &link.to).await?;
+            let address = host_port(&arr_base)
+                .ok_or_else(|| Failure::new(format!("cannot tell where {} listens", link.to)))?;
+            let arr_key = credentials_of(state, &link.to).await?.api_key;
+            secrets.push(arr_key.clone());
+            let directory = to
+                .wiring
+                .root_folder()
+                .ok_or_else(|| Failure::new(format!("{} declares no library folder", link.to)))?;
+            let server =
+                seerr::ArrServer::new(&link.to, &to.display_name, address, arr_key, directory)
+                    .ok_or_else(|| Failure::new(format!("Seerr cannot use {} yet", link.to)))?;
+            Spec::Requests {
+                seerr: from_base,
+                server,
+            }
+        }
     };
     // The app whose API is called, with its key.
     let key = credentials_of(state, &link.from).await?.api_key;
@@ -202,6 +226,7 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
         Spec::Application { provider, .. } => digest.update(provider_digest(provider)),
         Spec::RootFolder { path, .. } => digest.update(path),
         Spec::Subtitles { arr, .. } => digest.update(arr.digest()),
+        Spec::Requests { server, .. } => digest.update(server.digest()),
     }
     digest.update(&key);
     Ok(Plan {

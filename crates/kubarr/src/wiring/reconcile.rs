@@ -20,6 +20,7 @@ use super::graph::{self, DesiredLink, LinkKind};
 use super::http::scrub;
 use super::observe::{apply, observe, Observation};
 use super::plan::{credentials_of, endpoint, plan, Failure, Plan};
+use super::seerr::{ArrServer, Seerr};
 use super::servarr::{self, Flavor, Servarr};
 use super::{LinkView, WiringEvent};
 use crate::apps::{AppStatus, LiveState};
@@ -308,6 +309,8 @@ enum Removal {
     /// Bazarr keeps one connection per arr: its switch goes off (the address and key stay, so a
     /// reinstall onto the same data finds them).
     SubtitlesSwitch,
+    /// Seerr's server entry for the arr is deleted.
+    RequestsServer,
 }
 
 /// Takes a link down in the app that holds it; `true` once nothing is left to do.
@@ -317,6 +320,7 @@ async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, Ap
         Some(LinkKind::DownloadClient) => Removal::Entry("downloadclient"),
         Some(LinkKind::Application) => Removal::Entry("applications"),
         Some(LinkKind::Subtitles) => Removal::SubtitlesSwitch,
+        Some(LinkKind::Requests) => Removal::RequestsServer,
         // A root folder is the user's library: it stays.
         _ => return true,
     };
@@ -356,6 +360,14 @@ async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, Ap
             };
             Bazarr::new(client, &base, &creds.api_key)
                 .disconnect(&arr)
+                .await
+        }
+        Removal::RequestsServer => {
+            let Some(server) = ArrServer::named(&row.to_app, &display) else {
+                return true;
+            };
+            Seerr::new(client, &base, &creds.api_key)
+                .remove(&server)
                 .await
         }
     };

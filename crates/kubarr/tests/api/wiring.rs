@@ -7,5 +7,6 @@ mod access;
 mod bench;
 mod drift;
 mod links;
+mod requests;
 mod stack;
 mod subtitles;

@@ -9,6 +9,7 @@ use axum::http::{Method, StatusCode};
 use kubarr::wiring::reconcile::{pass, PassReport};
 use kubarr_doubles::{start_bazarr, BazarrConfig, BazarrHandle};
 use kubarr_doubles::{start_lidarr, start_prowlarr, start_radarr, start_sonarr};
+use kubarr_doubles::{start_seerr, SeerrConfig, SeerrHandle};
 use kubarr_doubles::{ServarrConfig, ServarrHandle};
 use kubarr_testbed::parts::deluge::Deluge;
 use kubarr_testbed::parts::qbittorrent::{Qbittorrent, QbittorrentConfig};
@@ -29,6 +30,7 @@ const CHARTS: &[&str] = &[
     "transmission",
     "deluge",
     "bazarr",
+    "seerr",
 ];
 
 pub struct Stack {
@@ -40,6 +42,7 @@ pub struct Stack {
     pub transmission: Option<Transmission>,
     pub deluge: Option<Deluge>,
     pub bazarr: Option<BazarrHandle>,
+    pub seerr: Option<SeerrHandle>,
 }
 
 impl Stack {
@@ -66,6 +69,7 @@ impl Stack {
             transmission: None,
             deluge: None,
             bazarr: None,
+            seerr: None,
         }
     }
 
@@ -152,6 +156,14 @@ impl Stack {
                     .unwrap();
                 let url = bazarr.url();
                 self.bazarr = Some(bazarr);
+                url
+            }
+            "seerr" => {
+                let seerr = start_seerr(SeerrConfig::new(&secret["api-key"]))
+                    .await
+                    .unwrap();
+                let url = seerr.url();
+                self.seerr = Some(seerr);
                 url
             }
             other => panic!("no part for {other}"),

@@ -13,6 +13,7 @@ const KIND_LABELS: Record<WiringKind, string> = {
   'root-folder': 'Root folder',
   application: 'Indexer sync',
   subtitles: 'Subtitles',
+  requests: 'Requests',
 };
 
 /** A link's kind in words; an unknown kind (a newer server's) in its own words. */

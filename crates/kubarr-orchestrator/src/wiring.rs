@@ -7,7 +7,8 @@
 //! kubarr.io/wiring: "media=tv; download-client=deluge,qbittorrent,sabnzbd,transmission"
 //! kubarr.io/wiring: "application=lidarr,radarr,sonarr"
 //! kubarr.io/wiring: "subtitles=radarr,sonarr"
-//! kubarr.io/wiring: "requests=radarr,sonarr"
+//! kubarr.io/wiring: "requests=radarr,sonarr; media-server=jellyfin"
+//! kubarr.io/wiring: "libraries=lidarr,radarr,sonarr"
 //! ```
 //!
 //! - `media=<type>`: the app manages one media type (`tv`, `movies`, `music`, `books`); its root
@@ -16,6 +17,10 @@
 //! - `application=<apps>`: the app (an indexer manager) syncs its indexers into these apps.
 //! - `subtitles=<apps>`: the app (a subtitle manager) fetches subtitles for these apps' media.
 //! - `requests=<apps>`: the app (a request manager) sends approved requests to these apps.
+//! - `media-server=<apps>`: the app (a request manager) knows what these media servers have.
+//! - `libraries=<apps>`: the app (a media server) shows these apps' library folders. Kubarr
+//!   signs in to such an app with an administrator account a user gives it
+//!   ([`WiringDecl::takes_account`]).
 //!
 //! Kinds the server cannot set up are refused when the catalog loads, so a chart never promises
 //! a link nothing would make.
@@ -40,6 +45,10 @@ pub struct WiringDecl {
     pub subtitles: Vec<String>,
     /// Apps it sends approved requests to (`requests=`).
     pub requests: Vec<String>,
+    /// Media servers it reads (`media-server=`).
+    pub media_servers: Vec<String>,
+    /// Apps whose library folders it shows (`libraries=`).
+    pub libraries: Vec<String>,
 }
 
 impl WiringDecl {
@@ -70,9 +79,11 @@ impl WiringDecl {
                 "application" => decl.applications = app_list(kind, args)?,
                 "subtitles" => decl.subtitles = app_list(kind, args)?,
                 "requests" => decl.requests = app_list(kind, args)?,
+                "media-server" => decl.media_servers = app_list(kind, args)?,
+                "libraries" => decl.libraries = app_list(kind, args)?,
                 other => {
                     return Err(format!(
-                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles, requests)"
+                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles, requests, media-server, libraries)"
                     ))
                 }
             }
@@ -89,6 +100,14 @@ impl WiringDecl {
             && self.applications.is_empty()
             && self.subtitles.is_empty()
             && self.requests.is_empty()
+            && self.media_servers.is_empty()
+            && self.libraries.is_empty()
+    }
+
+    /// Whether Kubarr signs in to the app with an account a user gives it (a media server has
+    /// no key an installer could seed, and its own setup creates the household's administrator).
+    pub fn takes_account(&self) -> bool {
+        !self.libraries.is_empty()
     }
 
     /// The root folder the app files its library in (`/data/media/<type>`).
@@ -129,6 +148,12 @@ mod tests {
         let seerr = WiringDecl::parse("requests=sonarr,radarr").unwrap();
         assert_eq!(seerr.requests, ["radarr", "sonarr"]);
         assert!(!seerr.is_empty() && seerr.root_folder().is_none());
+        let seerr = WiringDecl::parse("requests=sonarr; media-server=jellyfin").unwrap();
+        assert_eq!(seerr.media_servers, ["jellyfin"]);
+        assert!(!seerr.takes_account());
+        let jellyfin = WiringDecl::parse("libraries=sonarr,radarr,lidarr").unwrap();
+        assert_eq!(jellyfin.libraries, ["lidarr", "radarr", "sonarr"]);
+        assert!(jellyfin.takes_account());
         assert!(WiringDecl::parse("  ").unwrap().is_empty());
     }
 

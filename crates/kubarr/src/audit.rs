@@ -77,6 +77,8 @@ audit_actions! {
     WiringLinkRemoved = "wiring_link_removed",
     WiringLinkRepaired = "wiring_link_repaired",
     WiringLinkChanged = "wiring_link_changed",
+    AppAccountSet = "app_account_set",
+    AppAccountRemoved = "app_account_removed",
 }
 
 impl std::fmt::Display for AuditAction {

@@ -1,6 +1,7 @@
 //! Request handlers, one module per resource.
 
 pub mod account;
+pub mod app_account;
 pub mod app_resources;
 pub mod apps;
 pub mod audit_log;

@@ -10,7 +10,9 @@ use utoipa_axum::routes;
 
 use crate::auth::Permission;
 use crate::handlers::{account, audit_log, auth, invites, roles, settings, setup, users};
-use crate::handlers::{app_resources, apps, catalog, events_stream, gateway, health, stack};
+use crate::handlers::{
+    app_account, app_resources, apps, catalog, events_stream, gateway, health, stack,
+};
 use crate::openapi::ApiDoc;
 use crate::state::AppState;
 use crate::{middleware, spa};
@@ -87,6 +89,11 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stack::get_wiring))
         .routes(routes!(stack::repair_wiring_link))
         .routes(routes!(stack::set_wiring_link))
+        .routes(routes!(
+            app_account::get_app_account,
+            app_account::set_app_account,
+            app_account::clear_app_account
+        ))
 }
 
 /// Who may call a route.
@@ -182,6 +189,9 @@ pub const ACCESS: &[(&str, Access)] = {
         ("get_wiring", Global(P::AppsView)),
         ("repair_wiring_link", Global(P::AppsUpgrade)),
         ("set_wiring_link", Global(P::AppsUpgrade)),
+        ("get_app_account", PerApp(P::AppsView)),
+        ("set_app_account", PerApp(P::AppsUpgrade)),
+        ("clear_app_account", PerApp(P::AppsUpgrade)),
     ]
 };
 

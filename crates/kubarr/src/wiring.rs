@@ -11,12 +11,17 @@
 //! - [`graph`]: which links the installed apps call for;
 //! - [`reconcile`]: one pass, link by link, with back-off (`plan`: what a link wants;
 //!   `observe`: reading and writing it);
-//! - [`servarr`], [`clients`]: the apps' APIs; [`http`]: the calls themselves.
+//! - [`servarr`], [`clients`] (and `bazarr`, `seerr`, `jellyfin`): the apps' APIs; [`http`]: the
+//!   calls themselves; [`account`]: the administrator account a user gives Kubarr for an app
+//!   without a seedable key.
 
+pub mod account;
 mod bazarr;
 pub mod clients;
 pub mod graph;
 pub mod http;
+mod jellyfin;
+mod media_server;
 mod observe;
 mod plan;
 pub mod reconcile;

@@ -57,6 +57,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/apps/{app}/account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether the app needs an account from a user for its links, and whose Kubarr holds. */
+        get: operations["get_app_account"];
+        /**
+         * Sign Kubarr in to the app as one of its administrators. Kubarr signs in for real, makes its
+         *     own API key there, and retries the app's links.
+         */
+        put: operations["set_app_account"];
+        post?: never;
+        /** Forget the account (Kubarr's key is removed from the app when it answers). */
+        delete: operations["clear_app_account"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/apps/{app}/events": {
         parameters: {
             query?: never;
@@ -1108,6 +1130,20 @@ export interface components {
             app_name: string;
             mode: components["schemas"]["AccessMode"];
         };
+        /** @description Whether Kubarr needs an account for the app, and whose it holds. */
+        AppAccount: {
+            app_name: string;
+            /** @description Kubarr signs in to this app with an account a user gives it. */
+            takes_account: boolean;
+            /** @description The account's user name (`null`: none given yet). */
+            username?: string | null;
+        };
+        AppAccountRequest: {
+            /** @description Write-only: used to sign in, stored encrypted, never returned. */
+            password: string;
+            /** @description An administrator of the app. */
+            username: string;
+        };
         AppCredentialsRequest: {
             /** @description Write-only: stored encrypted, sent only to the app, never returned. */
             password: string;
@@ -1277,7 +1313,7 @@ export interface components {
          *     status code says what kind of failure it is; the code says which one.
          * @enum {string}
          */
-        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "link_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "link_disabled" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "app_needs_gateway_sign_in" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy";
+        ErrorCode: "validation_failed" | "invalid_json" | "invalid_body" | "invalid_content_type" | "bad_request" | "invalid_invite" | "invalid_log_request" | "invalid_code" | "invalid_pod" | "unauthenticated" | "session_expired" | "invalid_credentials" | "invalid_challenge" | "forbidden" | "csrf_check_failed" | "origin_mismatch" | "two_factor_enrollment_required" | "cannot_grant" | "registration_closed" | "setup_token_required" | "not_found" | "app_not_found" | "pod_not_found" | "user_not_found" | "role_not_found" | "invite_not_found" | "session_not_found" | "setting_not_found" | "link_not_found" | "method_not_allowed" | "request_timeout" | "payload_too_large" | "setup_completed" | "username_taken" | "email_taken" | "role_name_taken" | "system_role" | "last_admin" | "cannot_delete_self" | "already_installed" | "app_busy" | "two_factor_already_enabled" | "two_factor_not_enabled" | "two_factor_not_set_up" | "two_factor_required_by_role" | "app_access_off" | "link_disabled" | "weak_password" | "invalid_values" | "version_unavailable" | "unknown_role" | "invite_email_mismatch" | "invalid_setting" | "invalid_media_storage" | "invalid_next" | "app_needs_gateway_sign_in" | "app_takes_no_account" | "app_refused_account" | "rate_limited" | "too_many_streams" | "internal_error" | "database_unavailable" | "database_busy" | "cluster_unavailable" | "gateway_disabled" | "gateway_ports_exhausted" | "server_busy" | "app_unreachable";
         ErrorDetail: {
             /** @description Stable machine-readable code, e.g. `invalid_credentials`. */
             code: components["schemas"]["ErrorCode"];
@@ -1364,7 +1400,7 @@ export interface components {
          * @description What a link sets up.
          * @enum {string}
          */
-        LinkKind: "download-client" | "root-folder" | "application" | "subtitles" | "requests";
+        LinkKind: "download-client" | "root-folder" | "application" | "subtitles" | "requests" | "media-server" | "library";
         /**
          * @description A link's state as the API shows it.
          * @enum {string}
@@ -1956,6 +1992,216 @@ export interface operations {
                 };
             };
             /** @description `native` for an app that trusts the gateway's sign-in */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_app_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppAccount"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description app_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The database or the cluster is unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_app_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AppAccountRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AppAccount"];
+                };
+            };
+            /** @description The body is not JSON, or a field is missing or invalid (`field` names it) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description app_not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The body is over the size limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description app_takes_no_account, app_refused_account */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description app_unreachable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    clear_app_account: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not signed in, or the session has ended */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Lacks the permission, a cookie without the CSRF header, or 2FA enrolment owed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description The path names nothing (or nothing the caller may see) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description app_takes_no_account */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -6339,8 +6585,8 @@ export const accessModeValues: ReadonlyArray<FlattenedDeepRequired<components>["
 export const appGrantPermissionValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppGrant"]["permission"]> = ["apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view"];
 export const appOperationValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["AppOperation"]> = ["install", "upgrade", "restart", "uninstall", "repair"];
 export const createRoleRequestPermissionsValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["CreateRoleRequest"]["permissions"]> = ["users.view", "users.manage", "users.reset_password", "roles.view", "roles.manage", "apps.view", "apps.install", "apps.upgrade", "apps.restart", "apps.delete", "apps.open", "logs.view", "monitoring.view", "settings.view", "settings.manage", "audit.view", "notifications.view", "notifications.manage", "vpn.view", "vpn.manage"];
-export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "link_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "link_disabled", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "app_needs_gateway_sign_in", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy"];
-export const linkKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkKind"]> = ["download-client", "root-folder", "application", "subtitles", "requests"];
+export const errorCodeValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["ErrorCode"]> = ["validation_failed", "invalid_json", "invalid_body", "invalid_content_type", "bad_request", "invalid_invite", "invalid_log_request", "invalid_code", "invalid_pod", "unauthenticated", "session_expired", "invalid_credentials", "invalid_challenge", "forbidden", "csrf_check_failed", "origin_mismatch", "two_factor_enrollment_required", "cannot_grant", "registration_closed", "setup_token_required", "not_found", "app_not_found", "pod_not_found", "user_not_found", "role_not_found", "invite_not_found", "session_not_found", "setting_not_found", "link_not_found", "method_not_allowed", "request_timeout", "payload_too_large", "setup_completed", "username_taken", "email_taken", "role_name_taken", "system_role", "last_admin", "cannot_delete_self", "already_installed", "app_busy", "two_factor_already_enabled", "two_factor_not_enabled", "two_factor_not_set_up", "two_factor_required_by_role", "app_access_off", "link_disabled", "weak_password", "invalid_values", "version_unavailable", "unknown_role", "invite_email_mismatch", "invalid_setting", "invalid_media_storage", "invalid_next", "app_needs_gateway_sign_in", "app_takes_no_account", "app_refused_account", "rate_limited", "too_many_streams", "internal_error", "database_unavailable", "database_busy", "cluster_unavailable", "gateway_disabled", "gateway_ports_exhausted", "server_busy", "app_unreachable"];
+export const linkKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkKind"]> = ["download-client", "root-folder", "application", "subtitles", "requests", "media-server", "library"];
 export const linkStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LinkState"]> = ["pending", "ok", "drifted", "failed", "disabled"];
 export const liveStateValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["LiveState"]> = ["not_installed", "installing", "installed", "degraded", "upgrading", "uninstalling", "error"];
 export const mediaStorageKindValues: ReadonlyArray<FlattenedDeepRequired<components>["schemas"]["MediaStorageKind"]> = ["host_path", "nfs", "existing_claim", "none"];

@@ -47,3 +47,28 @@ pub async fn delete(db: &impl ConnectionTrait, app: &str) -> Result<(), DbErr> {
         .await
         .map(|_| ())
 }
+
+/// Stores `sealed` as the app's credentials, replacing any (an account a user gave Kubarr).
+pub async fn replace(
+    db: &impl ConnectionTrait,
+    app: &str,
+    sealed: String,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    app_credentials::Entity::insert(app_credentials::ActiveModel {
+        app_name: Set(app.to_owned()),
+        sealed: Set(sealed),
+        created_at: Set(now),
+    })
+    .on_conflict(
+        OnConflict::column(app_credentials::Column::AppName)
+            .update_columns([
+                app_credentials::Column::Sealed,
+                app_credentials::Column::CreatedAt,
+            ])
+            .to_owned(),
+    )
+    .exec(db)
+    .await
+    .map(|_| ())
+}

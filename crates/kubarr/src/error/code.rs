@@ -149,6 +149,10 @@ error_codes! {
     InvalidNext = "invalid_next",
     /// The app leaves sign-in to Kubarr's gateway, so it cannot be served with its own login.
     AppNeedsGatewaySignIn = "app_needs_gateway_sign_in",
+    /// Kubarr makes its own keys for this app; it takes no account.
+    AppTakesNoAccount = "app_takes_no_account",
+    /// The app refused the account (wrong name or password, or not an administrator).
+    AppRefusedAccount = "app_refused_account",
     // 429.
     /// Too many attempts; see `Retry-After`.
     RateLimited = "rate_limited",
@@ -170,6 +174,8 @@ error_codes! {
     GatewayPortsExhausted = "gateway_ports_exhausted",
     /// Too much password hashing queued; retry shortly.
     ServerBusy = "server_busy",
+    /// The app did not answer Kubarr (not running yet, or failing); the message says how.
+    AppUnreachable = "app_unreachable",
 }
 
 impl std::fmt::Display for ErrorCode {

@@ -160,3 +160,19 @@ impl From<IdentityError> for AppError {
         }
     }
 }
+
+impl From<crate::wiring::account::AccountError> for AppError {
+    fn from(err: crate::wiring::account::AccountError) -> Self {
+        use crate::wiring::account::AccountError as E;
+        let message = err.to_string();
+        match err {
+            E::NotInstalled(_) => Self::not_found(ErrorCode::AppNotFound, message),
+            E::TakesNoAccount(_) => Self::unprocessable(ErrorCode::AppTakesNoAccount, message),
+            E::Refused(_) | E::NotAdministrator(_) => {
+                Self::unprocessable(ErrorCode::AppRefusedAccount, message)
+            }
+            E::Unreachable(_) => Self::unavailable(ErrorCode::AppUnreachable, message),
+            E::Db(e) => e.into(),
+        }
+    }
+}

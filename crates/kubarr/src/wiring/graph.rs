@@ -22,6 +22,10 @@ pub enum LinkKind {
     Subtitles,
     /// Seerr sends approved requests to an arr, filed in its library folder.
     Requests,
+    /// Seerr knows a media server's libraries and signs people in with it.
+    MediaServer,
+    /// Jellyfin shows an arr's library folder as a library.
+    Library,
 }
 
 impl LinkKind {
@@ -32,6 +36,8 @@ impl LinkKind {
             Self::Application => "application",
             Self::Subtitles => "subtitles",
             Self::Requests => "requests",
+            Self::MediaServer => "media-server",
+            Self::Library => "library",
         }
     }
 
@@ -42,6 +48,8 @@ impl LinkKind {
             Self::Application,
             Self::Subtitles,
             Self::Requests,
+            Self::MediaServer,
+            Self::Library,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -67,8 +75,8 @@ pub fn link_id(from: &str, kind: LinkKind, to: &str) -> String {
     format!("{from}:{}:{to}", kind.as_str())
 }
 
-/// The links among `installed` apps: root folders first (a request app and Seerr's test need
-/// the arr's library folder to exist), then by id. An installed app missing from the catalog
+/// The links among `installed` apps: root folders first (Seerr's server test needs the arr's
+/// library folder to exist), then media-server libraries (Seerr reads them), then by id. An installed app missing from the catalog
 /// (its chart was removed) declares nothing.
 pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLink> {
     let mut links = Vec::new();
@@ -89,6 +97,8 @@ pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLi
             (&decl.applications, LinkKind::Application),
             (&decl.subtitles, LinkKind::Subtitles),
             (&decl.requests, LinkKind::Requests),
+            (&decl.media_servers, LinkKind::MediaServer),
+            (&decl.libraries, LinkKind::Library),
         ] {
             for to in targets
                 .iter()
@@ -102,7 +112,12 @@ pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLi
             }
         }
     }
-    links.sort_by_key(|l| (l.kind != LinkKind::RootFolder, l.id()));
+    let rank = |kind: LinkKind| match kind {
+        LinkKind::RootFolder => 0,
+        LinkKind::Library => 1,
+        _ => 2,
+    };
+    links.sort_by_key(|l| (rank(l.kind), l.id()));
     links
 }
 
@@ -164,6 +179,22 @@ pub fn detail(catalog: &Catalog, row: &kubarr_db::entities::wiring_links::Model)
                 .unwrap_or_default();
             format!(
                 "{} sends approved requests to {}, filed in {folder}",
+                name(&row.from_app),
+                name(&row.to_app)
+            )
+        }
+        LinkKind::MediaServer => format!(
+            "{} reads {}'s libraries",
+            name(&row.from_app),
+            name(&row.to_app)
+        ),
+        LinkKind::Library => {
+            let folder = catalog
+                .get(&row.to_app)
+                .and_then(|e| e.wiring.root_folder())
+                .unwrap_or_default();
+            format!(
+                "{} shows {}'s library {folder}",
                 name(&row.from_app),
                 name(&row.to_app)
             )

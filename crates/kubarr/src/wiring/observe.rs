@@ -4,6 +4,8 @@
 use super::bazarr::{Bazarr, Compared};
 use super::clients::{self, ClientError};
 use super::http::{AppApi, CallError};
+use super::jellyfin::{self, Jellyfin};
+use super::media_server;
 use super::plan::{Client, Failure, Plan, Spec};
 use super::seerr::{self, Seerr, SeerrError};
 use super::servarr::{self, Flavor, Found, Provider, Servarr};
@@ -20,6 +22,7 @@ fn call_failure(app: &str, e: CallError) -> Failure {
     let message = servarr::describe(&e);
     Failure {
         refused: servarr::is_auth_failure(&message, &e),
+        advised: false,
         message: format!("{app}: {message}"),
     }
 }
@@ -29,6 +32,7 @@ fn client_failure(e: ClientError) -> Failure {
         ClientError::Refused(_) => Failure {
             message: e.to_string(),
             refused: true,
+            advised: false,
         },
         other => Failure::new(other.to_string()),
     }
@@ -124,6 +128,34 @@ pub(super) async fn observe(
                 seerr::Found::Same(_) => Observation::InSync,
             })
         }
+        Spec::Library { jellyfin, path, .. } => {
+            let libraries = Jellyfin::new(client, jellyfin, Some(key))
+                .libraries()
+                .await
+                .map_err(jellyfin_failure)?;
+            Ok(match jellyfin::shows(&libraries, path) {
+                true => Observation::InSync,
+                false => Observation::Missing,
+            })
+        }
+        Spec::MediaServer { seerr, jellyfin } => {
+            match media_server::compare(client, seerr, key, jellyfin).await {
+                Ok(media_server::Compared::Same) => Ok(Observation::InSync),
+                Ok(media_server::Compared::Missing) => Ok(Observation::Missing),
+                Ok(media_server::Compared::Differs(why)) => Ok(Observation::Drifted(why)),
+                Err(e) => Err(call_failure("Seerr", e)),
+            }
+        }
+    }
+}
+
+/// Jellyfin refusing Kubarr's key means the key was deleted there: only a new sign-in helps.
+fn jellyfin_failure(e: CallError) -> Failure {
+    match &e {
+        CallError::Status { status, .. } if status.as_u16() == 401 => Failure::needs_user(
+            "Jellyfin no longer accepts Kubarr's API key (was it deleted in Jellyfin's dashboard?); sign Kubarr in to Jellyfin again on its page.",
+        ),
+        _ => call_failure("Jellyfin", e),
     }
 }
 
@@ -223,6 +255,33 @@ pub(super) async fn apply(
                 SeerrError::Call(e) => call_failure("Seerr", e),
                 SeerrError::NotReady(why) => Failure::new(why),
             }),
+        Spec::Library {
+            jellyfin,
+            path,
+            collection_type,
+            name,
+        } => {
+            let api = Jellyfin::new(client, jellyfin, Some(key));
+            let libraries = api.libraries().await.map_err(jellyfin_failure)?;
+            if jellyfin::shows(&libraries, path) {
+                return Ok(());
+            }
+            let name = jellyfin::free_name(&libraries, name);
+            api.add_library(&name, collection_type, path)
+                .await
+                .map_err(jellyfin_failure)?;
+            // Jellyfin's own list decides.
+            let libraries = api.libraries().await.map_err(jellyfin_failure)?;
+            match jellyfin::shows(&libraries, path) {
+                true => Ok(()),
+                false => Err(Failure::new(format!(
+                    "Jellyfin did not keep the library on {path}."
+                ))),
+            }
+        }
+        Spec::MediaServer { seerr, jellyfin } => media_server::apply(client, seerr, key, jellyfin)
+            .await
+            .map_err(|e| call_failure("Seerr", e)),
     }
 }
 

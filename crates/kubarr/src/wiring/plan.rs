@@ -7,6 +7,8 @@ use sha2::{Digest, Sha256};
 
 use super::bazarr;
 use super::graph::{DesiredLink, LinkKind};
+use super::jellyfin;
+use super::media_server::SeerrJellyfin;
 use super::seerr;
 use super::servarr::{self, Flavor, Provider};
 use crate::apps::credentials::AppCredentials;
@@ -17,6 +19,8 @@ pub(super) struct Failure {
     pub message: String,
     /// A refused credential: hold until the settings change.
     pub refused: bool,
+    /// The message itself says what a user must do (no general advice is added).
+    pub advised: bool,
 }
 
 impl Failure {
@@ -24,6 +28,16 @@ impl Failure {
         Self {
             message: message.into(),
             refused: false,
+            advised: false,
+        }
+    }
+
+    /// Held until a user acts, as the message says.
+    pub fn needs_user(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            refused: true,
+            advised: true,
         }
     }
 }
@@ -64,6 +78,17 @@ pub(super) enum Spec {
         seerr: String,
         server: seerr::ArrServer,
     },
+    /// A library in the media server on an arr's folder.
+    Library {
+        jellyfin: String,
+        path: String,
+        collection_type: &'static str,
+        name: &'static str,
+    },
+    MediaServer {
+        seerr: String,
+        jellyfin: SeerrJellyfin,
+    },
 }
 
 /// The download client's side of an arr → client link.
@@ -88,12 +113,25 @@ pub(super) async fn endpoint(state: &AppState, app: &str) -> Result<String, Fail
     }
 }
 
-/// The credentials Kubarr generated for `app`.
+/// The credentials Kubarr generated for `app` (or, for an app that takes an account, the one a
+/// user gave it).
 pub(super) async fn credentials_of(state: &AppState, app: &str) -> Result<AppCredentials, Failure> {
+    let account = state
+        .apps
+        .catalog()
+        .get(app)
+        .filter(|e| e.wiring.takes_account())
+        .map(|e| e.display_name.clone());
     let missing = || {
-        Failure::new(format!(
+        match &account {
+        // Held: nothing changes until a user gives the account (which retries the link).
+        Some(name) => Failure::needs_user(format!(
+            "Kubarr needs a {name} administrator: finish {name}'s own setup, then sign Kubarr in to {name} on its page."
+        )),
+        None => Failure::new(format!(
             "Kubarr has no credentials for {app} (it was installed before Kubarr generated them); reinstall it onto its data to give it some."
-        ))
+        )),
+    }
     };
     let sealed = kubarr_db::queries::app_credentials::find(&state.db, app)
         .await
@@ -210,6 +248,33 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
                 server,
             }
         }
+        LinkKind::Library => {
+            let to = entry(&link.to)?;
+            let media = to.wiring.media.clone().unwrap_or_default();
+            let (collection_type, name) = jellyfin::library_for(&media).ok_or_else(|| {
+                Failure::new(format!("{} has no media type a library can show", link.to))
+            })?;
+            Spec::Library {
+                jellyfin: from_base,
+                path: to.wiring.root_folder().unwrap_or_default(),
+                collection_type,
+                name,
+            }
+        }
+        LinkKind::MediaServer => {
+            let account = credentials_of(state, &link.to).await?;
+            secrets.push(account.api_key.clone());
+            secrets.push(account.password.clone());
+            Spec::MediaServer {
+                seerr: from_base,
+                jellyfin: SeerrJellyfin {
+                    hostname: endpoint(state, &link.to).await?,
+                    jellyfin_key: account.api_key,
+                    admin_user: account.username,
+                    admin_pass: account.password,
+                },
+            }
+        }
     };
     // The app whose API is called, with its key.
     let key = credentials_of(state, &link.from).await?.api_key;
@@ -227,6 +292,8 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
         Spec::RootFolder { path, .. } => digest.update(path),
         Spec::Subtitles { arr, .. } => digest.update(arr.digest()),
         Spec::Requests { server, .. } => digest.update(server.digest()),
+        Spec::Library { path, .. } => digest.update(path),
+        Spec::MediaServer { jellyfin, .. } => digest.update(jellyfin.digest()),
     }
     digest.update(&key);
     Ok(Plan {

@@ -148,6 +148,11 @@ async fn reconcile_link(
     }
     let plan = match plan(state, link).await {
         Ok(plan) => plan,
+        // Still waiting for what a user must give: no call, no new failure.
+        Err(f) if f.refused && row.held => {
+            report.skipped += 1;
+            return Ok(());
+        }
         Err(f) => {
             report.failed += 1;
             fail(state, &mut row, f, None, report).await?;
@@ -212,6 +217,7 @@ async fn reconcile_link(
             let f = Failure {
                 message: scrub(&f.message, &secrets_of(&plan)),
                 refused: f.refused,
+                advised: f.advised,
             };
             fail(state, &mut row, f, Some(plan.fingerprint), report).await?;
         }
@@ -244,7 +250,7 @@ async fn fail(
     if !f.refused {
         report.retry_at(retry_at);
     }
-    let message = if f.refused {
+    let message = if f.refused && !f.advised {
         format!(
             "{} Kubarr will not try again on its own (repeated failed sign-ins get an address banned); fix the password, then choose Repair.",
             f.message
@@ -321,8 +327,11 @@ async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, Ap
         Some(LinkKind::Application) => Removal::Entry("applications"),
         Some(LinkKind::Subtitles) => Removal::SubtitlesSwitch,
         Some(LinkKind::Requests) => Removal::RequestsServer,
-        // A root folder is the user's library: it stays.
-        _ => return true,
+        // A root folder or a media server's library is the user's library, and Seerr cannot
+        // run without a media server: they stay.
+        Some(LinkKind::RootFolder | LinkKind::Library | LinkKind::MediaServer) | None => {
+            return true
+        }
     };
     if !holder_ready {
         // The holder is gone (or going): its objects go with it.

@@ -215,6 +215,14 @@ pub fn expected(method: &Method, path: &str, f: &Fixtures) -> Option<Expectation
         ("DELETE", "/api/apps/{app}/gateway-credentials") => {
             e("/api/apps/sonarr/gateway-credentials", None, Status(204))
         }
+        // Nothing is installed: authorized callers learn so (404).
+        ("GET", "/api/apps/{app}/account") => e("/api/apps/sonarr/account", None, Passes),
+        ("PUT", "/api/apps/{app}/account") => e(
+            "/api/apps/sonarr/account",
+            Some(json!({"username": "u", "password": "p"})),
+            Passes,
+        ),
+        ("DELETE", "/api/apps/{app}/account") => e("/api/apps/sonarr/account", None, Passes),
         ("GET", "/api/gateway/apps") => e(path, None, Status(200)),
         ("GET", "/api/gateway") => e(path, None, Status(200)),
         // Public, but it judges the app cookie (none here): signed out for everyone.

@@ -7,6 +7,7 @@ mod access;
 mod bench;
 mod drift;
 mod links;
+mod media_server;
 mod requests;
 mod stack;
 mod subtitles;

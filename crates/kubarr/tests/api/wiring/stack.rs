@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use kubarr::wiring::reconcile::{pass, PassReport};
 use kubarr_doubles::{start_bazarr, BazarrConfig, BazarrHandle};
+use kubarr_doubles::{start_jellyfin, JellyfinConfig, JellyfinHandle};
 use kubarr_doubles::{start_lidarr, start_prowlarr, start_radarr, start_sonarr};
 use kubarr_doubles::{start_seerr, SeerrConfig, SeerrHandle};
 use kubarr_doubles::{ServarrConfig, ServarrHandle};
@@ -31,6 +32,7 @@ const CHARTS: &[&str] = &[
     "deluge",
     "bazarr",
     "seerr",
+    "jellyfin",
 ];
 
 pub struct Stack {
@@ -43,6 +45,7 @@ pub struct Stack {
     pub deluge: Option<Deluge>,
     pub bazarr: Option<BazarrHandle>,
     pub seerr: Option<SeerrHandle>,
+    pub jellyfin: Option<JellyfinHandle>,
 }
 
 impl Stack {
@@ -70,6 +73,7 @@ impl Stack {
             deluge: None,
             bazarr: None,
             seerr: None,
+            jellyfin: None,
         }
     }
 
@@ -105,6 +109,18 @@ impl Stack {
 
     /// Starts the app's process (a double or the real client) as its pod would run.
     pub async fn start(&mut self, app: &str) {
+        if app == "jellyfin" {
+            // A fresh server, its setup wizard open: Kubarr seeds nothing into it.
+            let jellyfin = start_jellyfin(JellyfinConfig {
+                port: 0,
+                fs_root: Some(self.fs_root.path().to_path_buf()),
+            })
+            .await
+            .unwrap();
+            self.t.state.wiring.set_endpoint(app, &jellyfin.url());
+            self.jellyfin = Some(jellyfin);
+            return;
+        }
         let secret = self.secret(app);
         let url = match app {
             "sonarr" | "radarr" | "lidarr" | "prowlarr" => {

@@ -31,4 +31,5 @@ export const queryKeys = {
   /** How the installed apps are wired to each other (the Stack page, an app's connections). */
   stack: ['stack'] as const,
   stackWiring: ['stack', 'wiring'] as const,
+  appAccount: (name: string) => ['stack', 'account', name] as const,
 };

@@ -6,6 +6,7 @@ import { useCatalog } from '@/features/catalog/api/get-catalog';
 import { useCatalogApp } from '@/features/catalog/api/get-catalog-app';
 import { useOpenableApps } from '@/features/gateway/api/get-openable-apps';
 import { OpenAppButton } from '@/features/gateway/components/open-app-button';
+import { AppAccountPanel } from '@/features/stack/components/app-account';
 import { AppConnections } from '@/features/stack/components/app-connections';
 import { RequirePermission, useAuthorization } from '@/lib/auth';
 
@@ -30,7 +31,12 @@ export default function AppDetailRoute() {
           icon={<AppIcon src={entry?.icon_url} label={name} className="size-12" />}
           catalog={{ data: catalog.data, isPending: catalog.isPending, error: catalog.error }}
           actions={openable && <OpenAppButton app={openable.name} label={openable.display_name} />}
-          connections={<AppConnections app={name} />}
+          connections={
+            <>
+              <AppAccountPanel app={name} label={entry?.display_name ?? name} />
+              <AppConnections app={name} />
+            </>
+          }
         />
       </RequirePermission>
     </>

@@ -34,6 +34,12 @@ export const AUDIT_ACTIONS = [
   'catalog_reloaded',
   'app_opened',
   'app_access_changed',
+  'wiring_link_applied',
+  'wiring_link_removed',
+  'wiring_link_repaired',
+  'wiring_link_changed',
+  'app_account_set',
+  'app_account_removed',
 ] as const;
 
 /** "two_factor_enabled" → "Two factor enabled". */

@@ -24,6 +24,12 @@ export type WiringLink = Schemas['WiringLink'];
 /** GET /api/stack/wiring */
 export type WiringGraph = Schemas['WiringGraph'];
 
+/** GET /api/apps/{app}/account: whether Kubarr needs an administrator account of the app. */
+export type AppAccount = Schemas['AppAccount'];
+
+/** PUT /api/apps/{app}/account (the password is write-only). */
+export type AppAccountRequest = Schemas['AppAccountRequest'];
+
 /** PUT /api/stack/wiring/{id} */
 export interface WiringLinkUpdate {
   enabled: boolean;

@@ -14,6 +14,8 @@ const KIND_LABELS: Record<WiringKind, string> = {
   application: 'Indexer sync',
   subtitles: 'Subtitles',
   requests: 'Requests',
+  'media-server': 'Media server',
+  library: 'Library',
 };
 
 /** A link's kind in words; an unknown kind (a newer server's) in its own words. */

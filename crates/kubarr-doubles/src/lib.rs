@@ -1,5 +1,5 @@
 //! Contract doubles of the media apps that cannot run in Kubarr's tests: Sonarr, Radarr, Lidarr,
-//! Prowlarr ([`servarr`]), Bazarr, Jellyfin and Seerr. Each is a stateful in-process HTTP server on
+//! Prowlarr ([`servarr`]), Bazarr, Jellyfin, Seerr and FlareSolverr. Each is a stateful in-process HTTP server on
 //! 127.0.0.1 that follows the app's published API and is **stricter** than the app: unknown
 //! properties and fields are rejected (the apps drop them silently), names are unique
 //! case-insensitively, secrets read back as `********`, and every `/test` makes the real outbound
@@ -20,6 +20,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod bazarr;
+pub mod flaresolverr;
 pub mod jellyfin;
 pub mod outbound;
 pub mod seerr;
@@ -27,6 +28,7 @@ pub mod servarr;
 mod server;
 
 pub use bazarr::{BazarrConfig, BazarrHandle};
+pub use flaresolverr::FlareSolverrHandle;
 pub use jellyfin::{JellyfinConfig, JellyfinHandle};
 pub use seerr::{SeerrConfig, SeerrHandle};
 pub use servarr::{ServarrApp, ServarrConfig, ServarrHandle};
@@ -67,4 +69,9 @@ pub async fn start_jellyfin(config: JellyfinConfig) -> Result<JellyfinHandle> {
 /// Starts a Seerr double (`/api/v1`).
 pub async fn start_seerr(config: SeerrConfig) -> Result<SeerrHandle> {
     seerr::start(config).await
+}
+
+/// Starts a FlareSolverr double (`POST /v1`) on 127.0.0.1:`port` (0: any free port).
+pub async fn start_flaresolverr(port: u16) -> Result<FlareSolverrHandle> {
+    flaresolverr::start(port).await
 }

@@ -591,3 +591,58 @@ async fn bazarr_reaches_sonarr_with_its_settings() -> Result<()> {
     assert_eq!(settings["sonarr"]["port"], sonarr.port());
     Ok(())
 }
+
+#[tokio::test]
+async fn prowlarr_flaresolverr_proxy_is_tested_through_the_proxy() -> Result<()> {
+    let prowlarr = start_prowlarr(ServarrConfig::new(PROWLARR_KEY)).await?;
+    let flare = kubarr_doubles::start_flaresolverr(0).await?;
+    let (status, schema) =
+        call(&prowlarr, Method::GET, "/api/v1/indexerProxy/schema", None).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(schema[0]["implementation"], "FlareSolverr");
+    // Out of Prowlarr's range: refused before any call.
+    let mut body = provider(
+        "FlareSolverr",
+        "FlareSolverr",
+        json!({"host": format!("{}/", flare.url()), "requestTimeout": 500}),
+    );
+    body["tags"] = json!([]);
+    let (status, v) = call(
+        &prowlarr,
+        Method::POST,
+        "/api/v1/indexerProxy",
+        Some(body.clone()),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert!(flare.state().lock().commands.is_empty());
+    // Saved once a request went through FlareSolverr.
+    body["fields"][1]["value"] = json!(60);
+    let (status, v) = call(
+        &prowlarr,
+        Method::POST,
+        "/api/v1/indexerProxy",
+        Some(body.clone()),
+    )
+    .await?;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        flare.state().lock().commands,
+        ["request.get https://prowlarr.servarr.com/v1/ping"]
+    );
+    // A proxy that is not there fails the test with Prowlarr's words.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port();
+    let mut gone = body.clone();
+    gone["name"] = json!("Elsewhere");
+    gone["fields"][0]["value"] = json!(format!("http://127.0.0.1:{closed}/"));
+    let (status, v) = call(&prowlarr, Method::POST, "/api/v1/indexerProxy", Some(gone)).await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{v}");
+    assert!(first_error(&v).starts_with("Failed to test proxy"), "{v}");
+    // An arr has no proxies.
+    let sonarr = start_sonarr(ServarrConfig::new(SONARR_KEY)).await?;
+    let (status, _) = call(&sonarr, Method::GET, "/api/v3/indexerProxy", None).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    Ok(())
+}

@@ -9,6 +9,7 @@
 //! kubarr.io/wiring: "subtitles=radarr,sonarr"
 //! kubarr.io/wiring: "requests=radarr,sonarr; media-server=jellyfin"
 //! kubarr.io/wiring: "libraries=lidarr,radarr,sonarr"
+//! kubarr.io/wiring: "application=radarr,sonarr; indexer-proxy=flaresolverr"
 //! ```
 //!
 //! - `media=<type>`: the app manages one media type (`tv`, `movies`, `music`, `books`); its root
@@ -17,6 +18,7 @@
 //! - `application=<apps>`: the app (an indexer manager) syncs its indexers into these apps.
 //! - `subtitles=<apps>`: the app (a subtitle manager) fetches subtitles for these apps' media.
 //! - `requests=<apps>`: the app (a request manager) sends approved requests to these apps.
+//! - `indexer-proxy=<apps>`: the app (an indexer manager) sends tagged indexers through these.
 //! - `media-server=<apps>`: the app (a request manager) knows what these media servers have.
 //! - `libraries=<apps>`: the app (a media server) shows these apps' library folders. Kubarr
 //!   signs in to such an app with an administrator account a user gives it
@@ -45,6 +47,8 @@ pub struct WiringDecl {
     pub subtitles: Vec<String>,
     /// Apps it sends approved requests to (`requests=`).
     pub requests: Vec<String>,
+    /// Proxies it sends indexers through (`indexer-proxy=`).
+    pub indexer_proxies: Vec<String>,
     /// Media servers it reads (`media-server=`).
     pub media_servers: Vec<String>,
     /// Apps whose library folders it shows (`libraries=`).
@@ -80,10 +84,11 @@ impl WiringDecl {
                 "subtitles" => decl.subtitles = app_list(kind, args)?,
                 "requests" => decl.requests = app_list(kind, args)?,
                 "media-server" => decl.media_servers = app_list(kind, args)?,
+                "indexer-proxy" => decl.indexer_proxies = app_list(kind, args)?,
                 "libraries" => decl.libraries = app_list(kind, args)?,
                 other => {
                     return Err(format!(
-                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles, requests, media-server, libraries)"
+                        "kubarr.io/wiring: unknown kind `{other}` (media, download-client, application, subtitles, requests, media-server, libraries, indexer-proxy)"
                     ))
                 }
             }
@@ -101,6 +106,7 @@ impl WiringDecl {
             && self.subtitles.is_empty()
             && self.requests.is_empty()
             && self.media_servers.is_empty()
+            && self.indexer_proxies.is_empty()
             && self.libraries.is_empty()
     }
 
@@ -154,6 +160,8 @@ mod tests {
         let jellyfin = WiringDecl::parse("libraries=sonarr,radarr,lidarr").unwrap();
         assert_eq!(jellyfin.libraries, ["lidarr", "radarr", "sonarr"]);
         assert!(jellyfin.takes_account());
+        let prowlarr = WiringDecl::parse("application=sonarr; indexer-proxy=flaresolverr").unwrap();
+        assert_eq!(prowlarr.indexer_proxies, ["flaresolverr"]);
         assert!(WiringDecl::parse("  ").unwrap().is_empty());
     }
 

@@ -24,6 +24,7 @@ mod jellyfin;
 mod media_server;
 mod observe;
 mod plan;
+mod proxy;
 pub mod reconcile;
 mod seerr;
 pub mod servarr;

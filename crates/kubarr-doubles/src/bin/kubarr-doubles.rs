@@ -9,7 +9,7 @@ use kubarr_doubles::{BazarrConfig, JellyfinConfig, SeerrConfig, ServarrApp, Serv
 #[derive(Parser)]
 #[command(about = "Run one of Kubarr's contract doubles on 127.0.0.1")]
 struct Args {
-    /// sonarr, radarr, lidarr, prowlarr, bazarr, jellyfin or seerr.
+    /// sonarr, radarr, lidarr, prowlarr, bazarr, jellyfin, seerr or flaresolverr.
     app: String,
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 0)]
@@ -58,6 +58,10 @@ async fn main() -> Result<()> {
                     let mut c = SeerrConfig::new(&a.api_key);
                     c.port = a.port;
                     let h = kubarr_doubles::start_seerr(c).await?;
+                    (h.url(), Box::new(h))
+                }
+                "flaresolverr" => {
+                    let h = kubarr_doubles::start_flaresolverr(a.port).await?;
                     (h.url(), Box::new(h))
                 }
                 other => bail!("unknown app {other:?}"),

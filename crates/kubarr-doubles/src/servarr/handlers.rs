@@ -106,6 +106,7 @@ pub(super) async fn run_test(
         ProviderKind::DownloadClient => clients::probe(app, p, clients::Mode::Test).await.map(drop),
         ProviderKind::Indexer => prowlarr::test_indexer(p).await,
         ProviderKind::Application => prowlarr::test_application(s, p).await,
+        ProviderKind::IndexerProxy => prowlarr::test_flaresolverr(p).await,
     }
 }
 

@@ -191,6 +191,8 @@ pub struct ServarrState {
     pub indexers: Collection,
     /// `/applications` (Prowlarr only).
     pub applications: Collection,
+    /// `/indexerProxy` (Prowlarr only).
+    pub indexer_proxies: Collection,
     /// `/rootfolder`: id → the stored resource (`path`, and Lidarr's extra settings).
     pub root_folders: BTreeMap<i64, serde_json::Map<String, Value>>,
     /// `/remotepathmapping`.
@@ -215,6 +217,7 @@ impl ServarrState {
             ProviderKind::DownloadClient => &self.download_clients,
             ProviderKind::Indexer => &self.indexers,
             ProviderKind::Application => &self.applications,
+            ProviderKind::IndexerProxy => &self.indexer_proxies,
         }
     }
 
@@ -223,6 +226,7 @@ impl ServarrState {
             ProviderKind::DownloadClient => &mut self.download_clients,
             ProviderKind::Indexer => &mut self.indexers,
             ProviderKind::Application => &mut self.applications,
+            ProviderKind::IndexerProxy => &mut self.indexer_proxies,
         }
     }
 }
@@ -274,6 +278,7 @@ pub async fn start(app: ServarrApp, config: ServarrConfig) -> Result<ServarrHand
             download_clients: Collection::new(app, ProviderKind::DownloadClient),
             indexers: Collection::new(app, ProviderKind::Indexer),
             applications: Collection::new(app, ProviderKind::Application),
+            indexer_proxies: Collection::new(app, ProviderKind::IndexerProxy),
             root_folders: BTreeMap::new(),
             remote_path_mappings: BTreeMap::new(),
             tags: BTreeMap::new(),
@@ -303,7 +308,8 @@ fn router(app: ServarrApp, shared: Shared) -> Router {
     api = handlers::provider_routes(api, "/downloadclient", ProviderKind::DownloadClient);
     api = handlers::provider_routes(api, "/indexer", ProviderKind::Indexer);
     if app == ServarrApp::Prowlarr {
-        api = handlers::provider_routes(api, "/applications", ProviderKind::Application)
+        api = handlers::provider_routes(api, "/applications", ProviderKind::Application);
+        api = handlers::provider_routes(api, "/indexerProxy", ProviderKind::IndexerProxy)
             .route("/command", post(prowlarr::command));
     } else {
         api = api

@@ -183,6 +183,11 @@ impl Collection {
             ProviderKind::Application => {
                 m.insert("syncLevel".into(), json!("fullSync"));
             }
+            ProviderKind::IndexerProxy => {
+                m.insert("onHealthIssue".into(), json!(false));
+                m.insert("supportsOnHealthIssue".into(), json!(false));
+                m.insert("includeHealthWarnings".into(), json!(false));
+            }
         }
         if let Some(p) = imp.protocol {
             m.insert("protocol".into(), json!(p));
@@ -449,7 +454,10 @@ fn check_prop(key: &str, v: &Value) -> Result<(), Failure> {
         | "redirect"
         | "supportsRedirect"
         | "supportsPagination"
-        | "supportsCategories" => v.is_boolean(),
+        | "supportsCategories"
+        | "onHealthIssue"
+        | "supportsOnHealthIssue"
+        | "includeHealthWarnings" => v.is_boolean(),
         "priority"
         | "appProfileId"
         | "seasonSearchMaximumSingleEpisodeAge"
@@ -514,6 +522,23 @@ fn validate_values(
             }
             if text("apiKey").is_empty() {
                 f.push(Failure::new("ApiKey", "'Api Key' must not be empty."));
+            }
+        }
+        ProviderKind::IndexerProxy => {
+            if text("host").is_empty() {
+                f.push(Failure::new("Host", "'Host' must not be empty."));
+            } else if reqwest::Url::parse(&text("host")).is_err() {
+                f.push(Failure::new("Host", "Invalid Url").with_value(json!(text("host"))));
+            }
+            match v.get("requestTimeout").and_then(Value::as_i64) {
+                Some(t) if (1..=180).contains(&t) => {}
+                other => f.push(
+                    Failure::new(
+                        "RequestTimeout",
+                        "'Request Timeout' must be between 1 and 180.",
+                    )
+                    .with_value(json!(other)),
+                ),
             }
         }
     }

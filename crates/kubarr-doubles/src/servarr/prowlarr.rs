@@ -70,6 +70,51 @@ pub(super) async fn test_indexer(p: &Provider) -> TestResult {
     Ok(())
 }
 
+/// Prowlarr's FlareSolverr test: a `request.get` of Prowlarr's own ping page, sent through the
+/// proxy (`POST <host>/v1`); anything but 200 fails. Only the loopback FlareSolverr is dialled.
+pub(super) async fn test_flaresolverr(p: &Provider) -> TestResult {
+    let host = p.text("host");
+    let url = format!("{}/v1", host.trim_end_matches('/'));
+    let url = loopback_url(&url).map_err(|e| vec![Failure::new("Host", e.to_string())])?;
+    let timeout = p
+        .values
+        .get("requestTimeout")
+        .and_then(Value::as_i64)
+        .unwrap_or(60);
+    let body = json!({
+        "cmd": "request.get",
+        "url": "https://prowlarr.servarr.com/v1/ping",
+        "maxTimeout": timeout * 1000,
+        "userAgent": "Mozilla/5.0 (X11; Linux x86_64)",
+    });
+    let failed = || {
+        vec![Failure::new(
+            "Host",
+            format!(
+                "Failed to test proxy: {}",
+                url.host_str().unwrap_or_default()
+            ),
+        )]
+    };
+    let r = outbound::client()
+        .post(url.clone())
+        .json(&body)
+        .send()
+        .await
+        .map_err(|_| failed())?;
+    if r.status() != StatusCode::OK {
+        return fail(
+            "Host",
+            format!("Failed to test proxy. StatusCode: {}", r.status().as_u16()),
+        );
+    }
+    // Prowlarr reads the answer as FlareSolverr's response.
+    match r.json::<Value>().await {
+        Ok(v) if v["solution"].is_object() => Ok(()),
+        _ => Err(failed()),
+    }
+}
+
 struct Target {
     app: ServarrApp,
     api: Url,

@@ -199,6 +199,8 @@ pub enum ProviderKind {
     Indexer,
     /// `/applications` (Prowlarr).
     Application,
+    /// `/indexerProxy` (Prowlarr).
+    IndexerProxy,
 }
 
 /// The per-app names of the download-client settings that differ between the apps.
@@ -261,7 +263,24 @@ pub fn implementations(app: ServarrApp, kind: ProviderKind) -> Vec<Implementatio
         ProviderKind::Indexer => arr_indexers(app),
         ProviderKind::Application if app == ServarrApp::Prowlarr => applications(),
         ProviderKind::Application => Vec::new(),
+        ProviderKind::IndexerProxy if app == ServarrApp::Prowlarr => indexer_proxies(),
+        ProviderKind::IndexerProxy => Vec::new(),
     }
+}
+
+/// Prowlarr's FlareSolverr proxy (`IndexerProxies/FlareSolverr/FlareSolverrSettings.cs`); the
+/// HTTP and SOCKS proxies are not modelled.
+fn indexer_proxies() -> Vec<Implementation> {
+    vec![Implementation::new(
+        "FlareSolverr",
+        "FlareSolverr",
+        None,
+        vec![
+            FieldDef::new("host", "Host", Kind::Text, json!("http://localhost:8191/")),
+            FieldDef::new("requestTimeout", "Request Timeout", Kind::Number, json!(60)).advanced(),
+            FieldDef::new("sessionId", "Session id", Kind::Text, json!("")).advanced(),
+        ],
+    )]
 }
 
 fn connection(port: u16, url_base: &str) -> Vec<FieldDef> {
@@ -595,6 +614,13 @@ pub fn extra_keys(app: ServarrApp, kind: ProviderKind) -> &'static [&'static str
             "downloadClientId",
         ],
         (ProviderKind::Application, _) => &["syncLevel", "testCommand"],
+        (ProviderKind::IndexerProxy, _) => &[
+            "link",
+            "onHealthIssue",
+            "supportsOnHealthIssue",
+            "includeHealthWarnings",
+            "testCommand",
+        ],
     }
 }
 

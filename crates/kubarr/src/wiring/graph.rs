@@ -26,6 +26,8 @@ pub enum LinkKind {
     MediaServer,
     /// Jellyfin shows an arr's library folder as a library.
     Library,
+    /// Prowlarr sends indexers tagged `flaresolverr` through FlareSolverr.
+    IndexerProxy,
 }
 
 impl LinkKind {
@@ -38,6 +40,7 @@ impl LinkKind {
             Self::Requests => "requests",
             Self::MediaServer => "media-server",
             Self::Library => "library",
+            Self::IndexerProxy => "indexer-proxy",
         }
     }
 
@@ -50,6 +53,7 @@ impl LinkKind {
             Self::Requests,
             Self::MediaServer,
             Self::Library,
+            Self::IndexerProxy,
         ]
         .into_iter()
         .find(|k| k.as_str() == s)
@@ -99,6 +103,7 @@ pub fn desired(catalog: &Catalog, installed: &BTreeSet<String>) -> Vec<DesiredLi
             (&decl.requests, LinkKind::Requests),
             (&decl.media_servers, LinkKind::MediaServer),
             (&decl.libraries, LinkKind::Library),
+            (&decl.indexer_proxies, LinkKind::IndexerProxy),
         ] {
             for to in targets
                 .iter()
@@ -183,6 +188,12 @@ pub fn detail(catalog: &Catalog, row: &kubarr_db::entities::wiring_links::Model)
                 name(&row.to_app)
             )
         }
+        LinkKind::IndexerProxy => format!(
+            "{} sends indexers tagged {} through {}",
+            name(&row.from_app),
+            super::proxy::TAG,
+            name(&row.to_app)
+        ),
         LinkKind::MediaServer => format!(
             "{} reads {}'s libraries",
             name(&row.from_app),

@@ -7,6 +7,7 @@ use super::http::{AppApi, CallError};
 use super::jellyfin::{self, Jellyfin};
 use super::media_server;
 use super::plan::{Client, Failure, Plan, Spec};
+use super::proxy;
 use super::seerr::{self, Seerr, SeerrError};
 use super::servarr::{self, Flavor, Found, Provider, Servarr};
 
@@ -137,6 +138,29 @@ pub(super) async fn observe(
                 true => Observation::InSync,
                 false => Observation::Missing,
             })
+        }
+        Spec::IndexerProxy { prowlarr, provider } => {
+            let api = Servarr::new(client, prowlarr, Flavor::Prowlarr, key);
+            let Some(tag) = proxy::tag_id(&api)
+                .await
+                .map_err(|e| call_failure("Prowlarr", e))?
+            else {
+                return Ok(Observation::Missing);
+            };
+            let wanted = proxy::with_tag(provider, tag);
+            Ok(
+                match api
+                    .find(&wanted)
+                    .await
+                    .map_err(|e| call_failure("Prowlarr", e))?
+                {
+                    Found::Missing => Observation::Missing,
+                    Found::Differs(_, why) => {
+                        Observation::Drifted(format!("{}: {why}.", wanted.name))
+                    }
+                    Found::InSync(_) => Observation::InSync,
+                },
+            )
         }
         Spec::MediaServer { seerr, jellyfin } => {
             match media_server::compare(client, seerr, key, jellyfin).await {
@@ -278,6 +302,15 @@ pub(super) async fn apply(
                     "Jellyfin did not keep the library on {path}."
                 ))),
             }
+        }
+        Spec::IndexerProxy { prowlarr, provider } => {
+            let api = Servarr::new(client, prowlarr, Flavor::Prowlarr, key);
+            let tag = proxy::ensure_tag(&api)
+                .await
+                .map_err(|e| call_failure("Prowlarr", e))?;
+            upsert(&api, &proxy::with_tag(provider, tag))
+                .await
+                .map_err(|e| call_failure("Prowlarr", e))
         }
         Spec::MediaServer { seerr, jellyfin } => media_server::apply(client, seerr, key, jellyfin)
             .await

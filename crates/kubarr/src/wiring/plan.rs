@@ -89,6 +89,11 @@ pub(super) enum Spec {
         seerr: String,
         jellyfin: SeerrJellyfin,
     },
+    /// Prowlarr's proxy, without its tag (Prowlarr numbers tags: found or made per pass).
+    IndexerProxy {
+        prowlarr: String,
+        provider: Provider,
+    },
 }
 
 /// The download client's side of an arr → client link.
@@ -261,6 +266,14 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
                 name,
             }
         }
+        LinkKind::IndexerProxy => {
+            let to = entry(&link.to)?;
+            let base = endpoint(state, &link.to).await?;
+            Spec::IndexerProxy {
+                prowlarr: from_base,
+                provider: super::proxy::flaresolverr(&to.display_name, &base),
+            }
+        }
         LinkKind::MediaServer => {
             let account = credentials_of(state, &link.to).await?;
             secrets.push(account.api_key.clone());
@@ -294,6 +307,7 @@ pub(super) async fn plan(state: &AppState, link: &DesiredLink) -> Result<Plan, F
         Spec::Requests { server, .. } => digest.update(server.digest()),
         Spec::Library { path, .. } => digest.update(path),
         Spec::MediaServer { jellyfin, .. } => digest.update(jellyfin.digest()),
+        Spec::IndexerProxy { provider, .. } => digest.update(provider_digest(provider)),
     }
     digest.update(&key);
     Ok(Plan {

@@ -325,6 +325,7 @@ async fn take_down(state: &AppState, row: &Model, statuses: &BTreeMap<String, Ap
     let removal = match LinkKind::parse(&row.kind) {
         Some(LinkKind::DownloadClient) => Removal::Entry("downloadclient"),
         Some(LinkKind::Application) => Removal::Entry("applications"),
+        Some(LinkKind::IndexerProxy) => Removal::Entry("indexerProxy"),
         Some(LinkKind::Subtitles) => Removal::SubtitlesSwitch,
         Some(LinkKind::Requests) => Removal::RequestsServer,
         // A root folder or a media server's library is the user's library, and Seerr cannot

@@ -97,7 +97,7 @@ impl Provider {
             json!(format!("{}Settings", self.implementation)),
         );
         o.insert("fields".into(), Value::Array(fields));
-        o.insert("tags".into(), json!([]));
+        o.entry("tags").or_insert_with(|| json!([]));
         if let Some(id) = id {
             o.insert("id".into(), json!(id));
         }
@@ -258,8 +258,12 @@ impl<'a> Servarr<'a> {
         }
     }
 
-    fn path(&self, rest: &str) -> String {
+    pub(super) fn path(&self, rest: &str) -> String {
         format!("{}{rest}", self.flavor.api())
+    }
+
+    pub(super) fn api(&self) -> &AppApi<'a> {
+        &self.api
     }
 
     /// Anonymous liveness (`/ping`).

@@ -8,6 +8,7 @@ mod bench;
 mod drift;
 mod links;
 mod media_server;
+mod proxy;
 mod requests;
 mod stack;
 mod subtitles;

@@ -8,6 +8,7 @@ use std::time::Duration;
 use axum::http::{Method, StatusCode};
 use kubarr::wiring::reconcile::{pass, PassReport};
 use kubarr_doubles::{start_bazarr, BazarrConfig, BazarrHandle};
+use kubarr_doubles::{start_flaresolverr, FlareSolverrHandle};
 use kubarr_doubles::{start_jellyfin, JellyfinConfig, JellyfinHandle};
 use kubarr_doubles::{start_lidarr, start_prowlarr, start_radarr, start_sonarr};
 use kubarr_doubles::{start_seerr, SeerrConfig, SeerrHandle};
@@ -33,6 +34,7 @@ const CHARTS: &[&str] = &[
     "bazarr",
     "seerr",
     "jellyfin",
+    "flaresolverr",
 ];
 
 pub struct Stack {
@@ -46,6 +48,7 @@ pub struct Stack {
     pub bazarr: Option<BazarrHandle>,
     pub seerr: Option<SeerrHandle>,
     pub jellyfin: Option<JellyfinHandle>,
+    pub flaresolverr: Option<FlareSolverrHandle>,
 }
 
 impl Stack {
@@ -74,6 +77,7 @@ impl Stack {
             bazarr: None,
             seerr: None,
             jellyfin: None,
+            flaresolverr: None,
         }
     }
 
@@ -119,6 +123,13 @@ impl Stack {
             .unwrap();
             self.t.state.wiring.set_endpoint(app, &jellyfin.url());
             self.jellyfin = Some(jellyfin);
+            return;
+        }
+        if app == "flaresolverr" {
+            // No credentials: FlareSolverr has no sign-in.
+            let flare = start_flaresolverr(0).await.unwrap();
+            self.t.state.wiring.set_endpoint(app, &flare.url());
+            self.flaresolverr = Some(flare);
             return;
         }
         let secret = self.secret(app);

@@ -16,6 +16,7 @@ const KIND_LABELS: Record<WiringKind, string> = {
   requests: 'Requests',
   'media-server': 'Media server',
   library: 'Library',
+  'indexer-proxy': 'Indexer proxy',
 };
 
 /** A link's kind in words; an unknown kind (a newer server's) in its own words. */

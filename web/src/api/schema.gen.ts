@@ -1141,7 +1141,7 @@ export interface components {
         AppAccountRequest: {
             /** @description Write-only: used to sign in, stored encrypted, never returned. */
             password: string;
-            /** @description An administrator of the app. */
+            /** @description An administrator of the app (no control characters). */
             username: string;
         };
         AppCredentialsRequest: {

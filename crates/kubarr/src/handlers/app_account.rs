@@ -27,8 +27,12 @@ pub struct AppAccount {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AppAccountRequest {
-    /// An administrator of the app.
-    #[schema(min_length = 1, max_length = 256)]
+    /// An administrator of the app (no control characters).
+    #[schema(
+        min_length = 1,
+        max_length = 256,
+        pattern = "^[^\\u0000-\\u001f\\u007f]+$"
+    )]
     pub username: String,
     /// Write-only: used to sign in, stored encrypted, never returned.
     #[schema(min_length = 1, max_length = 1024, write_only)]
@@ -68,7 +72,13 @@ pub async fn set_app_account(
     user: RequireApp<perm::AppsUpgrade>,
     JsonBody(req): JsonBody<AppAccountRequest>,
 ) -> AppResult<Json<AppAccount>> {
-    let username = req.username.trim();
+    // An app that is not installed is 404 whatever the body says.
+    if state.apps.installed(&user.app).await?.is_none() {
+        return Err(
+            crate::wiring::account::AccountError::NotInstalled(user.app.to_string()).into(),
+        );
+    }
+    let username = req.username.as_str();
     if username.is_empty() || username.len() > 256 || username.chars().any(char::is_control) {
         return Err(AppError::validation(
             "username",

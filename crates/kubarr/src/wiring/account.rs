@@ -46,7 +46,7 @@ fn display_name(state: &AppState, app: &AppName) -> Result<String, AccountError>
     let catalog = state.apps.catalog();
     let entry = catalog
         .get(app.as_str())
-        .ok_or_else(|| AccountError::TakesNoAccount(app.to_string()))?;
+        .ok_or_else(|| AccountError::NotInstalled(app.to_string()))?;
     if !entry.wiring.takes_account() {
         return Err(AccountError::TakesNoAccount(entry.display_name.clone()));
     }

@@ -1,7 +1,16 @@
 //! Calls to the apps' own APIs, over the gateway's HTTP client: its dialer refuses link-local and
 //! metadata addresses (and, with `gateway.loopback_only`, everything but loopback), every call
 //! has a deadline, and redirects are never followed.
+//!
+//! Within one reconcile pass ([`PassReads::scope`]) a JSON `GET` is made once: several links read
+//! the same list or health of one app, and a steady pass should cost each app one read of each.
+//! Any write drops every cached answer, because a write to one app can change another (an arr's
+//! test creates a category in the download client; Prowlarr's sync writes into the arrs). The
+//! download clients read by POST (JSON-RPC, form logins, see [`AppApi::reads_by_post`]); the
+//! reconciler drops the cache before it applies any link, which covers their writes.
 
+use std::collections::HashMap;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use axum::body::{to_bytes, Body};
@@ -33,9 +42,52 @@ pub struct AppApi<'a> {
     client: &'a Client<Dialer, Body>,
     base: String,
     headers: Vec<(HeaderName, HeaderValue)>,
+    /// The app's POSTs are mostly reads: they leave the pass's cached reads alone.
+    reads_by_post: bool,
+}
+
+/// The successful `GET` answers of one pass, by URL.
+#[derive(Default)]
+pub struct PassReads {
+    answers: Mutex<HashMap<String, Answer>>,
+}
+
+tokio::task_local! {
+    static PASS_READS: PassReads;
+}
+
+impl PassReads {
+    /// Runs `work` with its own cache of reads.
+    pub async fn scope<F: std::future::Future>(work: F) -> F::Output {
+        PASS_READS.scope(PassReads::default(), work).await
+    }
+
+    fn get(url: &str) -> Option<Answer> {
+        PASS_READS
+            .try_with(|reads| reads.answers.lock().ok()?.get(url).cloned())
+            .ok()
+            .flatten()
+    }
+
+    fn keep(url: &str, answer: &Answer) {
+        let _ = PASS_READS.try_with(|reads| {
+            if let Ok(mut answers) = reads.answers.lock() {
+                answers.insert(url.to_owned(), answer.clone());
+            }
+        });
+    }
+
+    pub fn forget_all() {
+        let _ = PASS_READS.try_with(|reads| {
+            if let Ok(mut answers) = reads.answers.lock() {
+                answers.clear();
+            }
+        });
+    }
 }
 
 /// A successful answer.
+#[derive(Clone)]
 pub struct Answer {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
@@ -48,6 +100,7 @@ impl<'a> AppApi<'a> {
             client,
             base: base.into().trim_end_matches('/').to_owned(),
             headers: Vec::new(),
+            reads_by_post: false,
         }
     }
 
@@ -57,6 +110,13 @@ impl<'a> AppApi<'a> {
             v.set_sensitive(true);
             self.headers.push((name, v));
         }
+        self
+    }
+
+    /// For an app whose reads are POSTs (JSON-RPC, form logins): its calls do not drop the
+    /// pass's cached reads.
+    pub fn reads_by_post(mut self) -> Self {
+        self.reads_by_post = true;
         self
     }
 
@@ -91,7 +151,18 @@ impl<'a> AppApi<'a> {
             Some(v) => ("application/json", v.to_string().into_bytes()),
             None => ("", Vec::new()),
         };
-        self.raw(method, path, content_type, bytes, &[]).await
+        let read = method == Method::GET && body.is_none();
+        let url = format!("{}{path}", self.base);
+        if read {
+            if let Some(answer) = PassReads::get(&url) {
+                return Ok(answer);
+            }
+        }
+        let answer = self.raw(method, path, content_type, bytes, &[]).await?;
+        if read {
+            PassReads::keep(&url, &answer);
+        }
+        Ok(answer)
     }
 
     /// A call with a body of any type and extra headers (forms, cookies).
@@ -103,6 +174,9 @@ impl<'a> AppApi<'a> {
         body: Vec<u8>,
         extra: &[(HeaderName, String)],
     ) -> Result<Answer, CallError> {
+        if !self.reads_by_post && method != Method::GET && method != Method::HEAD {
+            PassReads::forget_all();
+        }
         let url = format!("{}{path}", self.base);
         let mut req = Request::builder()
             .method(method)

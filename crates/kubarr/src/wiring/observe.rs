@@ -189,7 +189,7 @@ async fn client_side(
     dc: &Client,
     fix: bool,
 ) -> Result<Option<String>, Failure> {
-    let api = AppApi::new(client, &dc.base);
+    let api = AppApi::new(client, &dc.base).reads_by_post();
     let differs = match dc.chart.as_str() {
         "qbittorrent" => clients::qbittorrent_category(
             &api,

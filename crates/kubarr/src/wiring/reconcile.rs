@@ -53,6 +53,11 @@ impl PassReport {
 }
 /// One pass over every link (one at a time per replica).
 pub async fn pass(state: &AppState) -> anyhow::Result<PassReport> {
+    // Each app's lists and health are read once per pass, however many links share them.
+    super::http::PassReads::scope(one_pass(state)).await
+}
+
+async fn one_pass(state: &AppState) -> anyhow::Result<PassReport> {
     let wiring = &state.wiring;
     let _one = wiring.pass.lock().await;
     let statuses: BTreeMap<String, AppStatus> = state
@@ -196,6 +201,8 @@ async fn reconcile_link(
                 let message = scrub(&why, &secrets_of(&plan));
                 set(state, &mut row, "drifted", Some(message), None).await?;
             }
+            // What was read so far may change now.
+            super::http::PassReads::forget_all();
             apply(client, &plan, observation).await
         }
     };

@@ -148,6 +148,20 @@ async fn a_stack_installed_in_any_order_is_wired_for_real() {
             writes.is_empty(),
             "{name} got writes at steady state: {writes:?}"
         );
+        // Links that share an app share its reads: each list and health once per pass (the
+        // other apps' calls, e.g. the arrs' searches of Prowlarr's `/0/api`, are theirs).
+        let reads: Vec<String> = arr
+            .state()
+            .requests()
+            .into_iter()
+            .filter(|r| r.starts_with("GET /api/"))
+            .collect();
+        let distinct: std::collections::BTreeSet<&String> = reads.iter().collect();
+        assert_eq!(
+            distinct.len(),
+            reads.len(),
+            "{name} was read twice in one pass: {reads:?}"
+        );
     }
 }
 

@@ -2,7 +2,7 @@
 //! Bazarr's settings (`/api/system/settings`, read as JSON, written as a form of
 //! `settings-<section>-<key>` fields) and judged by Bazarr's own health.
 
-use axum::http::{HeaderName, Method};
+use axum::http::Method;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -138,7 +138,7 @@ impl<'a> Bazarr<'a> {
         key: &str,
     ) -> Self {
         Self {
-            api: AppApi::new(client, base).with_header(HeaderName::from_static("x-api-key"), key),
+            api: AppApi::with_api_key(client, base, key),
         }
     }
 

@@ -104,6 +104,11 @@ impl<'a> AppApi<'a> {
         }
     }
 
+    /// The API of an app that takes its key in `X-Api-Key` (Seerr, Bazarr, the Servarr apps).
+    pub fn with_api_key(client: &'a Client<Dialer, Body>, base: &str, key: &str) -> Self {
+        Self::new(client, base).with_header(HeaderName::from_static("x-api-key"), key)
+    }
+
     /// Adds a header to every call (a value that is not a valid header is left out).
     pub fn with_header(mut self, name: HeaderName, value: &str) -> Self {
         if let Ok(mut v) = HeaderValue::from_str(value) {

@@ -7,7 +7,6 @@
 
 use std::collections::BTreeSet;
 
-use axum::http::HeaderName;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -50,7 +49,7 @@ impl SeerrJellyfin {
 }
 
 fn seerr_api<'a>(client: &'a HttpClient, base: &str, key: &str) -> AppApi<'a> {
-    AppApi::new(client, base).with_header(HeaderName::from_static("x-api-key"), key)
+    AppApi::with_api_key(client, base, key)
 }
 
 /// The ids and names of Jellyfin's movie and show libraries (the ones Seerr uses).

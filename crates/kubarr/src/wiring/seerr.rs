@@ -3,7 +3,6 @@
 //! library folder. Seerr's own server test (which asks the arr for its profiles and root
 //! folders) runs before every write, so a server is saved only once the arr answered Seerr.
 
-use axum::http::HeaderName;
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
 
@@ -190,7 +189,7 @@ impl<'a> Seerr<'a> {
         key: &str,
     ) -> Self {
         Self {
-            api: AppApi::new(client, base).with_header(HeaderName::from_static("x-api-key"), key),
+            api: AppApi::with_api_key(client, base, key),
         }
     }
 

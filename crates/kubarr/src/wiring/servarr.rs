@@ -4,7 +4,6 @@
 //! only when it differs. Creating and updating let the app run its own test (no `forceSave`), so
 //! an object is saved only once the app itself reached the other end.
 
-use axum::http::HeaderName;
 use hyper_util::client::legacy::Client;
 use serde_json::{json, Map, Value};
 
@@ -252,8 +251,7 @@ impl<'a> Servarr<'a> {
         api_key: &str,
     ) -> Self {
         Self {
-            api: AppApi::new(client, base)
-                .with_header(HeaderName::from_static("x-api-key"), api_key),
+            api: AppApi::with_api_key(client, base, api_key),
             flavor,
         }
     }

@@ -6,26 +6,17 @@
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use super::stack::Stack;
+use super::stack::{double_call, Stack};
 
 const TO_SONARR: &str = "seerr:requests:sonarr";
 const TO_RADARR: &str = "seerr:requests:radarr";
 
 async fn seerr_call(s: &Stack, method: Method, path: &str, body: Option<Value>) -> Value {
     let seerr = s.seerr.as_ref().unwrap();
-    let mut req = reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .request(method, format!("{}/api/v1{path}", seerr.url()))
-        .header("X-Api-Key", seerr.api_key());
-    if let Some(body) = body {
-        req = req.json(&body);
-    }
-    let res = req.send().await.unwrap();
-    let status = res.status();
-    let body: Value = res.json().await.unwrap_or(Value::Null);
-    assert!(status.is_success(), "{path}: {status} {body}");
+    let key = ("X-Api-Key", seerr.api_key());
+    let path = format!("/api/v1{path}");
+    let (status, body) = double_call(&seerr.url(), key, method, &path, body).await;
+    assert!((200..300).contains(&status), "{path}: {status} {body}");
     body
 }
 

@@ -256,22 +256,7 @@ impl Stack {
         body: Option<Value>,
     ) -> (u16, Value) {
         let h = self.arr(app);
-        let mut rb = reqwest::Client::builder()
-            .no_proxy()
-            .build()
-            .unwrap()
-            .request(method, format!("{}{path}", h.url()))
-            .header("X-Api-Key", h.api_key());
-        if let Some(b) = body {
-            rb = rb.json(&b);
-        }
-        let r = rb.send().await.unwrap();
-        let status = r.status().as_u16();
-        let text = r.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        double_call(&h.url(), ("X-Api-Key", h.api_key()), method, path, body).await
     }
 
     /// The object named `name` in an arr's `collection` (`downloadclient`, `applications`).
@@ -300,6 +285,33 @@ impl Stack {
 }
 
 /// A field's value in a provider object.
+/// A JSON call to a double at `url` with its key header; the status and the body (JSON, or the
+/// text as a string).
+pub async fn double_call(
+    url: &str,
+    (header, key): (&str, &str),
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut rb = reqwest::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap()
+        .request(method, format!("{url}{path}"))
+        .header(header, key);
+    if let Some(b) = body {
+        rb = rb.json(&b);
+    }
+    let r = rb.send().await.unwrap();
+    let status = r.status().as_u16();
+    let text = r.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
 pub fn field<'a>(object: &'a Value, name: &str) -> &'a Value {
     object["fields"]
         .as_array()

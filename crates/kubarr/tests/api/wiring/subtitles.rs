@@ -4,25 +4,17 @@
 
 use serde_json::Value;
 
-use super::stack::Stack;
+use super::stack::{double_call, Stack};
 
 const TO_SONARR: &str = "bazarr:subtitles:sonarr";
 const TO_RADARR: &str = "bazarr:subtitles:radarr";
 
 async fn bazarr_get(s: &Stack, path: &str) -> Value {
     let b = s.bazarr.as_ref().unwrap();
-    reqwest::Client::builder()
-        .no_proxy()
-        .build()
-        .unwrap()
-        .get(format!("{}{path}", b.url()))
-        .header("X-API-KEY", b.api_key())
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
+    let key = ("X-API-KEY", b.api_key());
+    let (status, body) = double_call(&b.url(), key, reqwest::Method::GET, path, None).await;
+    assert_eq!(status, 200, "{path}: {body}");
+    body
 }
 
 async fn bazarr_set(s: &Stack, form: &[(&str, &str)]) {

@@ -127,9 +127,7 @@ pub async fn repair_wiring_link(
             "this link is turned off; turn it on to have Kubarr set it up again",
         ));
     }
-    row.held = false;
-    row.retry_at = None;
-    row.failures = 0;
+    crate::wiring::reconcile::release(&mut row);
     row.state = "pending".into();
     row.message = Some("Repair requested.".into());
     row.updated_at = Utc::now();
@@ -167,9 +165,7 @@ pub async fn set_wiring_link(
     if req.enabled {
         row.state = "pending".into();
         row.message = None;
-        row.held = false;
-        row.retry_at = None;
-        row.failures = 0;
+        crate::wiring::reconcile::release(&mut row);
     }
     row.updated_at = Utc::now();
     let details = json!({"enabled": req.enabled});

@@ -179,9 +179,7 @@ async fn retry_links_of(state: &AppState, app: &AppName) -> Result<(), sea_orm::
         .into_iter()
         .filter(|r| r.enabled && (r.from_app == app.as_str() || r.to_app == app.as_str()))
     {
-        row.held = false;
-        row.retry_at = None;
-        row.failures = 0;
+        super::reconcile::release(&mut row);
         row.updated_at = Utc::now();
         let row = kubarr_db::queries::wiring::save(&state.db, row).await?;
         super::reconcile::publish(state, &row);

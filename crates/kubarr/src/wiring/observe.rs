@@ -21,20 +21,16 @@ pub(super) enum Observation {
 
 fn call_failure(app: &str, e: CallError) -> Failure {
     let message = servarr::describe(&e);
-    Failure {
-        refused: servarr::is_auth_failure(&message, &e),
-        advised: false,
-        message: format!("{app}: {message}"),
+    let said = format!("{app}: {message}");
+    match servarr::is_auth_failure(&message, &e) {
+        true => Failure::refused_password(said),
+        false => Failure::new(said),
     }
 }
 
 fn client_failure(e: ClientError) -> Failure {
     match e {
-        ClientError::Refused(_) => Failure {
-            message: e.to_string(),
-            refused: true,
-            advised: false,
-        },
+        ClientError::Refused(_) => Failure::refused_password(e),
         other => Failure::new(other.to_string()),
     }
 }

@@ -17,10 +17,9 @@ use crate::state::AppState;
 /// Why a link could not be checked or set up.
 pub(super) struct Failure {
     pub message: String,
-    /// A refused credential: hold until the settings change.
+    /// Held until the settings change or a user acts (a refused credential, a missing
+    /// account); the message says what to do.
     pub refused: bool,
-    /// The message itself says what a user must do (no general advice is added).
-    pub advised: bool,
 }
 
 impl Failure {
@@ -28,7 +27,6 @@ impl Failure {
         Self {
             message: message.into(),
             refused: false,
-            advised: false,
         }
     }
 
@@ -37,8 +35,14 @@ impl Failure {
         Self {
             message: message.into(),
             refused: true,
-            advised: true,
         }
+    }
+
+    /// A refused password: held, since repeated failed sign-ins get an address banned.
+    pub fn refused_password(message: impl std::fmt::Display) -> Self {
+        Self::needs_user(format!(
+            "{message} Kubarr will not try again on its own (repeated failed sign-ins get an address banned); fix the password, then choose Repair."
+        ))
     }
 }
 
@@ -121,22 +125,18 @@ pub(super) async fn endpoint(state: &AppState, app: &str) -> Result<String, Fail
 /// The credentials Kubarr generated for `app` (or, for an app that takes an account, the one a
 /// user gave it).
 pub(super) async fn credentials_of(state: &AppState, app: &str) -> Result<AppCredentials, Failure> {
-    let account = state
-        .apps
-        .catalog()
-        .get(app)
-        .filter(|e| e.wiring.takes_account())
-        .map(|e| e.display_name.clone());
     let missing = || {
-        match &account {
-        // Held: nothing changes until a user gives the account (which retries the link).
-        Some(name) => Failure::needs_user(format!(
-            "Kubarr needs a {name} administrator: finish {name}'s own setup, then sign Kubarr in to {name} on its page."
-        )),
-        None => Failure::new(format!(
-            "Kubarr has no credentials for {app} (it was installed before Kubarr generated them); reinstall it onto its data to give it some."
-        )),
-    }
+        let catalog = state.apps.catalog();
+        match catalog.get(app).filter(|e| e.wiring.takes_account()) {
+            // Held: nothing changes until a user gives the account (which retries the link).
+            Some(e) => Failure::needs_user(format!(
+                "Kubarr needs a {name} administrator: finish {name}'s own setup, then sign Kubarr in to {name} on its page.",
+                name = e.display_name
+            )),
+            None => Failure::new(format!(
+                "Kubarr has no credentials for {app} (it was installed before Kubarr generated them); reinstall it onto its data to give it some."
+            )),
+        }
     };
     let sealed = kubarr_db::queries::app_credentials::find(&state.db, app)
         .await

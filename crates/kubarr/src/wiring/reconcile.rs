@@ -224,7 +224,6 @@ async fn reconcile_link(
             let f = Failure {
                 message: scrub(&f.message, &secrets_of(&plan)),
                 refused: f.refused,
-                advised: f.advised,
             };
             fail(state, &mut row, f, Some(plan.fingerprint), report).await?;
         }
@@ -234,6 +233,14 @@ async fn reconcile_link(
 
 fn secrets_of(plan: &Plan) -> Vec<&str> {
     plan.secrets.iter().map(String::as_str).collect()
+}
+
+/// Lets a link be tried at the next pass: no hold, no back-off (a repair, a link turned on, an
+/// account given).
+pub fn release(row: &mut Model) {
+    row.held = false;
+    row.retry_at = None;
+    row.failures = 0;
 }
 
 /// Records a failure: held after a refused credential, else backing off exponentially.
@@ -257,15 +264,7 @@ async fn fail(
     if !f.refused {
         report.retry_at(retry_at);
     }
-    let message = if f.refused && !f.advised {
-        format!(
-            "{} Kubarr will not try again on its own (repeated failed sign-ins get an address banned); fix the password, then choose Repair.",
-            f.message
-        )
-    } else {
-        f.message
-    };
-    set(state, row, "failed", Some(message), Some(now)).await
+    set(state, row, "failed", Some(f.message), Some(now)).await
 }
 
 /// Stores a new state and message, publishing the change when they differ from before.

@@ -94,14 +94,21 @@ impl ArrServer {
         hex::encode(d.finalize())
     }
 
+    fn is_owned(&self, entry: &Value) -> bool {
+        entry["name"]
+            .as_str()
+            .is_some_and(|n| n.eq_ignore_ascii_case(&self.name))
+    }
+
+    /// The entry under the owned name in Seerr's list.
+    fn owned<'v>(&self, list: &'v Value) -> Option<&'v Value> {
+        list.as_array()?.iter().find(|e| self.is_owned(e))
+    }
+
     /// Finds the owned entry in Seerr's list and compares what can be read back (the key is
     /// masked; a profile the user picked in Seerr is theirs to choose).
     pub fn find(&self, list: &Value) -> Found {
-        let Some(entry) = list.as_array().into_iter().flatten().find(|e| {
-            e["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&self.name))
-        }) else {
+        let Some(entry) = self.owned(list) else {
             return Found::Missing;
         };
         let id = entry["id"].as_i64().unwrap_or_default();
@@ -215,11 +222,7 @@ impl<'a> Seerr<'a> {
             )));
         }
         let list = self.list(server).await?;
-        let existing = list.as_array().into_iter().flatten().find(|e| {
-            e["name"]
-                .as_str()
-                .is_some_and(|n| n.eq_ignore_ascii_case(&server.name))
-        });
+        let existing = server.owned(&list);
         let profiles = offered["profiles"].as_array().cloned().unwrap_or_default();
         // Keep the profile a user picked in Seerr while the arr still has it.
         let kept = existing.and_then(|e| {
@@ -238,9 +241,7 @@ impl<'a> Seerr<'a> {
         let other_default = list.as_array().into_iter().flatten().any(|e| {
             e["isDefault"] == Value::Bool(true)
                 && e["is4k"] != Value::Bool(true)
-                && !e["name"]
-                    .as_str()
-                    .is_some_and(|n| n.eq_ignore_ascii_case(&server.name))
+                && !server.is_owned(e)
         });
         let is_default = match existing {
             Some(e) => e["isDefault"] == Value::Bool(true),
